@@ -1,0 +1,76 @@
+"""Shared fixtures: a real Elasticsearch node, demo roles, and one browser for the live server."""
+
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+
+from search.indices import elasticsearch_health, get_client
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_index_prefix():
+    """Every run writes to indices of its own and removes them afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
+    yield prefix
+    if elasticsearch_health()["ok"]:
+        # The cluster refuses wildcard deletes, so name each index.
+        names = list(get_client().indices.get(index=f"{prefix}-*", expand_wildcards="all"))
+        if names:
+            get_client().indices.delete(index=",".join(names))
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_node():
+    """The real node. A missing node fails the test: search is never mocked or skipped."""
+    health = elasticsearch_health()
+    if not health["ok"]:
+        pytest.fail(
+            f"Elasticsearch is not available ({health['detail']}); "
+            "start it with scripts/elasticsearch.sh start",
+            pytrace=False,
+        )
+    return get_client()
+
+
+@pytest.fixture
+def role_groups(db):
+    from cms.roles import sync_roles
+
+    return sync_roles()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
