@@ -5,10 +5,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from cms import views
+from cms.api import api_router
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v2/", api_router.urls),
+    path("archives/", include("cms.archives.urls")),
+    path("cases/", include("cases.urls")),
+    path("search/", include("search.urls")),
+    path("notices/", include("doc_templates.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
