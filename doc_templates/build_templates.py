@@ -23,6 +23,8 @@ BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
+FORM_SIZE = Pt(12)
+FORM_WIDTHS = (Cm(3.2), Cm(4.7), Cm(3.2), Cm(4.7))
 
 
 def new_document():
@@ -81,14 +83,14 @@ def add_signature(document, *lines):
         add_body(document, line, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-def set_cell(cell, text, *, bold=False, size=Pt(12), align=None):
+def set_cell(cell, text, *, bold=False, size=FORM_SIZE, align=None):
     paragraph = cell.paragraphs[0]
     if align is not None:
         paragraph.alignment = align
     add_run(paragraph, text, size=size, bold=bold)
 
 
-def add_form_table(document, rows, widths=(Cm(3.2), Cm(4.7), Cm(3.2), Cm(4.7))):
+def add_form_table(document, rows, widths=FORM_WIDTHS):
     """A bordered form: each row is (label, value) spanning the width, or
     (label, value, label, value) in two halves."""
     table = document.add_table(rows=len(rows), cols=4)
@@ -170,7 +172,7 @@ def build_tri_party():
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, name in zip(table.rows[0].cells, ("居委会", "业委会", "物业服务中心"), strict=True):
         cell.width = Cm(5.2)
-        set_cell(cell, "{{ %s }}" % name, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+        set_cell(cell, "{{ " + name + " }}", size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_body(document, "")
     add_body(document, "{{ 签发日期大写 }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     return document
