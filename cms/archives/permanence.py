@@ -1,0 +1,53 @@
+"""永久保存: household archives are never deleted, by anyone, by any path.
+
+Every deleting path asks ``refuse_if_archives_within`` first: the page models'
+``delete``, their querysets' ``delete`` and the admin hooks (wagtail_hooks). The
+``pre_delete`` receiver is the last line for paths that bypass them (a plain
+``Page`` queryset): it stops the deletion before any row is removed.
+"""
+
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cms.archives.models import ArchiveDeletionRefused, DeletionAttempt, HouseholdArchive
+
+
+def archives_within(pages):
+    """Household archives among ``pages`` and their descendants."""
+    paths = [page.path for page in pages]
+    if not paths:
+        return HouseholdArchive.objects.none()
+    query = Q()
+    for path in paths:
+        query |= Q(path__startswith=path)
+    return HouseholdArchive.objects.filter(query)
+
+
+def current_user():
+    """The signed-in user of the request being served, when there is one."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def record_deletion_attempt(page, via, user=None):
+    return DeletionAttempt.objects.create(
+        user=user or current_user(),
+        page_id_attempted=page.pk,
+        page_title=page.title[:255],
+        via=via,
+    )
+
+
+def refuse_if_archives_within(pages, via, user=None):
+    """Record the attempt and raise ``ArchiveDeletionRefused`` when ``pages`` hold archives."""
+    pages = list(pages)
+    if not archives_within(pages).exists():
+        return
+    for page in pages:
+        record_deletion_attempt(page, via, user)
+    raise ArchiveDeletionRefused()
+
+
+def refuse_archive_row_deletion(sender, instance, **kwargs):
+    raise ArchiveDeletionRefused()

@@ -1,0 +1,42 @@
+"""Checks for the identity numbers and phone numbers written on owner cards."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# GB 11643: the 18th character is a checksum of the first 17 digits.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+
+MOBILE_PATTERN = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
+# Area code 0xx or 0xxx, then a 7–8 digit number, optional extension.
+LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$")
+
+
+def mainland_id_is_valid(number):
+    number = (number or "").strip().upper()
+    if not ID_PATTERN.match(number):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11] == number[17]
+
+
+def validate_mainland_id(number):
+    if not mainland_id_is_valid(number):
+        raise ValidationError(
+            "身份证号码无效：应为 18 位，且最后一位校验码须与前 17 位相符。", code="invalid_id"
+        )
+
+
+def phone_is_valid(phone):
+    phone = (phone or "").strip().replace(" ", "")
+    return bool(MOBILE_PATTERN.match(phone) or LANDLINE_PATTERN.match(phone))
+
+
+def validate_phone(phone):
+    if not phone_is_valid(phone):
+        raise ValidationError(
+            "电话号码格式不正确：应为 11 位手机号（如 13812345678）或带区号的固话（如 0755-83001234）。",
+            code="invalid_phone",
+        )

@@ -1,0 +1,31 @@
+"""Builders shared by the owner-archive tests."""
+
+from django.contrib.auth import get_user_model
+
+from cms.archives.models import HouseholdArchive, Owner
+
+VALID_ID = "11010519491231002X"
+VALID_ID_2 = "440301199001011234"
+
+
+def add_household(building, unit="2", floor=12, room="1201", **fields):
+    household = HouseholdArchive(unit=unit, floor=floor, room=room, **fields)
+    household.full_clean(exclude=["path", "depth"])
+    building.add_child(instance=household)
+    return household
+
+
+def add_owner(household, name="张伟", id_number=VALID_ID, phone="13812345678", **fields):
+    owner = Owner(household=household, name=name, id_number=id_number, phone=phone, **fields)
+    owner.full_clean(exclude=["household"])
+    owner.save()
+    return owner
+
+
+def make_user(username, groups=(), **fields):
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-12345-archives", is_staff=True, **fields
+    )
+    for group in groups:
+        user.groups.add(group)
+    return user

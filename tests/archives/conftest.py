@@ -1,0 +1,48 @@
+"""Fixtures for the owner-archive tests: a small archive tree and users in each role."""
+
+from datetime import date
+
+import pytest
+from archive_helpers import VALID_ID_2, add_household, add_owner, make_user
+from django.contrib.auth import get_user_model
+from wagtail.models import Page
+
+from cms.archives.models import ArchiveRoot, Building, Estate
+from cms.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
+
+
+@pytest.fixture
+def archive_tree(db):
+    site_root = Page.get_first_root_node()
+    root = site_root.add_child(instance=ArchiveRoot(title="档案库", slug="dangan"))
+    estate = root.add_child(instance=Estate(title="翠湖花园", slug="cuihu"))
+    building_a = estate.add_child(instance=Building(title="3栋", slug="b3"))
+    building_b = estate.add_child(instance=Building(title="5栋", slug="b5"))
+    household = add_household(
+        building_a,
+        floor_area="89.50",
+        handover_date=date(2024, 3, 1),
+        move_in_date=date(2024, 6, 1),
+    )
+    add_owner(household)
+    other = add_household(building_b, unit="1", floor=3, room="301")
+    add_owner(other, name="李娜", id_number=VALID_ID_2, phone="0755-83001234")
+    return {
+        "root": root,
+        "estate": estate,
+        "building_a": building_a,
+        "building_b": building_b,
+        "household": household,
+        "other": other,
+    }
+
+
+@pytest.fixture
+def users(role_groups):
+    return {
+        "archivist": make_user("dangan1", [role_groups[ARCHIVIST]]),
+        "staff": make_user("kefu1", [role_groups[STAFF]]),
+        "supervisor": make_user("zhuguan1", [role_groups[SUPERVISOR]]),
+        "manager": make_user("jingli1", [role_groups[MANAGER]]),
+        "superuser": get_user_model().objects.create_superuser("root1", password="pw-12345-root"),
+    }
