@@ -201,3 +201,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- cases (issue 4) ---
+# Working hours of the service centre for deadline clocks (cases/calendar.py).
+CASES_WORKING_HOURS = (
+    os.environ.get("CASES_WORKDAY_START", "08:30"),
+    os.environ.get("CASES_WORKDAY_END", "17:30"),
+)

@@ -1,0 +1,68 @@
+"""History of case models: read-only for everyone, and readable as field-level diffs.
+
+django-simple-history writes a row per save; nobody may change or delete one
+afterwards. The only exception is the disposal of an expired violation file,
+which removes the file with its history and leaves a tombstone (actions.dispose_case).
+"""
+
+import threading
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from simple_history.models import HistoricalChanges
+
+_state = threading.local()
+
+
+@contextmanager
+def disposal():
+    """Lets dispose_case() remove a disposed file's history rows."""
+    _state.disposing = True
+    try:
+        yield
+    finally:
+        _state.disposing = False
+
+
+def _is_history_row(sender):
+    return issubclass(sender, HistoricalChanges) and sender._meta.app_label == "cases"
+
+
+@receiver(pre_save)
+def refuse_history_edits(sender, instance, **kwargs):
+    if _is_history_row(sender) and not instance._state.adding:
+        raise PermissionDenied("修订历史为只读，任何人都不能修改。")
+
+
+@receiver(pre_delete)
+def refuse_history_deletes(sender, instance, **kwargs):
+    if _is_history_row(sender) and not getattr(_state, "disposing", False):
+        raise PermissionDenied("修订历史为只读，任何人都不能删除。")
+
+
+def field_changes(record):
+    """[(field label, old, new)] of one history row against the row before it."""
+    previous = record.prev_record
+    if previous is None:
+        return []
+    delta = record.diff_against(previous, foreign_keys_are_objs=False)
+    model = record.instance_type
+    changes = []
+    for change in delta.changes:
+        field = model._meta.get_field(change.field)
+        changes.append(
+            (str(field.verbose_name), _display(field, change.old), _display(field, change.new))
+        )
+    return changes
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return "（空）"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.many_to_many:
+        return "、".join(str(v) for v in value) or "（空）"
+    return str(value)

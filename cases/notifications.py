@@ -1,0 +1,30 @@
+"""Tell managers about a major case at once: in the admin and by e-mail."""
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+
+
+def managers():
+    User = get_user_model()
+    may_handle = Q(groups__permissions__codename="handle_major_case") | Q(is_superuser=True)
+    return User.objects.filter(may_handle, is_active=True).distinct()
+
+
+def notify_managers_of_major_case(case_id):
+    from cases.models import Case, ManagerNotice
+
+    case = Case.objects.get(pk=case_id)
+    recipients = list(managers())
+    subject = f"【重大投诉】{case.number} {case.topic}"
+    body = (
+        f"{case.get_kind_display()} {case.number} 已定为重大案件并单独立卷。\n"
+        f"主题：{case.topic}\n地点：{case.location}\n内容：{case.description}\n"
+        f"请登录后台查看：{reverse('cases_detail', args=[case.pk])}"
+    )
+    for user in recipients:
+        ManagerNotice.objects.get_or_create(case=case, user=user, defaults={"message": subject})
+    addresses = [user.email for user in recipients if user.email]
+    if addresses:
+        send_mail(subject, body, None, addresses)

@@ -1,0 +1,94 @@
+"""Domain queries on cases: open, due today, overdue, quiet enough to close, expired."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+CLOSED = "closed"
+QUIET_DAYS = 7
+RETENTION_YEARS = {"general": 1, "major": 5}
+
+
+def _today_bounds(now):
+    local = timezone.localtime(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(days=1)
+
+
+def _clock_due(start, end):
+    """A clock that is still running and falls due in [start, end)."""
+    response = Q(responded_at__isnull=True, response_due_at__gte=start, response_due_at__lt=end)
+    resolve = Q(handled_at__isnull=True, resolve_due_at__gte=start, resolve_due_at__lt=end)
+    return response | resolve
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=CLOSED)
+
+    def complaints(self):
+        return self.filter(kind="complaint")
+
+    def due_today(self, now=None):
+        """Open cases with a clock falling due later today."""
+        now = now or timezone.now()
+        _, end = _today_bounds(now)
+        return self.open().filter(_clock_due(now, end))
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        response = Q(responded_at__isnull=True, response_due_at__lt=now)
+        resolve = Q(handled_at__isnull=True, resolve_due_at__lt=now)
+        return self.open().filter(response | resolve)
+
+    def quiet_for_a_week(self, now=None):
+        """Handled complaints awaiting closure with no repeat complaint from the same
+        customer on the same topic within 7 days of handling."""
+        now = now or timezone.now()
+        cutoff = now - dt.timedelta(days=QUIET_DAYS)
+        repeats = self.model.objects.filter(
+            kind="complaint",
+            topic=OuterRef("topic"),
+            received_at__gt=OuterRef("handled_at"),
+            received_at__lte=OuterRef("handled_at") + dt.timedelta(days=QUIET_DAYS),
+        ).exclude(pk=OuterRef("pk"))
+        same_customer = Q(household=OuterRef("household"), household__isnull=False) | Q(
+            reporter_name=OuterRef("reporter_name"), household__isnull=True
+        )
+        repeats = repeats.filter(same_customer)
+        return (
+            self.filter(
+                kind="complaint",
+                status__in=["replied", "awaiting_visit"],
+                handled_at__lte=cutoff,
+            )
+            .exclude(result="")
+            .exclude(Exists(repeats))
+        )
+
+    def retention_expired(self, today=None):
+        """Closed violation files past their retention (general 1 year, major 5 years)."""
+        today = today or timezone.localdate()
+        expired = Q()
+        for severity, years in RETENTION_YEARS.items():
+            cutoff = _years_before(today, years)
+            expired |= Q(severity=severity, closed_at__date__lte=cutoff)
+        return self.filter(kind="violation", status=CLOSED, closed_at__isnull=False).filter(expired)
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_until(closed_at, severity):
+    closed = timezone.localdate(closed_at)
+    years = RETENTION_YEARS[severity]
+    try:
+        return closed.replace(year=closed.year + years)
+    except ValueError:
+        return closed.replace(year=closed.year + years, day=28)

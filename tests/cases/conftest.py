@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from cases import actions
+from cases.models import Case, CaseTopic
+from cms.roles import MANAGER, STAFF, SUPERVISOR
+
+
+def make_user(groups, role, username):
+    user = get_user_model().objects.create_user(username, password="pw-12345-test", is_staff=True)
+    user.groups.add(groups[role])
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def staff(role_groups):
+    return make_user(role_groups, STAFF, "kefu1")
+
+
+@pytest.fixture
+def supervisor(role_groups):
+    return make_user(role_groups, SUPERVISOR, "zhuguan1")
+
+
+@pytest.fixture
+def manager(role_groups):
+    return make_user(role_groups, MANAGER, "jingli1")
+
+
+@pytest.fixture
+def topic(db):
+    return CaseTopic.objects.get(name="噪音")
+
+
+@pytest.fixture
+def new_case(staff, topic):
+    def make(**fields):
+        values = {
+            "kind": Case.Kind.COMPLAINT,
+            "channel": Case.Channel.PHONE,
+            "reporter_name": "赵先生",
+            "topic": topic,
+            "description": "楼上夜间拖动家具，影响休息",
+            "location": "5栋1单元302室",
+        }
+        values.update(fields)
+        return actions.create_case(staff, **values)
+
+    return make
