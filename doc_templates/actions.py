@@ -1,0 +1,353 @@
+"""Every state change of notices: preview, issue, correct, deliver, verify, batch.
+
+Views, the management command and tests all call these functions.
+"""
+
+import io
+import zipfile
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from cms.numbering import format_number, next_number
+from doc_templates.filling import open_document, render
+from doc_templates.kinds import NUMBER_SERIES, RECORD_KINDS, NoticeKind
+from doc_templates.models import (
+    Delivery,
+    DeliveryPhoto,
+    Notice,
+    NoticeBatch,
+    TemplateVersion,
+    sha256_of,
+)
+from doc_templates.values import (
+    NUMBER_PENDING,
+    NoticeOptions,
+    household_of,
+    notice_values,
+    person_name,
+)
+
+ISSUE_PERMISSION = "doc_templates.issue_notice"
+NUMBER_WIDTH = 4
+
+
+def can_issue(user):
+    return bool(user and user.is_active and user.has_perm(ISSUE_PERMISSION))
+
+
+def _record_household_access(user, case, household, request=None):
+    """Household data goes into the notice: register the reading of the archive."""
+    household = household_of(case, household)
+    if household is None or user is None:
+        return
+    from cms.archives.policy import record_access
+
+    record_access(user, household, via="notice", request=request)
+
+
+def _check_kind(kind, case):
+    if kind in RECORD_KINDS:
+        raise ValidationError("记录表用于打印，不需要签发。")
+    if kind == NoticeKind.CLUTTER_REMINDER and case is None:
+        raise ValidationError("堆物温馨提示须从案件签发，以便计入提示次数。")
+
+
+def preview_notice(kind, by, *, case=None, household=None, options=None, request=None):
+    """The notice as it would be issued, watermarked 草稿, without a number; nothing is stored."""
+    _check_kind(kind, case)
+    template = TemplateVersion.objects.current(kind)
+    ordinal = case.reminders.count() + 1 if kind == NoticeKind.CLUTTER_REMINDER else 1
+    values = notice_values(
+        kind,
+        number=NUMBER_PENDING,
+        today=timezone.localdate(),
+        issuer=by,
+        case=case,
+        household=household,
+        options=options,
+        ordinal=min(ordinal, 3),
+    )
+    _record_household_access(by, case, household, request)
+    return render(template.read_bytes(), values, draft=True)
+
+
+def print_case_record(case, by, request=None):
+    """The printable 顾客投诉处理记录表 / 邻里纠纷处理记录表 of a case, from its timeline."""
+    kind = NoticeKind.COMPLAINT_RECORD if case.kind == "complaint" else NoticeKind.DISPUTE_RECORD
+    template = TemplateVersion.objects.current(kind)
+    values = notice_values(
+        kind, number="", today=timezone.localdate(), issuer=by, case=case, options=None
+    )
+    _record_household_access(by, case, None, request)
+    return kind, render(template.read_bytes(), values)
+
+
+def issue_notice(
+    kind,
+    by,
+    *,
+    case=None,
+    household=None,
+    options=None,
+    supersedes=None,
+    correction_reason="",
+    batch=None,
+    request=None,
+):
+    """签发: number the notice, fill it from the current template version and freeze the
+    result (file, SHA-256, number, issuer, time, case, template version). Only users
+    with the issue permission may do it."""
+    if not can_issue(by):
+        raise PermissionDenied("只有具备签发权限的客服中心经理可以签发文书。")
+    _check_kind(kind, case)
+    options = options or NoticeOptions()
+    template = TemplateVersion.objects.current(kind)
+    template_bytes = template.read_bytes()
+    with transaction.atomic():
+        if supersedes is not None:
+            supersedes = Notice.objects.select_for_update().get(pk=supersedes.pk)
+            if supersedes.is_superseded:
+                raise ValidationError(f"文书 {supersedes.number} 已被更正过，请更正最新的文书。")
+            if not correction_reason.strip():
+                raise ValidationError("更正文书须填写更正原因。")
+        ordinal = 1
+        if kind == NoticeKind.CLUTTER_REMINDER:
+            from cases.actions import add_warm_reminder
+
+            ordinal = add_warm_reminder(case, by)
+        now = timezone.now()
+        year = timezone.localtime(now).year
+        series = NUMBER_SERIES[kind]
+        serial = next_number(series, year)
+        number = format_number(series, year, serial, width=NUMBER_WIDTH)
+        values = notice_values(
+            kind,
+            number=number,
+            today=timezone.localtime(now).date(),
+            issuer=by,
+            case=case,
+            household=household,
+            options=options,
+            ordinal=ordinal,
+        )
+        data = render(template_bytes, values)
+        notice = Notice(
+            kind=kind,
+            number=number,
+            year=year,
+            serial=serial,
+            case=case,
+            household=household,
+            template_version=template,
+            values=values,
+            sha256=sha256_of(data),
+            issued_by=by,
+            issued_at=now,
+            supersedes=supersedes,
+            correction_reason=correction_reason,
+            batch=batch,
+        )
+        notice.file.save(f"{number}.docx", ContentFile(data), save=False)
+        notice.save()
+        if case is not None:
+            _add_case_step(case, by, notice)
+        _record_household_access(by, case, household, request)
+    return notice
+
+
+def _add_case_step(case, by, notice):
+    from cases.actions import add_timeline_step
+
+    action = f"签发{notice.get_kind_display()}"
+    note = f"文号 {notice.number}"
+    if notice.supersedes_id:
+        note += f"，更正并取代 {notice.supersedes.number}（{notice.correction_reason}）"
+    add_timeline_step(case, action, by, note)
+
+
+def correct_notice(old, by, *, options, reason, request=None):
+    """A correction is a new notice of the same kind that supersedes the old one."""
+    return issue_notice(
+        old.kind,
+        by,
+        case=old.case,
+        household=old.household,
+        options=options,
+        supersedes=old,
+        correction_reason=reason,
+        request=request,
+    )
+
+
+# Verification -----------------------------------------------------------------
+
+
+def verify_copy(data):
+    """(notice or None, message in Chinese) for an uploaded copy of a notice."""
+    notice = (
+        Notice.objects.matching(data).select_related("issued_by", "case", "superseded_by").first()
+    )
+    if notice is None:
+        try:
+            open_document(data)
+        except Exception:
+            return None, "无法识别：上传的文件不是 Word 文书（.docx）。"
+        return None, (
+            "未找到匹配：该文件与任何已签发文书都不一致，可能是草稿、被修改过的副本或伪造件。"
+        )
+    issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
+    message = (
+        f"一致：该文件即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
+        f"由{person_name(notice.issued_by)}于{issued_at}签发。"
+    )
+    if notice.is_superseded:
+        message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
+    return notice, message
+
+
+# Delivery ---------------------------------------------------------------------
+
+
+def record_delivery(
+    notice,
+    by,
+    method,
+    *,
+    delivered_at=None,
+    signer_name="",
+    witnesses="",
+    witness_organisation="",
+    note="",
+    photos=(),
+):
+    """Signed receipt, refusal (photos, witnesses and their organisation) or posting with a
+    photo; the step appears on the case timeline."""
+    delivery = Delivery(
+        notice=notice,
+        method=method,
+        delivered_at=delivered_at or timezone.now(),
+        signer_name=signer_name,
+        witnesses=witnesses,
+        witness_organisation=witness_organisation,
+        note=note,
+        recorded_by=by,
+    )
+    delivery.full_clean()
+    if method in (Delivery.Method.REFUSAL, Delivery.Method.POSTING) and not photos:
+        label = "拒签" if method == Delivery.Method.REFUSAL else "张贴"
+        raise ValidationError({"photos": f"{label}须上传现场照片。"})
+    with transaction.atomic():
+        delivery.save()
+        for photo in photos:
+            record = DeliveryPhoto(delivery=delivery)
+            record.file.save(photo.name, photo, save=False)
+            record.save()
+        if notice.case_id:
+            from cases.actions import add_timeline_step
+
+            add_timeline_step(
+                notice.case,
+                f"{notice.get_kind_display()}{delivery.get_method_display()}",
+                by,
+                _delivery_note(delivery),
+            )
+    return delivery
+
+
+def _delivery_note(delivery):
+    parts = [f"文号 {delivery.notice.number}"]
+    if delivery.signer_name:
+        parts.append(f"签收人 {delivery.signer_name}")
+    if delivery.witnesses:
+        parts.append(f"见证人 {delivery.witnesses}（{delivery.witness_organisation}）")
+    photos = delivery.photos.count()
+    if photos:
+        parts.append(f"照片 {photos} 张")
+    if delivery.note:
+        parts.append(delivery.note)
+    return "，".join(parts)
+
+
+# Batch ------------------------------------------------------------------------
+
+
+def households_in(scope):
+    from cms.archives.models import HouseholdArchive
+
+    return HouseholdArchive.objects.live().descendant_of(scope).order_by("path")
+
+
+def start_batch(scope, topic, by):
+    if not can_issue(by):
+        raise PermissionDenied("只有具备签发权限的客服中心经理可以批量签发三方温馨提示。")
+    total = households_in(scope).count()
+    if total == 0:
+        raise ValidationError("所选范围内没有业户档案。")
+    return NoticeBatch.objects.create(scope=scope, topic=topic, created_by=by, total=total)
+
+
+def run_batch(batch, progress=None):
+    """Issue a tri-party reminder to each household of the batch's scope, each registered
+    as a notice, and collect the files in one zip. ``progress(done, total)`` is called
+    after each notice."""
+    NoticeBatch.objects.filter(pk=batch.pk).update(status=NoticeBatch.Status.RUNNING)
+    options = NoticeOptions(topic=batch.topic)
+    buffer = io.BytesIO()
+    done = 0
+    try:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for household in households_in(batch.scope).iterator():
+                notice = issue_notice(
+                    NoticeKind.TRI_PARTY,
+                    batch.created_by,
+                    household=household,
+                    options=options,
+                    batch=batch,
+                )
+                archive.writestr(f"{notice.number}-{household.title}.docx", notice.read_bytes())
+                done += 1
+                NoticeBatch.objects.filter(pk=batch.pk).update(done=done)
+                if progress:
+                    progress(done, batch.total)
+    except Exception as error:
+        NoticeBatch.objects.filter(pk=batch.pk).update(
+            status=NoticeBatch.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        raise
+    batch.refresh_from_db()
+    batch.archive.save(f"batch-{batch.pk}.zip", ContentFile(buffer.getvalue()), save=False)
+    NoticeBatch.objects.filter(pk=batch.pk).update(
+        archive=batch.archive.name, status=NoticeBatch.Status.DONE, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+# Templates --------------------------------------------------------------------
+
+
+def upload_template_version(kind, uploaded, by, note=""):
+    """Check an uploaded .docx and keep it as the next version of ``kind``'s template."""
+    from doc_templates.validation import validate_template_upload
+
+    if not can_issue(by):
+        raise PermissionDenied("只有具备签发权限的客服中心经理可以上传文书模板。")
+    data, placeholders = validate_template_upload(uploaded, kind)
+    TemplateVersion.objects.current(kind)  # the bundled file stays version 1
+    with transaction.atomic():
+        last = TemplateVersion.objects.select_for_update().for_kind(kind).first()
+        version = last.version + 1
+        template = TemplateVersion(
+            kind=kind,
+            version=version,
+            sha256=sha256_of(data),
+            placeholders=placeholders,
+            note=note,
+            uploaded_by=by,
+        )
+        template.file.save(f"{kind}-v{version}.docx", ContentFile(data), save=False)
+        template.save()
+    return template

@@ -1,0 +1,77 @@
+"""Fixtures for the notice tests: private files in a temporary folder, an archive
+tree, a manager and a staff member, and cases to issue notices from."""
+
+import pytest
+from notice_helpers import add_household, make_user
+from wagtail.models import Page
+
+from cms.roles import MANAGER, STAFF
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.DOC_TEMPLATES_CENTRE_NAME = "翠湖花园物业服务中心"
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def tree(db):
+    from cms.archives.models import ArchiveRoot, Building, Estate
+
+    site_root = Page.get_first_root_node()
+    root = site_root.add_child(instance=ArchiveRoot(title="档案库", slug="dangan"))
+    estate = root.add_child(instance=Estate(title="翠湖花园", slug="cuihu"))
+    building = estate.add_child(instance=Building(title="3栋", slug="b3"))
+    other_building = estate.add_child(instance=Building(title="5栋", slug="b5"))
+    household = add_household(building)
+    neighbour = add_household(building, floor=11, room="1101", owner="李娜")
+    far = add_household(other_building, unit="1", floor=3, room="301", owner="王芳")
+    return {
+        "estate": estate,
+        "building": building,
+        "household": household,
+        "neighbour": neighbour,
+        "far": far,
+    }
+
+
+@pytest.fixture
+def manager(role_groups):
+    return make_user("jingli-n", role_groups[MANAGER], last_name="王", first_name="立新")
+
+
+@pytest.fixture
+def staff(role_groups):
+    return make_user("kefu-n", role_groups[STAFF], last_name="陈", first_name="佳怡")
+
+
+def _topic(name):
+    from cases.models import CaseTopic
+
+    return CaseTopic.objects.get_or_create(name=name)[0]
+
+
+@pytest.fixture
+def make_case(staff):
+    from cases.actions import create_case
+
+    def make(kind="violation", topic="违章搭建", household=None, **fields):
+        defaults = {
+            "channel": "visit",
+            "description": "在露台加建彩钢板房约12平方米",
+            "location": "3栋顶层露台",
+        }
+        if kind == "violation":
+            defaults["violation_kind"] = "decoration"
+        if household is None:
+            defaults["reporter_name"] = "巡查岗"
+        defaults.update(fields)
+        return create_case(staff, kind=kind, topic=_topic(topic), household=household, **defaults)
+
+    return make
+
+
+@pytest.fixture
+def violation_case(make_case, tree):
+    return make_case(household=tree["household"])

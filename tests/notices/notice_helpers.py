@@ -1,0 +1,41 @@
+"""Builders shared by the notice tests."""
+
+import io
+
+from django.contrib.auth import get_user_model
+from docx import Document
+
+from cms.archives.models import HouseholdArchive, Owner
+
+
+def add_household(building, unit="2", floor=12, room="1201", owner="张伟"):
+    household = HouseholdArchive(unit=unit, floor=floor, room=room)
+    household.full_clean(exclude=["path", "depth"])
+    building.add_child(instance=household)
+    if owner:
+        Owner.objects.create(household=household, name=owner)
+    return household
+
+
+def make_user(username, group=None, last_name="", first_name=""):
+    user = get_user_model().objects.create_user(
+        username=username,
+        password="pw-12345-notices",
+        is_staff=True,
+        last_name=last_name,
+        first_name=first_name,
+    )
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+def docx(data):
+    return Document(io.BytesIO(data))
+
+
+def all_text(document):
+    """Body, tables, headers and footers, one paragraph a line."""
+    from doc_templates.filling import iter_paragraphs
+
+    return "\n".join(paragraph.text for paragraph in iter_paragraphs(document))
