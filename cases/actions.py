@@ -237,7 +237,7 @@ def exempt_from_visit(case, by, exemption, note=""):
     return case
 
 
-def close_quiet_cases(now=None, by=None):
+def close_quiet_cases(now=None, by=None, progress=None):
     """Close handled complaints with no repeat complaint within 7 days (the one-week rule)."""
     closed = []
     for case in Case.objects.quiet_for_a_week(now).iterator():
@@ -245,6 +245,8 @@ def close_quiet_cases(now=None, by=None):
             case = Case.objects.select_for_update().get(pk=case.pk)
             close_case(case, by, "处理后一周内无重复投诉，自动结案")
         closed.append(case)
+        if progress:
+            progress(1)
     return closed
 
 

@@ -9,6 +9,7 @@ import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
@@ -26,6 +27,28 @@ def disposal():
         _state.disposing = False
 
 
+def _disposing():
+    return getattr(_state, "disposing", False)
+
+
+class ReadOnlyHistory(models.Model):
+    """Base of every historical case model: refuses before touching the database,
+    so a refused attempt leaves the surrounding transaction usable."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("修订历史为只读，任何人都不能修改。")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not _disposing():
+            raise PermissionDenied("修订历史为只读，任何人都不能删除。")
+        return super().delete(*args, **kwargs)
+
+
 def _is_history_row(sender):
     return issubclass(sender, HistoricalChanges) and sender._meta.app_label == "cases"
 
@@ -38,7 +61,7 @@ def refuse_history_edits(sender, instance, **kwargs):
 
 @receiver(pre_delete)
 def refuse_history_deletes(sender, instance, **kwargs):
-    if _is_history_row(sender) and not getattr(_state, "disposing", False):
+    if _is_history_row(sender) and not _disposing():
         raise PermissionDenied("修订历史为只读，任何人都不能删除。")
 
 
@@ -65,4 +88,12 @@ def _display(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if field.many_to_many:
         return "、".join(str(v) for v in value) or "（空）"
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return _name(related) if related is not None else f"#{value}"
     return str(value)
+
+
+def _name(obj):
+    full_name = getattr(obj, "get_full_name", lambda: "")()
+    return full_name or str(obj)

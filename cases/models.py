@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
 
 User = settings.AUTH_USER_MODEL
@@ -287,7 +288,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField("最后修改", auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "version"], m2m_fields=[related_cases]
+        excluded_fields=["updated_at", "version"],
+        m2m_fields=[related_cases],
+        bases=[ReadOnlyHistory],
     )
 
     objects = CaseQuerySet.as_manager()
@@ -397,7 +400,7 @@ class TimelineStep(models.Model):
     )
     at = models.DateTimeField("时间", default=timezone.now)
     note = models.TextField("说明", blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "处理过程"
@@ -418,7 +421,7 @@ class Evidence(models.Model):
         User, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "证据材料"
@@ -450,7 +453,7 @@ class FollowUpVisit(models.Model):
     )
     shortcomings = models.TextField("不足之处", blank=True)
     suggestions = models.TextField("建议", blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     SATISFIED_FROM = 4
 
@@ -481,7 +484,7 @@ class DisputeParty(models.Model):
     )
     name = models.CharField("当事人", max_length=50, blank=True)
     position = models.CharField("诉求", max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "纠纷当事方"
@@ -503,7 +506,7 @@ class DisputeParticipant(models.Model):
     body = models.CharField("单位", max_length=12, choices=Body.choices)
     name = models.CharField("姓名", max_length=50)
     role = models.CharField("职务", max_length=50, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "参与协调人员"
@@ -522,7 +525,7 @@ class WarmReminder(models.Model):
     by = models.ForeignKey(
         User, verbose_name="张贴人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "温馨提示"
@@ -546,7 +549,7 @@ class RemovedItem(models.Model):
     removed_at = models.DateTimeField("清理时间", default=timezone.now)
     reclaimed_by = models.CharField("认领签名", max_length=50, blank=True)
     reclaimed_at = models.DateTimeField("认领时间", null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "清理物品"
@@ -569,7 +572,7 @@ class MajorCaseEntry(models.Model):
         User, verbose_name="立卷人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reported_to = models.CharField("已报告", max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReadOnlyHistory])
 
     class Meta:
         verbose_name = "重大投诉卷宗"

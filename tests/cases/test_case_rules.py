@@ -1,0 +1,167 @@
+"""History immutability, edit conflicts, counting rules, penalties, disposition."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from cases import actions
+from cases.history import field_changes
+from cases.models import Case, CaseTopic, EditConflict, TimelineStep, Tombstone
+
+pytestmark = pytest.mark.django_db
+
+
+class TestHistory:
+    def test_every_change_is_kept_with_who_and_why(self, new_case, staff, supervisor):
+        case = new_case()
+        actions.start_handling(case, supervisor, handler=supervisor)
+        records = list(case.history.order_by("history_id"))
+        assert [r.history_change_reason for r in records] == ["受理登记", "开始处理"]
+        assert [r.history_user for r in records] == [staff, supervisor]
+        assert ("状态", "已受理", "处理中") in field_changes(records[1])
+        assert ("处理人", "（空）", "zhuguan1") in field_changes(records[1])
+
+    def test_history_rows_cannot_be_changed_or_deleted(self, new_case):
+        case = new_case()
+        record = case.history.first()
+        record.description = "改写历史"
+        with pytest.raises(PermissionDenied, match="只读"):
+            record.save()
+        with pytest.raises(PermissionDenied, match="只读"):
+            record.delete()
+        step_record = TimelineStep.history.first()
+        with pytest.raises(PermissionDenied):
+            step_record.delete()
+        assert case.history.first().description == "楼上夜间拖动家具，影响休息"
+
+
+class TestEditConflict:
+    def test_the_second_save_is_refused_and_the_first_kept(self, new_case, staff, supervisor):
+        case = new_case()
+        first = Case.objects.get(pk=case.pk)
+        second = Case.objects.get(pk=case.pk)
+        first.location = "5栋1单元402室"
+        actions.update_case(first, staff)
+        second.description = "补充：周末白天也有"
+        with pytest.raises(EditConflict, match="保存被拒绝"):
+            actions.update_case(second, supervisor)
+        stored = Case.objects.get(pk=case.pk)
+        assert stored.location == "5栋1单元402室"
+        assert stored.description == "楼上夜间拖动家具，影响休息"
+        assert second.description == "补充：周末白天也有"  # the refused input is still there
+
+
+class TestCountingRules:
+    def test_same_event_from_many_people_is_one_complaint(self, new_case, staff):
+        first = new_case(reporter_name="赵先生")
+        second = new_case(reporter_name="钱女士")
+        third = new_case(reporter_name="赵先生")
+        actions.merge_cases(first, [second, third], staff, "整栋楼夜间受噪音影响")
+        first.refresh_from_db()
+        assert (first.people_count, first.times_count) == (2, 3)
+        assert first.impact_note == "整栋楼夜间受噪音影响"
+        assert Case.objects.complaints().open().count() == 1
+        assert Case.objects.get(pk=second.pk).merged_into == first
+
+    def test_only_cases_of_the_same_kind_merge(self, new_case, staff):
+        complaint = new_case()
+        dispute = new_case(kind=Case.Kind.DISPUTE)
+        with pytest.raises(ValidationError):
+            actions.merge_cases(complaint, [dispute], staff)
+
+    def test_numbers_run_per_kind_without_gaps(self, new_case):
+        year = timezone.localdate().year
+        numbers = [new_case().number, new_case(kind=Case.Kind.DISPUTE).number, new_case().number]
+        assert numbers == [f"投诉-{year}-000001", f"纠纷-{year}-000001", f"投诉-{year}-000002"]
+
+    def test_invalid_complaint_needs_an_explanation(self, new_case):
+        with pytest.raises(ValidationError) as error:
+            new_case(validity=Case.Validity.INVALID)
+        assert "无效投诉必须填写" in str(error.value)
+
+
+@pytest.fixture
+def violation(new_case):
+    return new_case(
+        kind=Case.Kind.VIOLATION,
+        violation_kind=Case.ViolationKind.DECORATION,
+        topic=CaseTopic.objects.get(name="装修"),
+        description="中午施工电钻作业",
+    )
+
+
+class TestPenalties:
+    def test_staff_and_supervisors_cannot_impose_penalties(self, violation, staff, supervisor):
+        for user in (staff, supervisor):
+            with pytest.raises(PermissionDenied, match="只有客服中心经理"):
+                actions.impose_penalty(violation, user, Case.Measure.COMPENSATE, 500)
+        assert Case.objects.get(pk=violation.pk).measure == ""
+
+    def test_a_penalty_takes_effect_when_a_superior_signs(self, violation, manager, supervisor):
+        actions.impose_penalty(violation, manager, Case.Measure.COMPENSATE, 500)
+        assert not actions.decision_in_effect(violation)
+        with pytest.raises(PermissionDenied, match="不能由决定人本人签批"):
+            actions.sign_decision(violation, manager)
+        other_manager = type(manager).objects.create_user("jingli2")
+        other_manager.groups.set(manager.groups.all())
+        other_manager = type(manager).objects.get(pk=other_manager.pk)
+        actions.sign_decision(violation, other_manager)
+        assert actions.decision_in_effect(violation)
+        assert violation.signed_by == other_manager
+
+
+class TestWarmReminders:
+    def test_three_reminders_then_removal_with_numbered_inventory(self, violation, staff):
+        with pytest.raises(ValidationError, match="三次温馨提示"):
+            actions.record_removed_item(violation, staff, "旧沙发", "地下室仓库")
+        assert [actions.add_warm_reminder(violation, staff) for _ in range(3)] == [1, 2, 3]
+        with pytest.raises(ValidationError):
+            actions.add_warm_reminder(violation, staff)
+        sofa = actions.record_removed_item(violation, staff, "旧沙发", "地下室仓库")
+        bike = actions.record_removed_item(violation, staff, "自行车", "地下室仓库")
+        assert (sofa.item_number, bike.item_number) == (1, 2)
+        actions.record_reclaim(bike, staff, "李明")
+        assert violation.removed_items.get(item_number=2).reclaimed_by == "李明"
+
+
+class TestDisposition:
+    def closed(self, case, user, years_ago):
+        actions.start_handling(case, user)
+        actions.reply(case, user, "已整改")
+        actions.close_case(case, user, "整改完毕")
+        past = timezone.now() - dt.timedelta(days=365 * years_ago + 2)
+        Case.objects.filter(pk=case.pk).update(closed_at=past)
+        return Case.objects.get(pk=case.pk)
+
+    def test_expired_general_violation_leaves_a_tombstone(self, violation, manager):
+        case = self.closed(violation, manager, 1)
+        assert list(Case.objects.retention_expired()) == [case]
+        tombstone = actions.dispose_case(case, manager)
+        assert not Case.objects.filter(pk=case.pk).exists()
+        assert not Case.history.filter(id=case.pk).exists()
+        assert Tombstone.objects.get(number=case.number) == tombstone
+        assert tombstone.disposed_by == manager
+        assert tombstone.closed_at == case.closed_at
+
+    def test_major_violations_are_kept_five_years(self, violation, manager):
+        violation.severity = Case.Severity.MAJOR
+        actions.update_case(violation, manager)
+        case = self.closed(violation, manager, 2)
+        with pytest.raises(ValidationError, match="未到保管期限"):
+            actions.dispose_case(case, manager)
+        assert Case.objects.filter(pk=case.pk).exists()
+
+    def test_only_managers_confirm_and_complaints_are_never_disposed(
+        self, violation, new_case, manager, supervisor
+    ):
+        case = self.closed(violation, manager, 1)
+        with pytest.raises(PermissionDenied):
+            actions.dispose_case(case, supervisor)
+        complaint = new_case()
+        actions.exempt_from_visit(complaint, manager, Case.VisitExemption.ANONYMOUS)
+        complaint = self.closed(complaint, manager, 6)
+        with pytest.raises(ValidationError):
+            actions.dispose_case(complaint, manager)
+        assert Tombstone.objects.count() == 0
