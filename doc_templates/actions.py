@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cms.archives.models import HouseholdArchive, attach_parents
 from cms.numbering import format_number, next_number
 from doc_templates.filling import open_document, render
 from doc_templates.kinds import NUMBER_SERIES, RECORD_KINDS, NoticeKind
@@ -275,8 +276,6 @@ def _delivery_note(delivery):
 
 
 def households_in(scope):
-    from cms.archives.models import HouseholdArchive
-
     return HouseholdArchive.objects.live().descendant_of(scope).order_by("path")
 
 
@@ -299,7 +298,7 @@ def run_batch(batch, progress=None):
     done = 0
     try:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for household in households_in(batch.scope).iterator():
+            for household in attach_parents(households_in(batch.scope)):
                 notice = issue_notice(
                     NoticeKind.TRI_PARTY,
                     batch.created_by,
@@ -307,7 +306,8 @@ def run_batch(batch, progress=None):
                     options=options,
                     batch=batch,
                 )
-                archive.writestr(f"{notice.number}-{household.title}.docx", notice.read_bytes())
+                name = f"{notice.number}-{household.building.title}{household.title}.docx"
+                archive.writestr(name.replace(" ", ""), notice.read_bytes())
                 done += 1
                 NoticeBatch.objects.filter(pk=batch.pk).update(done=done)
                 if progress:
