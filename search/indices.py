@@ -1,13 +1,15 @@
 """The Elasticsearch connection, index naming and health, built from settings."""
 
+import hashlib
+import json
 from functools import lru_cache
 
 from django.conf import settings
 from elasticsearch import Elasticsearch
 from elasticsearch import exceptions as es_exceptions
-from elasticsearch.dsl import Document, Keyword, Text
+from elasticsearch.dsl import Completion, Date, Document, Keyword, Text
 
-from search.analysis import bigram_field
+from search.analysis import bigram_field, initials_runs, normalise, pinyin_runs, word_field
 
 # Errors that mean "the cluster is not there" rather than "the request was wrong".
 UNAVAILABLE_ERRORS = (es_exceptions.ConnectionError, es_exceptions.ConnectionTimeout)
@@ -81,3 +83,86 @@ class ChineseDocument(Document):
             fields=["title_bigrams^2", "body_bigrams"],
             operator="and",
         )
+
+
+# --- Product indices (issue 5): one document shape for scripts, cases and archives -----
+
+
+class SearchDocument(Document):
+    """One searchable thing (reply script, case or archive) in the shape every index shares.
+
+    Original text is kept for display and highlighting; the *_bigrams,
+    *_words, *_pinyin and *_initials fields hold what search/analysis.py made
+    of it, analysed by nothing more than the core whitespace analyzer.
+    """
+
+    kind = Keyword()
+    object_id = Keyword()
+    title = Text(analyzer="standard")
+    body = Text(analyzer="standard")
+    tags = Text(analyzer="standard")
+    answer = Text(index=False)
+    spoken = Text(index=False)
+    fingerprint = Keyword(index=False)
+    title_bigrams = Text(analyzer="whitespace")
+    body_bigrams = Text(analyzer="whitespace")
+    tags_bigrams = Text(analyzer="whitespace")
+    title_words = Text(analyzer="whitespace")
+    body_words = Text(analyzer="whitespace")
+    tags_words = Text(analyzer="whitespace")
+    title_pinyin = Text(analyzer="whitespace")
+    body_pinyin = Text(analyzer="whitespace")
+    tags_pinyin = Text(analyzer="whitespace")
+    title_initials = Text(analyzer="whitespace")
+    tags_initials = Text(analyzer="whitespace")
+    topic = Keyword()
+    status = Keyword()
+    url = Keyword(index=False)
+    approved_at = Date()
+    effective_from = Date()
+    expires_on = Date()
+    suggest = Completion(analyzer="keyword", search_analyzer="keyword", max_input_length=60)
+
+    class Index:
+        settings = {"number_of_shards": 1, "number_of_replicas": settings.ELASTICSEARCH_REPLICAS}
+
+    @classmethod
+    def from_fields(cls, kind, object_id, title, body="", tags="", **extra):
+        """Build the document from original text; every derived field comes from analysis.py."""
+        document = cls(
+            meta={"id": str(object_id)},
+            kind=kind,
+            object_id=str(object_id),
+            title=title,
+            body=body,
+            tags=tags,
+            title_bigrams=bigram_field(title),
+            body_bigrams=bigram_field(body),
+            tags_bigrams=bigram_field(tags),
+            title_words=word_field(title),
+            body_words=word_field(body),
+            tags_words=word_field(tags),
+            title_pinyin=pinyin_runs(title),
+            body_pinyin=pinyin_runs(body),
+            tags_pinyin=pinyin_runs(tags),
+            title_initials=initials_runs(title),
+            tags_initials=initials_runs(tags),
+            **extra,
+        )
+        # search_check compares this to spot index entries that lag behind the database.
+        source = json.dumps(document.to_dict(), sort_keys=True, default=str, ensure_ascii=False)
+        document.fingerprint = hashlib.sha1(source.encode()).hexdigest()
+        return document
+
+
+def suggestion_inputs(*texts):
+    """Completion inputs: the text folded, its pinyin and its initials, so 高空, gaok and gk all prefix it."""
+    inputs = []
+    for text in texts:
+        folded = normalise(text).strip()
+        if not folded:
+            continue
+        runs = pinyin_runs(folded)
+        inputs += [folded[:60], "".join(runs).replace(" ", "")[:60]]
+        inputs.append("".join(run.replace(" ", "") for run in initials_runs(folded))[:60])
+    return [value for value in dict.fromkeys(inputs) if value]

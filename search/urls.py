@@ -1,1 +1,12 @@
-urlpatterns = []
+from django.urls import path
+
+from search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("query.json", views.search_json, name="query"),
+    path("suggest.json", views.suggest_json, name="suggest"),
+    path("open/<str:kind>/<str:object_id>/", views.open_hit, name="open"),
+    path("api/", views.SearchAPIView.as_view(), name="api"),
+]

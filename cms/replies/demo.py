@@ -1,0 +1,34 @@
+"""Demo reply scripts (approved by the demo manager) and search synonyms."""
+
+from django.contrib.auth import get_user_model
+
+from cms.replies.actions import publish_script, topic_from_path
+from cms.replies.demo_data import SCRIPTS, SYNONYMS, TOPICS
+from cms.replies.models import ReplyScript
+from cms.roles import MANAGER
+from search.models import SynonymGroup
+
+
+def load(groups, stdout):
+    manager = get_user_model().objects.filter(groups=groups[MANAGER]).first()
+    parents = {child: parent for parent, children in TOPICS.items() for child in children}
+    created = 0
+    for topic, question, answer, spoken, keywords, basis, dos, donts in SCRIPTS:
+        if ReplyScript.objects.filter(question=question).exists():
+            continue
+        script = ReplyScript(
+            question=question,
+            answer=f"<p>{answer}</p>",
+            spoken=spoken,
+            topic=topic_from_path(f"{parents[topic]}/{topic}"),
+            keywords=keywords,
+            legal_basis=basis,
+            dos=dos,
+            donts=donts,
+        )
+        publish_script(script, manager)
+        created += 1
+    for terms, note in SYNONYMS:
+        SynonymGroup.objects.get_or_create(terms=terms, defaults={"note": note})
+    if created:
+        stdout.write(f"回复口径演示数据：新增 {created} 条")

@@ -1,0 +1,25 @@
+from cms.replies.actions import ensure_approval_workflow
+from cms.roles import MANAGER, STAFF, SUPERVISOR, grant
+
+EDIT = ("replies.add_replyscript", "replies.change_replyscript", "replies.view_replyscript")
+
+
+def setup(groups):
+    # Staff read approved scripts through search; supervisors draft; the
+    # department head (manager) approves and publishes.
+    grant(groups[STAFF], "replies.view_replyscript", "replies.view_replytopic")
+    grant(groups[SUPERVISOR], *EDIT, "replies.lock_replyscript", "replies.view_replytopic")
+    grant(
+        groups[MANAGER],
+        *EDIT,
+        "replies.publish_replyscript",
+        "replies.lock_replyscript",
+        "replies.add_replytopic",
+        "replies.change_replytopic",
+        "replies.view_replytopic",
+        "search.add_synonymgroup",
+        "search.change_synonymgroup",
+        "search.delete_synonymgroup",
+        "search.view_synonymgroup",
+    )
+    ensure_approval_workflow(groups[MANAGER])

@@ -1,0 +1,31 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.replies.models import ReplyScript, ReplyTopic
+
+
+class ReplyScriptViewSet(SnippetViewSet):
+    model = ReplyScript
+    icon = "openquote"
+    menu_label = "口径条目"
+    list_display = ["question", "topic", "live", "last_published_at"]
+    list_filter = ["topic", "live"]
+    search_fields = ["question", "keywords"]
+    ordering = ["question"]
+
+
+class ReplyTopicViewSet(SnippetViewSet):
+    model = ReplyTopic
+    icon = "folder-open-inverse"
+    menu_label = "口径主题"
+    list_display = ["path", "sort_order"]
+
+
+class ReplyViewSetGroup(SnippetViewSetGroup):
+    menu_label = "回复口径"
+    menu_icon = "openquote"
+    menu_order = 250
+    items = (ReplyScriptViewSet, ReplyTopicViewSet)
+
+
+register_snippet(ReplyViewSetGroup)

@@ -1,0 +1,75 @@
+"""The staff search page, its JSON endpoints, the hit redirect and the token API."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from search.kinds import KINDS
+from search.query import FACETS, search, suggest
+
+JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
+
+
+def _filters(params):
+    return {name: params.get(name, "") for name in FACETS}
+
+
+def _payload(result):
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": result.hits,
+        "facets": result.facets,
+        "unavailable": result.unavailable,
+        "message": result.message,
+    }
+
+
+def staff_search_page(request):
+    """Keyboard-first search for staff on the phone (registered in the Wagtail admin)."""
+    query = request.GET.get("q", "")
+    result = search(request.user, query, filters=_filters(request.GET)) if query else None
+    return render(
+        request,
+        "search/staff_search.html",
+        {"query": query, "result": result, "facet_names": FACETS},
+    )
+
+
+@never_cache
+@login_required
+def search_json(request):
+    result = search(request.user, request.GET.get("q", ""), filters=_filters(request.GET))
+    return JsonResponse(_payload(result), status=503 if result.unavailable else 200, **JSON_OPTIONS)
+
+
+@never_cache
+@login_required
+def suggest_json(request):
+    return JsonResponse({"suggestions": suggest(request.GET.get("q", ""))}, **JSON_OPTIONS)
+
+
+@login_required
+def open_hit(request, kind, object_id):
+    """Open a search hit, asking the owning area's policy again (and logging archive reads)."""
+    if kind not in KINDS or not KINDS[kind].available:
+        raise Http404("没有这类检索结果")
+    return KINDS[kind].open(request, object_id)
+
+
+class SearchAPIView(APIView):
+    """GET /search/api/?q=… for call-centre tools: token (or session) authentication."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        result = search(
+            request.user, request.query_params.get("q", ""), filters=_filters(request.query_params)
+        )
+        return Response(_payload(result), status=503 if result.unavailable else 200)
