@@ -208,3 +208,13 @@ CASES_WORKING_HOURS = (
     os.environ.get("CASES_WORKDAY_START", "08:30"),
     os.environ.get("CASES_WORKDAY_END", "17:30"),
 )
+
+# --- owner archives (issue 3) ---
+# Refuses unapproved readers on Wagtail's page views of archives, registers every
+# reading and turns deletes of archives into recorded refusals (cms/archives/middleware.py).
+MIDDLEWARE += ["cms.archives.middleware.ArchiveAdminGuardMiddleware"]
+
+# --- reply scripts and search (issue 5) ---
+# Token authentication for the call-centre search API (search/api/): tokens are
+# issued with `manage.py drf_create_token <username>`.
+INSTALLED_APPS += ["rest_framework.authtoken"]

@@ -8,11 +8,17 @@ class ArchivesConfig(AppConfig):
     verbose_name = "业户档案"
 
     def ready(self):
+        from wagtail.signals import pre_page_move
+
         from cms.archives.models import HouseholdArchive
-        from cms.archives.permanence import refuse_archive_row_deletion
+        from cms.archives.permanence import (
+            refuse_archive_row_deletion,
+            refuse_moves_out_of_the_tree,
+        )
 
         pre_delete.connect(
             refuse_archive_row_deletion,
             sender=HouseholdArchive,
             dispatch_uid="archives_never_deleted",
         )
+        pre_page_move.connect(refuse_moves_out_of_the_tree, dispatch_uid="archives_stay_in_tree")

@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Left, Length
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -73,8 +75,8 @@ class ArchiveTreePage(Page):
     def serve(self, request, *args, **kwargs):
         raise Http404("业户档案不对外公开")
 
-    def serve_preview(self, request, mode_name):
-        raise Http404("业户档案不对外公开")
+    # Only a household has a preview (an admin-only, masked rendering).
+    preview_modes = []
 
     def get_sitemap_urls(self, request=None):
         return []
@@ -215,6 +217,13 @@ class HouseholdQuerySet(ArchiveTreeQuerySet):
     def in_room_order(self):
         return self.order_by("unit_order", "unit", "floor", "room_order", "room")
 
+    def in_catalogue_order(self):
+        """Building by building (tree order), then floor and room order within each."""
+        building_path = Left("path", Length("path") - Page.steplen)
+        return self.annotate(building_path=building_path).order_by(
+            "building_path", "unit_order", "unit", "floor", "room_order", "room"
+        )
+
     def open(self):
         return self.filter(is_closed=False)
 
@@ -337,6 +346,26 @@ class HouseholdArchive(ArchiveTreePage):
 
     def __str__(self):
         return self.title
+
+    preview_modes = [("", "查阅预览")]
+
+    def serve_preview(self, request, mode_name):
+        """Admin preview only (the admin guard has checked and registers the reading);
+        identity numbers and phones are masked as everywhere outside the edit view."""
+        from cms.archives.policy import mask_id_number, mask_phone
+
+        owners = [
+            {
+                "name": owner.name,
+                "id_number": mask_id_number(owner.id_number),
+                "phone": mask_phone(owner.phone),
+                "is_current": owner.is_current,
+            }
+            for owner in self.owners.all()
+        ]
+        return TemplateResponse(
+            request, "archives/household_preview.html", {"household": self, "owners": owners}
+        )
 
     # Titles and slugs follow from the room, so the archivist never types them.
     def room_label(self):

@@ -51,3 +51,19 @@ def refuse_if_archives_within(pages, via, user=None):
 
 def refuse_archive_row_deletion(sender, instance, **kwargs):
     raise ArchiveDeletionRefused()
+
+
+class ArchiveMoveRefused(ArchiveDeletionRefused):
+    message = "业户档案只能在档案库内按“小区→楼栋→房屋”移动，不能移出档案库。"
+
+
+def refuse_moves_out_of_the_tree(sender, instance, parent_page_after, **kwargs):
+    """Households, buildings and estates only ever move to a parent of the type they
+    live under, so nothing holding archives leaves the archive tree (and its guards)."""
+    if not archives_within([instance]).exists():
+        return
+    allowed = instance.specific_class.allowed_parent_page_models()
+    if parent_page_after.specific_class in allowed:
+        return
+    record_deletion_attempt(instance, "move")
+    raise ArchiveMoveRefused()

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from archive_helpers import VALID_ID_2, add_household, add_owner, make_user
 from django.contrib.auth import get_user_model
-from wagtail.models import Page
+from wagtail.models import Site
 
 from cms.archives.models import ArchiveRoot, Building, Estate
 from cms.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
@@ -13,8 +13,10 @@ from cms.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
 
 @pytest.fixture
 def archive_tree(db):
-    site_root = Page.get_first_root_node()
-    root = site_root.add_child(instance=ArchiveRoot(title="档案库", slug="dangan"))
+    # Under the site's home page, so that the archive pages would have public URLs
+    # if the guards did not stop them.
+    home = Site.objects.get(is_default_site=True).root_page
+    root = home.add_child(instance=ArchiveRoot(title="档案库", slug="dangan"))
     estate = root.add_child(instance=Estate(title="翠湖花园", slug="cuihu"))
     building_a = estate.add_child(instance=Building(title="3栋", slug="b3"))
     building_b = estate.add_child(instance=Building(title="5栋", slug="b5"))
@@ -38,7 +40,7 @@ def archive_tree(db):
 
 
 @pytest.fixture
-def users(role_groups):
+def users(archive_tree, role_groups):
     return {
         "archivist": make_user("dangan1", [role_groups[ARCHIVIST]]),
         "staff": make_user("kefu1", [role_groups[STAFF]]),

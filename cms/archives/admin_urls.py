@@ -1,0 +1,24 @@
+from django.urls import path
+
+from cms.archives import views
+
+app_name = "archives_admin"
+
+urlpatterns = [
+    path("", views.household_list, name="households"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
+    path("households/<int:pk>/contact/", views.change_contact, name="change_contact"),
+    path("households/<int:pk>/owner/", views.change_owner, name="change_owner"),
+    path("households/<int:pk>/close/", views.close_or_reopen, name="close_or_reopen"),
+    path("households/<int:pk>/contacts/add/", views.add_contact, name="add_contact"),
+    path("access/request/", views.request_access, name="request_access"),
+    path("access/", views.grant_list, name="grants"),
+    path(
+        "access/<int:pk>/<str:decision>/",
+        views.decide_grant,
+        name="decide_grant",
+    ),
+    path("register/", views.access_register, name="register"),
+    path("catalogue/", views.catalogue_export, name="catalogue"),
+    path("reports/", views.reports, name="reports"),
+]

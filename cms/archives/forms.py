@@ -1,0 +1,101 @@
+from django import forms
+
+from cms.archives.models import (
+    Building,
+    ContactLog,
+    HouseholdArchive,
+    Owner,
+    TenureStage,
+)
+from cms.archives.validators import validate_phone
+
+
+class AccessRequestForm(forms.Form):
+    SCOPES = [("household", "单户"), ("building", "整栋")]
+
+    scope = forms.ChoiceField(label="查阅范围", choices=SCOPES, widget=forms.RadioSelect)
+    household = forms.ModelChoiceField(
+        label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
+    )
+    building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.all(), required=False)
+    reason = forms.CharField(label="查阅事由", max_length=300, widget=forms.Textarea({"rows": 3}))
+    duration_days = forms.IntegerField(label="查阅期限（天）", min_value=1, max_value=30, initial=1)
+
+    def clean(self):
+        data = super().clean()
+        target = data.get(data.get("scope", ""))
+        if data.get("scope") and target is None:
+            self.add_error(data["scope"], "请选择要查阅的" + dict(self.SCOPES)[data["scope"]])
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="审批意见", max_length=300, required=False)
+
+
+class HouseholdFilterForm(forms.Form):
+    building = forms.ModelChoiceField(
+        label="楼栋", queryset=Building.objects.all(), required=False, empty_label="全部楼栋"
+    )
+    stage = forms.ChoiceField(
+        label="客户阶段", choices=[("", "全部阶段"), *TenureStage.choices], required=False
+    )
+    closed = forms.ChoiceField(
+        label="状态",
+        choices=[("", "在档"), ("1", "已归档关闭"), ("all", "全部")],
+        required=False,
+    )
+    q = forms.CharField(label="房号", required=False)
+
+
+class RegisterFilterForm(forms.Form):
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput({"type": "date"})
+    )
+    household = forms.ModelChoiceField(
+        label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=300)
+
+
+class ContactChangeForm(forms.Form):
+    owner = forms.ModelChoiceField(label="业主", queryset=Owner.objects.none())
+    phone = forms.CharField(label="新联系电话", validators=[validate_phone])
+    phone_alt = forms.CharField(label="新备用电话", required=False, validators=[validate_phone])
+    reason = forms.CharField(label="变更原因", max_length=300)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = household.owners.filter(is_current=True)
+
+
+class NewOwnerForm(forms.ModelForm):
+    reason = forms.CharField(label="更替原因", max_length=300)
+    changed_on = forms.DateField(label="更替日期", widget=forms.DateInput({"type": "date"}))
+
+    class Meta:
+        model = Owner
+        fields = ["name", "gender", "id_type", "id_number", "phone", "native_place"]
+
+
+class ContactLogForm(forms.ModelForm):
+    class Meta:
+        model = ContactLog
+        fields = [
+            "contacted_on",
+            "channel",
+            "summary",
+            "follow_up",
+            "is_interview",
+            "need",
+            "measure",
+            "done",
+            "satisfaction",
+        ]
+        widgets = {"contacted_on": forms.DateInput({"type": "date"})}

@@ -1,0 +1,393 @@
+"""Admin views of owner archives: list, reading page, access requests and decisions,
+the register, exports and the archive's change actions. Every decision is the policy's."""
+
+import io
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from cms.archives import actions, exports, policy
+from cms.archives import reports as reports_module
+from cms.archives.forms import (
+    AccessRequestForm,
+    ContactChangeForm,
+    ContactLogForm,
+    DecisionForm,
+    HouseholdFilterForm,
+    NewOwnerForm,
+    ReasonForm,
+    RegisterFilterForm,
+)
+from cms.archives.models import (
+    AccessGrant,
+    AccessRecord,
+    ArchivePaper,
+    Building,
+    Estate,
+    HouseholdArchive,
+    Owner,
+    attach_parents,
+)
+from cms.archives.reports import missing_papers
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 100
+
+
+def requires(check, message):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+archivist_only = requires(policy.reads_everything, "仅档案员可以办理。")
+
+
+def masked_owner(owner):
+    owner.masked_id_number = policy.mask_id_number(owner.id_number)
+    owner.masked_phone = policy.mask_phone(owner.phone)
+    owner.masked_phone_alt = policy.mask_phone(owner.phone_alt)
+    return owner
+
+
+def household_list(request):
+    """业户档案一览: what the user may see, in floor and room order, phones masked."""
+    form = HouseholdFilterForm(request.GET or None)
+    households = policy.listable_households(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["building"]:
+            households = households.child_of(data["building"])
+        if data["stage"]:
+            households = households.in_tenure_stage(data["stage"])
+        if data["closed"] == "1":
+            households = households.filter(is_closed=True)
+        elif data["closed"] != "all":
+            households = households.open()
+        if data["q"]:
+            households = households.filter(room__contains=data["q"])
+    else:
+        households = households.open()
+    households = households.in_catalogue_order()
+    paginator = Paginator(households, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("p"))
+    rows = attach_parents(
+        page.object_list.prefetch_related(
+            Prefetch("owners", queryset=Owner.objects.filter(is_current=True))
+        )
+    )
+    readable = set(
+        policy.readable_households(request.user)
+        .filter(pk__in=[h.pk for h in rows])
+        .values_list("pk", flat=True)
+    )
+    for household in rows:
+        household.readable = household.pk in readable
+        household.masked_phones = "、".join(
+            policy.mask_phone(o.phone) for o in household.current_owners if o.phone
+        )
+    return render(
+        request,
+        "archives/admin/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": request.GET.copy(),
+            "reads_everything": policy.reads_everything(request.user),
+        },
+    )
+
+
+def household_detail(request, pk):
+    """The reading page (查阅): only with the policy's leave, and always registered."""
+    household = get_object_or_404(HouseholdArchive, pk=pk)
+    if not policy.can_read_household(request.user, household):
+        messages.error(request, "该业户档案属绝密，您无权查阅。请先提交查阅申请。")
+        return redirect(reverse("archives_admin:request_access") + f"?household={household.pk}")
+    policy.record_access(request.user, household, AccessRecord.Via.READ, request=request)
+    attach_parents([household])
+    owners = [masked_owner(owner) for owner in household.owners.all()]
+    return render(
+        request,
+        "archives/admin/household_detail.html",
+        {
+            "household": household,
+            "current_owners": [o for o in owners if o.is_current],
+            "former_owners": [o for o in owners if not o.is_current],
+            "family": household.family_members.all(),
+            "tenants": household.tenants.all(),
+            "papers": household.papers.all(),
+            "missing_papers": missing_papers(household),
+            "changes": household.changes.select_related("changed_by"),
+            "contacts": household.contacts.select_related("staff")[:50],
+            "reads_everything": policy.reads_everything(request.user),
+            "mask_phone": policy.mask_phone,
+        },
+    )
+
+
+def request_access(request):
+    initial = {"scope": "household", "duration_days": 1}
+    if "household" in request.GET:
+        initial["household"] = request.GET["household"]
+    if "building" in request.GET:
+        initial.update(scope="building", building=request.GET["building"])
+    form = AccessRequestForm(request.POST or None, initial=initial)
+    visible = policy.listable_households(request.user)
+    if policy.butler_buildings(request.user) is not None:
+        form.fields["household"].queryset = visible
+        form.fields["building"].queryset = policy.butler_buildings(request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.request_access(
+                request.user,
+                data["reason"],
+                data["duration_days"],
+                household=data["household"] if data["scope"] == "household" else None,
+                building=data["building"] if data["scope"] == "building" else None,
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.args[0] if error.args else str(error))
+        else:
+            messages.success(request, "查阅申请已提交，等待客户服务中心经理审批。")
+            return redirect("archives_admin:grants")
+    return render(request, "archives/admin/request_access.html", {"form": form})
+
+
+def grant_list(request):
+    can_approve = policy.can_approve_access(request.user)
+    grants = AccessGrant.objects.select_related("requester", "household", "building", "decided_by")
+    if not can_approve:
+        grants = grants.filter(requester=request.user)
+    return render(
+        request,
+        "archives/admin/grants.html",
+        {
+            "pending": grants.pending() if can_approve else [],
+            "grants": grants.exclude(status=AccessGrant.Status.PENDING)[:200]
+            if can_approve
+            else grants[:200],
+            "can_approve": can_approve,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_POST
+def decide_grant(request, pk, decision):
+    grant = get_object_or_404(AccessGrant, pk=pk)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    decide = actions.approve_access if decision == "approve" else actions.refuse_access
+    try:
+        decide(grant, request.user, note)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error.args[0] if error.args else str(error))
+    else:
+        messages.success(
+            request, "已批准该查阅申请。" if decision == "approve" else "已拒绝该查阅申请。"
+        )
+    return redirect("archives_admin:grants")
+
+
+@requires(policy.can_view_register, "仅客户服务中心经理可以查看查阅登记簿。")
+def access_register(request):
+    """查阅登记簿: every reading, newest first; Excel export of the filtered lines."""
+    form = RegisterFilterForm(request.GET or None)
+    records = AccessRecord.objects.select_related("user", "household", "grant")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["since"]:
+            records = records.filter(accessed_at__date__gte=data["since"])
+        if data["until"]:
+            records = records.filter(accessed_at__date__lte=data["until"])
+        if data["household"]:
+            records = records.filter(household=data["household"])
+    if request.GET.get("format") == "xlsx":
+        stream = io.BytesIO()
+        exports.write_register_xlsx(records, stream)
+        response = HttpResponse(stream.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = _attachment(
+            f"查阅登记簿-{timezone.localdate():%Y%m%d}.xlsx"
+        )
+        return response
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("p"))
+    attach_parents(record.household for record in page.object_list)
+    return render(
+        request,
+        "archives/admin/register.html",
+        {"form": form, "page": page, "query": request.GET.urlencode()},
+    )
+
+
+@archivist_only
+def catalogue_export(request):
+    """业户档案目录 of an estate or a building (or everything) as Excel or CSV."""
+    scope = None
+    if request.GET.get("building"):
+        scope = get_object_or_404(Building, pk=request.GET["building"])
+    elif request.GET.get("estate"):
+        scope = get_object_or_404(Estate, pk=request.GET["estate"])
+    households = exports.catalogue_households(scope, policy.readable_households(request.user))
+    name = f"业户档案目录-{scope.title if scope else '全部'}-{timezone.localdate():%Y%m%d}"
+    if request.GET.get("format") == "csv":
+        text = io.StringIO()
+        written = exports.write_catalogue_csv(households, text)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = _attachment(f"{name}.csv")
+    else:
+        stream = io.BytesIO()
+        written = exports.write_catalogue_xlsx(households, stream)
+        response = HttpResponse(stream.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = _attachment(f"{name}.xlsx")
+    exports.register_export(request.user, written, request)
+    return response
+
+
+def _attachment(filename):
+    return content_disposition_header(as_attachment=True, filename=filename)
+
+
+def download_paper(request, pk):
+    """The only way to a stored paper: permission-checked and registered."""
+    if not request.user.is_authenticated:
+        raise Http404
+    paper = get_object_or_404(ArchivePaper.objects.select_related("household"), pk=pk)
+    if not policy.can_read_household(request.user, paper.household):
+        raise PermissionDenied("该业户档案属绝密，您无权下载其资料。")
+    policy.record_access(request.user, paper.household, AccessRecord.Via.DOCUMENT, request=request)
+    return FileResponse(
+        paper.file.open("rb"), as_attachment=True, filename=paper.file.name.split("/")[-1]
+    )
+
+
+def _household_for_change(request, pk):
+    household = get_object_or_404(HouseholdArchive, pk=pk)
+    attach_parents([household])
+    return household
+
+
+def _done(request, household, message):
+    messages.success(request, message)
+    return redirect("archives_admin:household", household.pk)
+
+
+@archivist_only
+def change_contact(request, pk):
+    household = _household_for_change(request, pk)
+    form = ContactChangeForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.change_contact(
+                data["owner"], request.user, data["reason"], data["phone"], data["phone_alt"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, household, "联系方式已变更，原号码保留在档案变更记录中。")
+    return _action_page(request, household, form, "联系方式变更")
+
+
+@archivist_only
+def change_owner(request, pk):
+    household = _household_for_change(request, pk)
+    form = NewOwnerForm(request.POST or None, initial={"changed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in NewOwnerForm.Meta.fields}
+        try:
+            actions.change_owner(
+                household, request.user, data["reason"], [fields], changed_on=data["changed_on"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, household, "业户更替已办理，原业主保留为历任业主。")
+    return _action_page(request, household, form, "业户更替")
+
+
+@archivist_only
+def close_or_reopen(request, pk):
+    household = _household_for_change(request, pk)
+    form = ReasonForm(request.POST or None)
+    title = "恢复档案" if household.is_closed else "归档关闭"
+    if request.method == "POST" and form.is_valid():
+        action = actions.reopen_archive if household.is_closed else actions.close_archive
+        try:
+            action(household, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, household, f"已{title}。")
+    return _action_page(request, household, form, title)
+
+
+def add_contact(request, pk):
+    household = _household_for_change(request, pk)
+    if not policy.can_read_household(request.user, household):
+        raise PermissionDenied("您无权为该户登记客户动态。")
+    form = ContactLogForm(request.POST or None, initial={"contacted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ContactLogForm.Meta.fields}
+        try:
+            actions.log_contact(household, request.user, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, household, "客户动态已登记。")
+    return _action_page(request, household, form, "登记客户动态")
+
+
+def _action_page(request, household, form, title):
+    return render(
+        request,
+        "archives/admin/action_form.html",
+        {"household": household, "form": form, "title": title},
+    )
+
+
+@archivist_only
+def reports(request):
+    """档案报表: late entries, unvisited new owners, missing papers, interview quota."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+    except ValueError:
+        year, month = today.year, today.month
+    late = attach_parents(reports_module.late_entries(today)[:200])
+    unvisited = attach_parents(reports_module.unvisited_new_owners(today)[:200])
+    missing = reports_module.households_missing_papers(
+        attach_parents(HouseholdArchive.objects.open().in_catalogue_order()[:500])
+    )
+    return render(
+        request,
+        "archives/admin/reports.html",
+        {
+            "late": late,
+            "unvisited": unvisited,
+            "missing": missing,
+            "quota": reports_module.interview_quota(year, month),
+            "month": f"{year}-{month:02d}",
+            "estates": Estate.objects.order_by("path"),
+            "buildings": Building.objects.order_by("path"),
+        },
+    )

@@ -1,0 +1,58 @@
+from django.urls import include, path, reverse_lazy
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from cms.archives import admin_urls, policy
+
+
+@hooks.register("register_admin_urls")
+def archive_admin_urls():
+    return [path("archives/", include(admin_urls, namespace="archives_admin"))]
+
+
+class PolicyMenuItem(MenuItem):
+    """A menu entry shown only to those the policy lets use it."""
+
+    def __init__(self, label, url_name, check, **kwargs):
+        super().__init__(label, reverse_lazy(url_name), **kwargs)
+        self.check = check
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+
+def signed_in(user):
+    return user.is_authenticated
+
+
+@hooks.register("register_admin_menu_item")
+def archives_menu():
+    menu = Menu(
+        items=[
+            PolicyMenuItem(
+                "档案一览",
+                "archives_admin:households",
+                signed_in,
+                icon_name="folder-open-inverse",
+                order=10,
+            ),
+            PolicyMenuItem(
+                "查阅申请", "archives_admin:grants", signed_in, icon_name="key", order=20
+            ),
+            PolicyMenuItem(
+                "查阅登记簿",
+                "archives_admin:register",
+                policy.can_view_register,
+                icon_name="list-ul",
+                order=30,
+            ),
+            PolicyMenuItem(
+                "档案报表",
+                "archives_admin:reports",
+                policy.reads_everything,
+                icon_name="table",
+                order=40,
+            ),
+        ]
+    )
+    return SubmenuMenuItem("业户档案", menu, icon_name="folder-inverse", name="archives", order=250)
