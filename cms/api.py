@@ -4,7 +4,6 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive
-from cms.replies.api import ReplyScriptsAPIViewSet
 
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):
@@ -16,5 +15,4 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("replies", ReplyScriptsAPIViewSet)
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)
