@@ -4,6 +4,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive
+from cms.replies.api import ReplyScriptsAPIViewSet
 
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):
@@ -15,4 +16,5 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
 
 api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("replies", ReplyScriptsAPIViewSet)
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)

@@ -17,7 +17,7 @@ from pypinyin import lazy_pinyin
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _OTHER_WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -43,7 +43,7 @@ def char_bigrams(text):
     """
     text = normalise(text)
     tokens = []
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         if len(run) == 1:
             tokens.append(run)
         else:
@@ -78,7 +78,7 @@ def words(text):
     return [
         word
         for word in _jieba().cut_for_search(text)
-        if _CJK_RUN.fullmatch(word) or _OTHER_WORD.fullmatch(word)
+        if CJK_RUN.fullmatch(word) or _OTHER_WORD.fullmatch(word)
     ]
 
 
@@ -97,7 +97,7 @@ def pinyin_runs(text):
     matches across punctuation. Tones are dropped on purpose: a homophone typo
     (高空抛无) then still finds the right text.
     """
-    return [" ".join(_run_syllables(run)) for run in _CJK_RUN.findall(normalise(text))]
+    return [" ".join(_run_syllables(run)) for run in CJK_RUN.findall(normalise(text))]
 
 
 def initials_runs(text):
@@ -215,7 +215,7 @@ def _mark_substrings(folded, term, marks):
 def _mark_pinyin(folded, wanted, marks, use_initials):
     """Mark characters whose pinyin spells the typed syllables (or initials)."""
     readings = [
-        (_run_syllables(char) or [""])[0] if _CJK_RUN.fullmatch(char) else "" for char in folded
+        (_run_syllables(char) or [""])[0] if CJK_RUN.fullmatch(char) else "" for char in folded
     ]
     if use_initials:
         readings = [reading[:1] for reading in readings]
@@ -231,7 +231,7 @@ def query_marks(text, query):
     folded = _folded_chars(text)
     marks = [False] * len(text)
     for variant in query.variants:
-        for run in _CJK_RUN.findall(variant):
+        for run in CJK_RUN.findall(variant):
             _mark_substrings(folded, run, marks)
         for token in char_bigrams(variant):
             if len(token) > 1 or len(variant) == 1:

@@ -6,9 +6,12 @@ as soon as their apps provide the models and policies (issues 3 and 4).
 """
 
 from django.apps import apps
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from search.indices import SearchDocument, suggestion_inputs
 
@@ -96,7 +99,100 @@ class ReplyKind(Kind):
         return render(request, "search/reply_detail.html", {"script": script})
 
 
-KINDS = {kind.name: kind for kind in (ReplyKind(),)}
+def _ids_filter(kind_name, ids):
+    return {
+        "bool": {
+            "filter": [
+                {"term": {"kind": kind_name}},
+                {"terms": {"object_id": [str(pk) for pk in ids]}},
+            ]
+        }
+    }
+
+
+def _redirect_to_admin(request, obj):
+    url = AdminURLFinder(request.user).get_edit_url(obj)
+    if url is None:
+        raise Http404("无法打开该结果")
+    return redirect(url)
+
+
+class CaseKind(Kind):
+    """Complaints, disputes and violations; hits follow cases.policy.visible_cases."""
+
+    name = "case"
+    label = "案件"
+    index_base = "cases"
+    model_label = "cases.Case"
+
+    def indexable(self):
+        return self.model().objects.select_related("topic")
+
+    def document(self, case):
+        topic = case.topic.name if case.topic_id else ""
+        return SearchDocument.from_fields(
+            self.name,
+            case.pk,
+            f"{case.number} {case.get_kind_display()} {topic} {case.location}".strip(),
+            body="\n".join(filter(None, [case.description, case.result])),
+            tags=topic,
+            topic=topic,
+            status=case.get_status_display(),
+            approved_at=case.received_at,
+            url=self.open_url(case.pk),
+        )
+
+    def visible_filter(self, user):
+        from cases.policy import visible_cases
+
+        if user.has_perm("cases.view_all_cases"):
+            return {"term": {"kind": self.name}}
+        return _ids_filter(self.name, visible_cases(user).values_list("pk", flat=True))
+
+    def open(self, request, object_id):
+        from cases.policy import visible_cases
+
+        case = get_object_or_404(visible_cases(request.user), pk=object_id)
+        return _redirect_to_admin(request, case)
+
+
+class ArchiveKind(Kind):
+    """Owner archives (绝密): hits only under a reading grant; opening one is registered."""
+
+    name = "archive"
+    label = "业户档案"
+    index_base = "archives"
+    model_label = "archives.HouseholdArchive"
+
+    def document(self, household):
+        return SearchDocument.from_fields(
+            self.name,
+            household.pk,
+            household.address,
+            body=household.owner_names or "",
+            status="在册",
+            topic="业户档案",
+            url=self.open_url(household.pk),
+        )
+
+    def visible_filter(self, user):
+        from cms.archives.policy import readable_households, reads_everything
+
+        if reads_everything(user):
+            return {"term": {"kind": self.name}}
+        return _ids_filter(self.name, readable_households(user).values_list("pk", flat=True))
+
+    def open(self, request, object_id):
+        from cms.archives.policy import can_read_household, record_access
+
+        household = get_object_or_404(self.model(), pk=object_id)
+        if not can_read_household(request.user, household):
+            raise PermissionDenied("没有该业户档案的查阅授权")
+        record_access(request.user, household, via="search", request=request)
+        return _redirect_to_admin(request, household)
+
+
+KINDS = {kind.name: kind for kind in (ReplyKind(), CaseKind(), ArchiveKind())}
 
 
 def available_kinds():

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from search.analysis import analyse_query, bigram_field, highlight, pinyin_runs, word_field
+from search.analysis import CJK_RUN, analyse_query, bigram_field, highlight, pinyin_runs, word_field
 from search.indexing import ELASTICSEARCH_ERRORS, alias_name
 from search.indices import get_client
 from search.kinds import KINDS, available_kinds
@@ -50,6 +50,18 @@ def _variant_clauses(text, boost):
             },
             {"match_phrase": {"title_bigrams": {"query": bigrams, "boost": 2 * boost}}},
         ]
+    single_chars = [run for run in CJK_RUN.findall(text) if len(run) == 1]
+    if single_chars:
+        # Bigram fields hold no single characters; the standard-analysed originals do.
+        clauses.append(
+            {
+                "multi_match": {
+                    "query": " ".join(single_chars),
+                    "fields": ["title^3", "tags^3", "body"],
+                    "boost": boost,
+                }
+            }
+        )
     words = word_field(text)
     if words:
         clauses.append(

@@ -2,8 +2,9 @@
 
 from django.contrib.auth import get_user_model
 
+from cases.models import CaseTopic
 from cms.replies.actions import publish_script, topic_from_path
-from cms.replies.demo_data import SCRIPTS, SYNONYMS, TOPICS
+from cms.replies.demo_data import CASE_TOPICS, SCRIPTS, SYNONYMS, TOPICS
 from cms.replies.models import ReplyScript
 from cms.roles import MANAGER
 from search.models import SynonymGroup
@@ -26,6 +27,7 @@ def load(groups, stdout):
             dos=dos,
             donts=donts,
         )
+        script.case_topics.set(CaseTopic.objects.filter(name__in=CASE_TOPICS.get(topic, [])))
         publish_script(script, manager)
         created += 1
     for terms, note in SYNONYMS:

@@ -12,6 +12,26 @@ TOPICS = {
     "业户档案": ["资料查询与变更"],
 }
 
+# Which case topics (cases.CaseTopic) each reply topic serves, for the case page suggestion.
+CASE_TOPICS = {
+    "物业费催缴": ["收费"],
+    "收费标准": ["收费"],
+    "停车收费": ["收费"],
+    "装修申报": ["装修"],
+    "装修施工": ["装修", "违章搭建"],
+    "高空抛物": ["高空抛物"],
+    "宠物饲养": ["宠物"],
+    "噪音扰民": ["噪音"],
+    "公共区域堆物": ["乱摆放", "安全"],
+    "日常报修": ["维修"],
+    "渗漏水": ["维修"],
+    "电梯": ["维修", "安全"],
+    "门禁与访客": ["安全"],
+    "消防安全": ["安全"],
+    "车辆管理": ["安全"],
+    "投诉受理": ["服务态度"],
+}
+
 # topic, question, answer, spoken, keywords, legal basis, dos, don'ts
 SCRIPTS = [
     (

@@ -5,13 +5,17 @@ A script is a Wagtail snippet with drafts, revisions, locking and the workflow
 drafts live in revisions, so everything staff see comes from live rows.
 """
 
+from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
+from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
@@ -107,6 +111,13 @@ class ReplyScript(
     legal_basis = models.TextField("法规或合同依据", blank=True)
     dos = models.TextField("应当", blank=True)
     donts = models.TextField("禁忌", blank=True)
+    case_topics = ParentalManyToManyField(
+        "cases.CaseTopic",
+        verbose_name="适用案件主题",
+        blank=True,
+        related_name="reply_scripts",
+        help_text="案件页面按案件主题推荐这些口径",
+    )
     effective_from = models.DateField("生效日期", default=timezone.localdate)
     expires_on = models.DateField("失效日期", null=True, blank=True)
 
@@ -133,6 +144,7 @@ class ReplyScript(
         FieldPanel("answer"),
         FieldPanel("spoken"),
         FieldPanel("keywords"),
+        FieldPanel("case_topics", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [FieldPanel("legal_basis"), FieldPanel("dos"), FieldPanel("donts")],
             heading="依据与注意事项",
@@ -148,6 +160,23 @@ class ReplyScript(
         index.SearchField("keywords"),
         index.SearchField("spoken"),
         index.FilterField("live"),
+    ]
+
+    api_fields = [
+        APIField("question"),
+        APIField("answer"),
+        APIField("spoken"),
+        APIField("topic", serializer=serializers.CharField(source="topic.path", read_only=True)),
+        APIField("keywords"),
+        APIField("legal_basis"),
+        APIField("dos"),
+        APIField("donts"),
+        APIField("effective_from"),
+        APIField("expires_on"),
+        APIField(
+            "approved_at",
+            serializer=serializers.DateTimeField(source="last_published_at", read_only=True),
+        ),
     ]
 
     class Meta:
