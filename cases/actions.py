@@ -90,11 +90,16 @@ def set_deadlines(case):
         case.resolve_due_at = None
 
 
-@transaction.atomic
 def create_case(by, **fields):
+    """Intake from keyword arguments (see register_case)."""
+    return register_case(Case(**fields), by)
+
+
+@transaction.atomic
+def register_case(case, by):
     """Intake: number the case (gap-free per kind and year), start its clocks,
     put 受理 on the timeline, and open the major-case volume when needed."""
-    case = Case(created_by=by, **fields)
+    case.created_by = by
     case.full_clean(exclude=["number"])
     year = timezone.localtime(case.received_at).year
     case.number = format_number(case.series, year, next_number(case.series, year))

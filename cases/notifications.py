@@ -1,5 +1,6 @@
 """Tell managers about a major case at once: in the admin and by e-mail."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
@@ -21,7 +22,7 @@ def notify_managers_of_major_case(case_id):
     body = (
         f"{case.get_kind_display()} {case.number} 已定为重大案件并单独立卷。\n"
         f"主题：{case.topic}\n地点：{case.location}\n内容：{case.description}\n"
-        f"请登录后台查看：{reverse('cases_detail', args=[case.pk])}"
+        f"请登录后台查看：{settings.WAGTAILADMIN_BASE_URL + reverse('cases:detail', args=[case.pk])}"
     )
     for user in recipients:
         ManagerNotice.objects.get_or_create(case=case, user=user, defaults={"message": subject})

@@ -1,0 +1,134 @@
+"""Forms of the case admin: the case form with its edit-conflict check, and one small
+form per action on the case page."""
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from cases.models import Case, DisputeParticipant, FollowUpVisit
+
+
+class CaseForm(WagtailAdminModelForm):
+    """The case form carries the version it was read at; a save based on an older
+    version is refused with a clear message and the user's input stays on screen.
+    The re-shown form carries the current version, so saving again after checking
+    the other person's changes goes through on purpose."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields:
+            self.fields["version"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and "version" in cleaned:
+            current = Case.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
+            if current is not None and cleaned["version"] != current:
+                self.refuse_as_conflict(current)
+        return cleaned
+
+    def refuse_as_conflict(self, current_version):
+        from cases.models import EditConflict
+
+        current = Case.objects.get(pk=self.instance.pk)
+        self.add_error(None, str(EditConflict(self.instance, current)))
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = current_version
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(forms.Form):
+    result = forms.CharField(label="处理结果", widget=forms.Textarea(attrs={"rows": 3}))
+    customer_opinion = forms.CharField(
+        label="客户意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label="结案原因", max_length=200)
+
+
+class TransferForm(forms.Form):
+    to = forms.CharField(label="转交单位", max_length=50, help_text="如：开发商工程部、街道办")
+    note = forms.CharField(label="说明", required=False)
+
+
+class ExemptForm(forms.Form):
+    exemption = forms.ChoiceField(label="免回访原因", choices=Case.VisitExemption.choices[1:])
+    note = forms.CharField(label="说明", required=False)
+
+
+class StepForm(forms.Form):
+    action = forms.CharField(label="处理动作", max_length=50, initial="跟进")
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpVisit
+        fields = ["method", "satisfaction", "quality", "effect", "shortcomings", "suggestions"]
+        widgets = {
+            "shortcomings": forms.Textarea(attrs={"rows": 2}),
+            "suggestions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MergeForm(forms.Form):
+    numbers = forms.CharField(
+        label="并入的案件编号", help_text="多个编号用空格或逗号分隔，如 投诉-2026-000012"
+    )
+    impact_note = forms.CharField(
+        label="影响说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_numbers(self):
+        numbers = self.cleaned_data["numbers"].replace("，", " ").replace(",", " ").split()
+        found = list(Case.objects.filter(number__in=numbers).exclude(pk=self.case.pk))
+        missing = set(numbers) - {case.number for case in found}
+        if missing:
+            raise forms.ValidationError(f"找不到案件：{'、'.join(sorted(missing))}")
+        return found
+
+
+class PartyForm(forms.Form):
+    name = forms.CharField(label="当事人", max_length=50)
+    position = forms.CharField(label="诉求", max_length=200, required=False)
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = DisputeParticipant
+        fields = ["body", "name", "role"]
+
+
+class MeetingForm(forms.Form):
+    note = forms.CharField(label="协调会内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label="调解结果", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemovedItemForm(forms.Form):
+    description = forms.CharField(label="物品", max_length=100)
+    stored_at = forms.CharField(label="存放地点", max_length=100)
+
+
+class PenaltyForm(forms.Form):
+    measure = forms.ChoiceField(label="处理措施", choices=Case.Measure.choices)
+    amount = forms.DecimalField(label="金额（元）", required=False, max_digits=10, decimal_places=2)
+    deadline = forms.DateField(
+        label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label="说明", required=False)
+
+
+class EmptyForm(forms.Form):
+    pass

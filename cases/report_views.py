@@ -1,0 +1,166 @@
+"""Admin pages for the reports, the disposition review and the printable dispute record."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from wagtail.admin.menu import MenuItem
+
+from cases import actions, reports
+from cases.models import Case
+from cases.policy import visible_cases
+from cases.querysets import retention_until
+from cases.views import CaseAdminView, case_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month(request):
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError
+    except ValueError:
+        year, month = today.year, today.month
+    return year, month
+
+
+def _xlsx(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ReportView(CaseAdminView):
+    permission = "cases.view_all_cases"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied("您无权查看案件报表。")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DailyStocktakeView(ReportView):
+    template_name = "cases/report_daily.html"
+    page_title = "日盘点"
+    permission = "cases.view_case"
+
+    def get_context_data(self, **kwargs):
+        report = reports.daily_stocktake(visible_cases(self.request.user))
+        return super().get_context_data(report=report, **kwargs)
+
+
+class MonthlyReportView(ReportView):
+    template_name = "cases/report_monthly.html"
+    page_title = "月度案件分析"
+
+    def get(self, request, *args, **kwargs):
+        year, month = _month(request)
+        self.report = reports.monthly_report(Case.objects.all(), year, month)
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(reports.monthly_workbook(self.report), f"cases-{year}-{month:02d}.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        report = self.report
+        charts = [
+            reports.svg_bar_chart(report["by_kind"], "按类别"),
+            reports.svg_bar_chart(report["by_topic"], "按主题"),
+            reports.svg_bar_chart(report["by_root_cause"], "按根本原因（人机料法环）"),
+            reports.svg_bar_chart(report["by_channel"], "按渠道"),
+            reports.svg_bar_chart(report["trend"], "近12个月趋势"),
+        ]
+        return super().get_context_data(
+            report=report, charts=[mark_safe(chart) for chart in charts], **kwargs
+        )
+
+
+class PublicSummaryView(ReportView):
+    template_name = "cases/report_public.html"
+    page_title = "月度公示"
+
+    def get(self, request, *args, **kwargs):
+        year, month = _month(request)
+        self.summary = reports.public_summary(Case.objects.all(), year, month)
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(reports.public_workbook(self.summary), f"public-{year}-{month:02d}.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        chart = mark_safe(reports.svg_bar_chart(self.summary["by_topic"], "按主题"))
+        return super().get_context_data(summary=self.summary, chart=chart, **kwargs)
+
+
+class DispositionReviewView(ReportView):
+    """Expired violation files; a manager confirms each disposal."""
+
+    template_name = "cases/disposition_review.html"
+    page_title = "案卷销毁审核"
+    permission = "cases.dispose_case"
+
+    def get_context_data(self, **kwargs):
+        expired = Case.objects.retention_expired().select_related("topic").order_by("closed_at")
+        rows = [(case, retention_until(case.closed_at, case.severity)) for case in expired[:200]]
+        return super().get_context_data(rows=rows, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        case = get_object_or_404(Case, pk=request.POST.get("case"))
+        try:
+            tombstone = actions.dispose_case(case, request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"{tombstone.number} 已销毁，销毁记录已保存。")
+        return redirect("cases_disposition")
+
+
+class DisputeRecordView(CaseAdminView):
+    """A printable record of a neighbour dispute: parties, participants, each step."""
+
+    template_name = "cases/dispute_record.html"
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.case = case_for(request, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"邻里纠纷处理记录 {self.case.number}"
+
+    def get_context_data(self, **kwargs):
+        case = self.case
+        return super().get_context_data(
+            case=case,
+            parties=case.parties.all(),
+            participants=case.participants.all(),
+            timeline=case.timeline.select_related("by"),
+            **kwargs,
+        )
+
+
+def admin_urls():
+    return [
+        path("case-reports/", DailyStocktakeView.as_view(), name="cases_daily"),
+        path("case-reports/monthly/", MonthlyReportView.as_view(), name="cases_monthly"),
+        path("case-reports/public/", PublicSummaryView.as_view(), name="cases_public"),
+        path(
+            "case-reports/disposition/", DispositionReviewView.as_view(), name="cases_disposition"
+        ),
+        path(
+            "case-reports/dispute/<int:pk>/",
+            DisputeRecordView.as_view(),
+            name="cases_dispute_record",
+        ),
+    ]
+
+
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("cases.view_case")
+
+
+def menu_item():
+    return ReportsMenuItem("案件报表", reverse("cases_daily"), icon_name="table", order=260)

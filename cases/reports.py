@@ -1,0 +1,241 @@
+"""Reports on cases: the daily stock-take (日盘点), the monthly report for leadership
+and the quality department, the public summary for owners (no personal data),
+with charts in the admin (SVG) and in the Excel exports (native openpyxl charts)."""
+
+import datetime as dt
+from io import BytesIO
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.models import Case
+
+KIND_LABELS = dict(Case.Kind.choices)
+CHANNEL_LABELS = dict(Case.Channel.choices)
+CLASS_LABELS = dict(Case.ComplaintClass.choices)
+ROOT_LABELS = dict(Case.RootCause.choices)
+STATUS_LABELS = dict(Case.Status.choices)
+# Topics that concern all owners (public interest) or neighbours, for the public summary.
+PUBLIC_TOPICS = ["维修", "清洁", "安全", "收费", "服务态度", "噪音", "宠物", "乱摆放", "高空抛物"]
+
+
+def month_bounds(year, month):
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, month, 1, tzinfo=tz)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def previous_month(year, month):
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _counts(queryset, field, labels=None):
+    rows = queryset.values(field).annotate(n=Count("pk")).order_by("-n", field)
+    return [((labels or {}).get(row[field], row[field]) or "未填写", row["n"]) for row in rows]
+
+
+def daily_stocktake(cases, day=None):
+    """Today's intake by channel, what is open, due today and overdue."""
+    day = day or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    today = cases.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
+    return {
+        "day": day,
+        "intake_total": today.count(),
+        "intake_by_channel": _counts(today, "channel", CHANNEL_LABELS),
+        "intake_by_kind": _counts(today, "kind", KIND_LABELS),
+        "open": cases.open().count(),
+        "open_by_status": _counts(cases.open(), "status", STATUS_LABELS),
+        "due_today": list(cases.due_today().select_related("topic")[:100]),
+        "overdue": list(cases.overdue().select_related("topic")[:100]),
+    }
+
+
+def monthly_report(cases, year, month):
+    """Counts by kind, class, topic, root cause and channel; month-over-month trend;
+    typical cases. Merged cases count once (the counting rules)."""
+    start, end = month_bounds(year, month)
+    counted = cases.filter(merged_into__isnull=True)
+    in_month = counted.filter(received_at__gte=start, received_at__lt=end)
+    complaints = in_month.filter(kind=Case.Kind.COMPLAINT)
+    prev_start, _ = month_bounds(*previous_month(year, month))
+    previous_total = counted.filter(received_at__gte=prev_start, received_at__lt=start).count()
+    total = in_month.count()
+    return {
+        "year": year,
+        "month": month,
+        "total": total,
+        "previous_total": previous_total,
+        "change": total - previous_total,
+        "by_kind": _counts(in_month, "kind", KIND_LABELS),
+        "by_class": _counts(complaints, "complaint_class", CLASS_LABELS),
+        "by_topic": _counts(in_month, "topic__name"),
+        "by_root_cause": _counts(complaints, "root_cause", ROOT_LABELS),
+        "by_channel": _counts(in_month, "channel", CHANNEL_LABELS),
+        "valid": complaints.filter(validity=Case.Validity.VALID).count(),
+        "invalid": complaints.filter(validity=Case.Validity.INVALID).count(),
+        "major": in_month.filter(severity=Case.Severity.MAJOR).count(),
+        "trend": trend(counted, year, month),
+        "typical": list(
+            in_month.filter(severity=Case.Severity.MAJOR)
+            .select_related("topic")
+            .order_by("-people_count", "-times_count")[:5]
+        )
+        or list(in_month.select_related("topic").order_by("-people_count", "-times_count")[:5]),
+    }
+
+
+def trend(cases, year, month, months=12):
+    """[(YYYY-MM, count)] for the 12 months ending with ``month``."""
+    first_year, first_month = year, month
+    for _ in range(months - 1):
+        first_year, first_month = previous_month(first_year, first_month)
+    start, _ = month_bounds(first_year, first_month)
+    _, end = month_bounds(year, month)
+    rows = (
+        cases.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(m=TruncMonth("received_at"))
+        .values("m")
+        .annotate(n=Count("pk"))
+    )
+    counts = {
+        timezone.localtime(row["m"]).strftime("%Y-%m")
+        if timezone.is_aware(row["m"])
+        else row["m"].strftime("%Y-%m"): row["n"]
+        for row in rows
+    }
+    labels = []
+    y, m = first_year, first_month
+    for _ in range(months):
+        labels.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return [(label, counts.get(label, 0)) for label in labels]
+
+
+def public_summary(cases, year, month):
+    """Common, public-interest and neighbour-dispute cases of the month, as counts and
+    handling outcomes only: no names, rooms, phone numbers or descriptions."""
+    start, end = month_bounds(year, month)
+    in_month = cases.filter(merged_into__isnull=True, received_at__gte=start, received_at__lt=end)
+    public = in_month.filter(topic__name__in=PUBLIC_TOPICS) | in_month.filter(
+        kind=Case.Kind.DISPUTE
+    )
+    closed = public.filter(status=Case.Status.CLOSED).count()
+    total = public.count()
+    return {
+        "year": year,
+        "month": month,
+        "total": total,
+        "closed": closed,
+        "by_topic": _counts(public, "topic__name"),
+        "by_kind": _counts(public, "kind", KIND_LABELS),
+        "closed_rate": round(100 * closed / total) if total else 0,
+    }
+
+
+def svg_bar_chart(rows, title, width=560, bar_height=22):
+    """A horizontal bar chart as inline SVG, for the admin pages."""
+    rows = list(rows)
+    peak = max((n for _, n in rows), default=0) or 1
+    label_width, gap = 110, 6
+    height = 30 + len(rows) * (bar_height + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{title}">',
+        f'<text x="0" y="16" font-size="14" font-weight="bold">{title}</text>',
+    ]
+    for i, (label, n) in enumerate(rows):
+        y = 26 + i * (bar_height + gap)
+        bar = int((width - label_width - 50) * n / peak)
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{label}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}" fill="#007d7e"/>'
+        )
+        parts.append(f'<text x="{label_width + bar + 4}" y="{y + 15}" font-size="12">{n}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def monthly_workbook(report):
+    """The monthly report as .xlsx bytes: one sheet per breakdown, each with its chart."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "概况"
+    summary.append([f"{report['year']}年{report['month']}月 案件统计"])
+    summary.append(["本月案件", report["total"]])
+    summary.append(["上月案件", report["previous_total"]])
+    summary.append(["环比增减", report["change"]])
+    summary.append(["有效投诉", report["valid"]])
+    summary.append(["无效投诉", report["invalid"]])
+    summary.append(["重大案件", report["major"]])
+    sections = [
+        ("按类别", "类别", report["by_kind"]),
+        ("按投诉类别", "投诉类别", report["by_class"]),
+        ("按主题", "主题", report["by_topic"]),
+        ("按根本原因", "根本原因", report["by_root_cause"]),
+        ("按渠道", "渠道", report["by_channel"]),
+        ("月度趋势", "月份", report["trend"]),
+    ]
+    for title, heading, rows in sections:
+        _chart_sheet(workbook, title, heading, rows, line=title == "月度趋势")
+    typical = workbook.create_sheet("典型案例")
+    typical.append(["编号", "类别", "主题", "涉及人数", "反映次数", "影响说明", "处理结果"])
+    for case in report["typical"]:
+        typical.append(
+            [
+                case.number,
+                case.get_kind_display(),
+                str(case.topic),
+                case.people_count,
+                case.times_count,
+                case.impact_note,
+                case.result,
+            ]
+        )
+    return _to_bytes(workbook)
+
+
+def public_workbook(summary):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "公示"
+    sheet.append([f"{summary['year']}年{summary['month']}月 业户意见处理情况公示"])
+    sheet.append(["受理总数", summary["total"]])
+    sheet.append(["已办结", summary["closed"]])
+    sheet.append(["办结率（%）", summary["closed_rate"]])
+    _chart_sheet(workbook, "按主题", "主题", summary["by_topic"])
+    _chart_sheet(workbook, "按类别", "类别", summary["by_kind"])
+    return _to_bytes(workbook)
+
+
+def _chart_sheet(workbook, title, heading, rows, line=False):
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    sheet = workbook.create_sheet(title)
+    sheet.append([heading, "件数"])
+    for label, n in rows:
+        sheet.append([label, n])
+    if not rows:
+        return sheet
+    chart = LineChart() if line else BarChart()
+    chart.title = title
+    chart.y_axis.title = "件数"
+    data = Reference(sheet, min_col=2, min_row=1, max_row=len(rows) + 1)
+    labels = Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(labels)
+    chart.width, chart.height = 18, 9
+    sheet.add_chart(chart, "D2")
+    return sheet
+
+
+def _to_bytes(workbook):
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,156 @@
+"""Admin views of a case: the case page with its timeline and actions, and the
+read-only history with field-level differences."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cases.case_actions import BY_NAME, offered_actions
+from cases.history import field_changes
+from cases.models import Case, EditConflict
+from cases.policy import visible_cases
+
+
+def case_for(request, pk):
+    return get_object_or_404(visible_cases(request.user).select_related("topic", "handler"), pk=pk)
+
+
+def suggested_reply_scripts(case):
+    """Approved reply scripts for the case's topic, from cms.replies (helper C's area)."""
+    try:
+        from cms.replies.models import ReplyScript
+    except ImportError:
+        return []
+    manager = ReplyScript.objects
+    if not hasattr(manager, "approved_for_topic"):
+        return []
+    return list(manager.approved_for_topic(case.topic)[:5])
+
+
+class CaseAdminView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "clipboard-list"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("cases:index"), "label": "案件"},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class CaseDetailView(CaseAdminView):
+    """案件详情: the record, deadline clocks, timeline, visits, parties, actions."""
+
+    template_name = "cases/case_detail.html"
+    bound_action = None
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.case = case_for(request, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{self.case.get_kind_display()} {self.case.number}"
+
+    def get_context_data(self, **kwargs):
+        case = self.case
+        forms = []
+        for action in offered_actions(case, self.request.user):
+            if self.bound_action and self.bound_action[0] is action:
+                forms.append((action, self.bound_action[1]))
+            else:
+                forms.append((action, action.make_form(case)))
+        return super().get_context_data(
+            case=case,
+            action_forms=forms,
+            timeline=case.timeline.select_related("by"),
+            visits=case.visits.all(),
+            parties=case.parties.all(),
+            participants=case.participants.all(),
+            reminders=case.reminders.all(),
+            removed_items=case.removed_items.all(),
+            merged_cases=case.merged_cases.all(),
+            reply_scripts=suggested_reply_scripts(case),
+            decision_in_effect=bool(case.measure and case.signed_at),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        action = BY_NAME.get(request.POST.get("action"))
+        if action is None or not action.offered(self.case, request.user):
+            raise PermissionDenied("此操作当前不可用或您无权操作。")
+        form = action.make_form(self.case, request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    case = Case.objects.select_for_update().get(pk=self.case.pk)
+                    action.run(case, request.user, form.cleaned_data)
+            except (ValidationError, PermissionDenied, EditConflict) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"{action.label}：已完成")
+                return redirect("cases:detail", self.case.pk)
+        messages.error(request, f"{action.label}未完成，请查看表单中的提示。")
+        self.bound_action = (action, form)
+        return self.get(request, *args, **kwargs)
+
+
+class CaseHistoryView(CaseAdminView):
+    """修订历史: every saved version of the case and its parts, newest first, with the
+    fields that changed. Read-only: there is nothing to edit or revert here."""
+
+    template_name = "cases/case_history.html"
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.case = case_for(request, pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{self.case.number} 修订历史"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, entries=case_history(self.case), **kwargs)
+
+
+def case_history(case):
+    """History rows of the case and of its timeline, visits, parties … as dicts."""
+    parts = [
+        ("案件", case.history.select_related("history_user")),
+        *(
+            (related.model._meta.verbose_name, related.model.history.filter(case_id=case.pk))
+            for related in (
+                case.timeline,
+                case.visits,
+                case.parties,
+                case.participants,
+                case.reminders,
+                case.removed_items,
+                case.evidence,
+            )
+        ),
+    ]
+    entries = []
+    for label, rows in parts:
+        for record in rows.select_related("history_user").order_by("history_id"):
+            entries.append(_entry(label, record))
+    return sorted(entries, key=lambda entry: entry["at"], reverse=True)
+
+
+HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def _entry(label, record):
+    user = record.history_user
+    return {
+        "part": label,
+        "object": str(record.instance) if label != "案件" else "",
+        "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+        "at": record.history_date,
+        "user": (user.get_full_name() or user.get_username()) if user else "系统",
+        "reason": record.history_change_reason or "",
+        "changes": field_changes(record) if record.history_type == "~" else [],
+    }

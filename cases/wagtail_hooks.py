@@ -1,0 +1,336 @@
+"""The case admin: menus, the case viewset (list, intake, edit with conflict check,
+case page, read-only history), the editable lists and registers, dashboard panels."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from cases import actions, report_views
+from cases.forms import CaseForm
+from cases.models import (
+    CalendarDay,
+    Case,
+    CaseTopic,
+    EditConflict,
+    MajorCaseEntry,
+    ManagerNotice,
+    Tombstone,
+)
+from cases.policy import can_handle_case, visible_cases
+from cases.views import CaseDetailView, CaseHistoryView
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+# Cases and their registers are never deleted by hand (disposition has its own review).
+for _model in (Case, CaseTopic, MajorCaseEntry, Tombstone):
+    register_permission_policy(_model, NoDeletePolicy(_model), exact_class=True)
+
+
+def local_time(value):
+    return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
+
+
+class DeadlineColumn(Column):
+    """A running clock: its due time, flagged when it falls due today or is overdue."""
+
+    def get_value(self, instance):
+        stopped = instance.responded_at if self.name == "response_due_at" else instance.handled_at
+        due = getattr(instance, self.name)
+        if not due or stopped or instance.status == Case.Status.CLOSED:
+            return local_time(due)
+        now = timezone.now()
+        if due < now:
+            return format_html(
+                '<span class="w-status w-status--label">已超时</span> {}', local_time(due)
+            )
+        if timezone.localtime(due).date() == timezone.localdate():
+            return format_html(
+                '<span class="w-status w-status--primary">今日到期</span> {}', local_time(due)
+            )
+        return local_time(due)
+
+
+class CaseIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return visible_cases(self.request.user).select_related("topic", "handler")
+
+
+class CaseCreateView(generic.CreateView):
+    def save_instance(self):
+        case = self.form.save(commit=False)
+        actions.register_case(case, self.request.user)
+        self.form.save_m2m()
+        return case
+
+    def get_success_url(self):
+        return reverse("cases:detail", args=[self.object.pk])
+
+    def get_success_message(self, instance):
+        return f"已受理：{instance.number}"
+
+
+class CaseEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        case = super().get_object(visible_cases(self.request.user))
+        if not can_handle_case(self.request.user, case):
+            raise PermissionDenied("您无权修改此案件。")
+        return case
+
+    def save_instance(self):
+        case = self.form.save(commit=False)
+        actions.update_case(case, self.request.user, "修改案件信息")
+        self.form.save_m2m()
+        return case
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EditConflict:
+            form.refuse_as_conflict(Case.objects.get(pk=form.instance.pk).version)
+            return self.form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("cases:detail", args=[self.object.pk])
+
+
+class CaseHistoryRedirect(HistoryView):
+    """The history button leads to the django-simple-history view of the case."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect("cases:changes", self.kwargs["pk"])
+
+
+class CaseViewSet(ModelViewSet):
+    model = Case
+    name = "cases"
+    icon = "clipboard-list"
+    menu_label = "案件"
+    menu_order = 100
+    add_to_admin_menu = False
+    index_view_class = CaseIndexView
+    add_view_class = CaseCreateView
+    edit_view_class = CaseEditView
+    history_view_class = CaseHistoryRedirect
+    copy_view_enabled = False
+    list_per_page = 50
+    ordering = ["-received_at"]
+    list_filter = ["kind", "status", "channel", "severity", "topic"]
+    search_fields = ["number", "reporter_name", "location", "description"]
+    list_export = ["number", "kind", "status", "channel", "received_at", "topic", "location"]
+    export_filename = "cases"
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("number", label="编号", url_name="cases:detail", sort_key="number"),
+            Column("kind", label="类别", accessor="get_kind_display"),
+            Column("status", label="状态", accessor="get_status_display", sort_key="status"),
+            Column("channel", label="渠道", accessor="get_channel_display"),
+            Column("topic", label="主题"),
+            Column("reporter", label="反映人", accessor="reporter_display"),
+            Column(
+                "received_at",
+                label="受理时间",
+                accessor=lambda c: local_time(c.received_at),
+                sort_key="received_at",
+            ),
+            DeadlineColumn("response_due_at", label="答复时限", sort_key="response_due_at"),
+            DeadlineColumn("resolve_due_at", label="解决时限"),
+            Column("handler", label="处理人"),
+        ]
+
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("kind"), FieldPanel("channel"), FieldPanel("received_at")]
+                    ),
+                    FieldPanel("household"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("reporter_name"),
+                            FieldPanel("reporter_phone"),
+                            FieldPanel("anonymous"),
+                        ]
+                    ),
+                    FieldRowPanel([FieldPanel("location"), FieldPanel("topic")]),
+                    FieldPanel("description"),
+                    FieldRowPanel(
+                        [FieldPanel("department"), FieldPanel("handler"), FieldPanel("severity")]
+                    ),
+                    FieldPanel("related_cases"),
+                ],
+                heading="受理",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("complaint_class"), FieldPanel("validity")]),
+                    FieldPanel("forward_record"),
+                    FieldPanel("invalid_explanation"),
+                    FieldRowPanel([FieldPanel("root_cause"), FieldPanel("root_sub_cause")]),
+                    FieldRowPanel([FieldPanel("people_count"), FieldPanel("times_count")]),
+                    FieldPanel("impact_note"),
+                ],
+                heading="投诉",
+                classname="collapsed",
+            ),
+            MultiFieldPanel(
+                [FieldRowPanel([FieldPanel("violation_kind"), FieldPanel("rectify_deadline")])],
+                heading="违章",
+                classname="collapsed",
+            ),
+            FieldPanel("version"),
+        ],
+        base_form_class=CaseForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", CaseDetailView.as_view(), name="detail"),
+            path("<int:pk>/changes/", CaseHistoryView.as_view(), name="changes"),
+        ]
+
+
+class CaseTopicViewSet(ModelViewSet):
+    model = CaseTopic
+    name = "case_topics"
+    icon = "tag"
+    menu_label = "案件主题"
+    form_fields = ["name", "sort_order", "active"]
+    list_display = ["name", "sort_order", "active"]
+    copy_view_enabled = False
+
+
+class CalendarDayViewSet(ModelViewSet):
+    model = CalendarDay
+    name = "working_calendar"
+    icon = "date"
+    menu_label = "工作日历"
+    form_fields = ["date", "is_working_day", "name"]
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    copy_view_enabled = False
+
+
+class MajorCaseViewSet(ModelViewSet):
+    model = MajorCaseEntry
+    name = "major_cases"
+    icon = "warning"
+    menu_label = "重大投诉卷宗"
+    form_fields = ["reported_to"]
+    list_display = [
+        TitleColumn("case", label="案件", url_name="cases:detail", id_accessor="case_id"),
+        Column("topic", label="主题", accessor=lambda e: e.case.topic),
+        Column("status", label="状态", accessor=lambda e: e.case.get_status_display()),
+        Column("registered_at", label="立卷时间", accessor=lambda e: local_time(e.registered_at)),
+        "reported_to",
+    ]
+    list_export = ["case", "registered_at", "registered_by", "reported_to"]
+    export_headings = {
+        "case": "案件",
+        "registered_at": "立卷时间",
+        "registered_by": "立卷人",
+        "reported_to": "已报告",
+    }
+    export_filename = "major-cases"
+    copy_view_enabled = False
+
+
+class TombstoneViewSet(ModelViewSet):
+    model = Tombstone
+    name = "case_tombstones"
+    icon = "bin"
+    menu_label = "案卷销毁记录"
+    form_fields = []
+    list_display = [
+        "number",
+        "severity",
+        "received_at",
+        "closed_at",
+        "retention_until",
+        "disposed_by",
+        "disposed_at",
+    ]
+    list_export = [
+        "number",
+        "kind",
+        "severity",
+        "received_at",
+        "closed_at",
+        "retention_until",
+        "disposed_by",
+        "disposed_at",
+    ]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class CasesMenu(ModelViewSetGroup):
+    menu_label = "案件管理"
+    menu_icon = "clipboard-list"
+    menu_order = 250
+    items = [CaseViewSet, MajorCaseViewSet, CaseTopicViewSet, CalendarDayViewSet, TombstoneViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_cases_menu():
+    return CasesMenu()
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return report_views.admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_reports_menu_item():
+    return report_views.menu_item()
+
+
+class DeadlinePanel(Component):
+    """Dashboard: cases falling due today and overdue cases, for the signed-in user."""
+
+    name = "case_deadlines"
+    order = 60
+    template_name = "cases/deadline_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        cases = visible_cases(self.user).select_related("topic")
+        return {
+            "overdue": cases.overdue().order_by("response_due_at")[:20],
+            "overdue_count": cases.overdue().count(),
+            "due_today": cases.due_today().order_by("response_due_at")[:20],
+            "due_today_count": cases.due_today().count(),
+            "notices": ManagerNotice.objects.filter(
+                user=self.user, read_at__isnull=True
+            ).select_related("case")[:10],
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_deadline_panel(request, panels):
+    if request.user.has_perm("cases.view_case"):
+        panels.append(DeadlinePanel(request.user))

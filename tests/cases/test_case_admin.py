@@ -1,0 +1,151 @@
+"""The case admin through HTTP: intake, case page actions, history, edit conflict, reports."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases import actions
+from cases.models import Case, CaseTopic
+
+pytestmark = pytest.mark.django_db
+
+
+def intake_form(topic, **overrides):
+    data = {
+        "kind": "complaint",
+        "channel": "web",
+        "received_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "reporter_name": "网友“翠湖居民”",
+        "reporter_phone": "",
+        "location": "小区论坛",
+        "topic": topic.pk,
+        "description": "论坛发帖：地下车库照明损坏多日",
+        "department": "工程部",
+        "severity": "general",
+        "people_count": 1,
+        "times_count": 1,
+        "version": 1,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_records_a_complaint_and_handles_it_on_the_case_page(client, staff):
+    client.force_login(staff)
+    topic = CaseTopic.objects.get(name="维修")
+    response = client.post("/admin/cases/new/", intake_form(topic))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    assert response["Location"] == f"/admin/cases/{case.pk}/"
+    assert case.response_due_at is not None
+    page = client.get(f"/admin/cases/{case.pk}/")
+    assert "开始处理" in page.content.decode()
+    client.post(f"/admin/cases/{case.pk}/", {"action": "start", "start-note": "已联系"})
+    response = client.post(f"/admin/cases/{case.pk}/", {"action": "reply", "reply-result": ""})
+    assert "必需字段" in response.content.decode()
+    client.post(f"/admin/cases/{case.pk}/", {"action": "reply", "reply-result": "已更换灯管"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.AWAITING_VISIT
+    history = client.get(f"/admin/cases/{case.pk}/changes/").content.decode()
+    assert "受理登记" in history and "回复客户" in history and "已更换灯管" in history
+
+
+def test_the_second_admin_save_is_refused_and_keeps_the_input(client, staff, supervisor, new_case):
+    case = new_case(handler=staff)
+    url = f"/admin/cases/edit/{case.pk}/"
+    form = intake_form(case.topic, kind="complaint", channel="phone", version=case.version)
+    client.force_login(supervisor)
+    assert client.post(url, {**form, "location": "3栋大堂"}).status_code == 302
+    client.force_login(staff)
+    response = client.post(url, {**form, "description": "我的补充说明不能丢"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "保存被拒绝" in body and "我的补充说明不能丢" in body
+    case.refresh_from_db()
+    assert case.location == "3栋大堂"
+    assert case.description != "我的补充说明不能丢"
+
+
+def test_staff_see_only_their_cases_and_managers_see_all(client, role_groups, manager, new_case):
+    from conftest import make_user
+
+    case = new_case()
+    colleague = make_user(role_groups, "staff", "kefu2")
+    client.force_login(colleague)
+    assert case.number not in client.get("/admin/cases/").content.decode()
+    assert client.get(f"/admin/cases/{case.pk}/").status_code == 404
+    client.force_login(manager)
+    assert case.number in client.get("/admin/cases/").content.decode()
+
+
+def test_managers_get_major_complaints_at_once(
+    client, manager, new_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager.email = "jingli@example.com"
+    manager.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = new_case(severity=Case.Severity.MAJOR, description="电梯困人40分钟")
+    assert [m.to for m in mailoutbox] == [["jingli@example.com"]]
+    assert case.number in mailoutbox[0].subject
+    client.force_login(manager)
+    assert case.number in client.get("/admin/").content.decode()
+    register = client.get("/admin/major_cases/").content.decode()
+    assert case.number in register
+    export = client.get("/admin/major_cases/?export=csv")
+    assert case.number in b"".join(export.streaming_content).decode()
+
+
+def test_due_and_overdue_cases_show_on_the_dashboard(client, manager, new_case):
+    overdue = new_case(received_at=timezone.now() - dt.timedelta(days=10))
+    client.force_login(manager)
+    body = client.get("/admin/").content.decode()
+    assert "已超时（1）" in body and overdue.number in body
+
+
+class TestReports:
+    @pytest.fixture
+    def month_of_cases(self, new_case, staff):
+        now = timezone.now()
+        first = new_case(reporter_name="赵先生", root_cause="people", root_sub_cause="服务态度")
+        second = new_case(reporter_name="钱女士")
+        actions.merge_cases(first, [second], staff, "同一晚噪音")
+        new_case(kind=Case.Kind.DISPUTE, topic=CaseTopic.objects.get(name="宠物"))
+        return now
+
+    def test_monthly_report_counts_merged_cases_once_and_exports_charts(
+        self, client, manager, month_of_cases
+    ):
+        client.force_login(manager)
+        month = timezone.localtime(month_of_cases).strftime("%Y-%m")
+        body = client.get(f"/admin/case-reports/monthly/?month={month}").content.decode()
+        assert '<strong id="monthly-total">2</strong>' in body
+        assert "<svg" in body
+        export = client.get(f"/admin/case-reports/monthly/?month={month}&format=xlsx")
+        workbook = load_workbook(BytesIO(export.content))
+        assert workbook["概况"]["B2"].value == 2
+        assert workbook["按主题"]._charts, "the topic sheet carries its chart"
+
+    def test_public_summary_carries_no_personal_data(self, client, manager, month_of_cases):
+        client.force_login(manager)
+        month = timezone.localtime(month_of_cases).strftime("%Y-%m")
+        body = client.get(f"/admin/case-reports/public/?month={month}").content.decode()
+        export = client.get(f"/admin/case-reports/public/?month={month}&format=xlsx").content
+        cells = [
+            str(cell.value)
+            for sheet in load_workbook(BytesIO(export)).worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+        ]
+        for personal in ("赵先生", "钱女士", "5栋1单元302室", "拖动家具"):
+            assert personal not in body
+            assert not any(personal in cell for cell in cells)
+        assert "噪音" in cells
+
+    def test_staff_cannot_open_the_monthly_report(self, client, staff):
+        client.force_login(staff)
+        refused = client.get("/admin/case-reports/monthly/")
+        assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+        assert client.get("/admin/case-reports/").status_code == 200
