@@ -51,7 +51,7 @@ class ArchiveAdminGuardMiddleware:
             page_ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
             return self.refuse_deletion(request, page_ids, "bulk")
         if match.namespace == "wagtailadmin_pages" and match.url_name in READING_VIEWS:
-            page_id = view_kwargs.get("page_id") or (view_args[0] if view_args else None)
+            page_id = view_kwargs.get("page_id") or view_kwargs.get("pk")
             return self.guard_reading(request, page_id, READING_VIEWS[match.url_name])
         return None
 
