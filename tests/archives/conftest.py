@@ -46,5 +46,5 @@ def users(archive_tree, role_groups):
         "staff": make_user("kefu1", [role_groups[STAFF]]),
         "supervisor": make_user("zhuguan1", [role_groups[SUPERVISOR]]),
         "manager": make_user("jingli1", [role_groups[MANAGER]]),
-        "superuser": get_user_model().objects.create_superuser("root1", password="pw-12345-root"),
+        "superuser": get_user_model().objects.create_superuser("root1", password=None),
     }
