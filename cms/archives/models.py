@@ -372,12 +372,14 @@ class HouseholdArchive(ArchiveTreePage):
         unit = f"{self.unit}单元 " if self.unit else ""
         return f"{unit}{self.room}室"
 
+    def room_slug(self):
+        slug = re.sub(r"[^0-9a-zA-Z-]", "", f"{self.unit}-{self.room}".strip("-"))
+        return slug or f"room-{leading_number(self.room)}"
+
     def full_clean(self, *args, **kwargs):
         self.title = self.room_label()
         if not self.slug:
-            self.slug = (
-                re.sub(r"[^0-9a-zA-Z-]", "", f"{self.unit}-{self.room}".strip("-")) or "room"
-            )
+            self.slug = self.room_slug()
         super().full_clean(*args, **kwargs)
 
     def clean(self):

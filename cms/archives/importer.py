@@ -1,0 +1,339 @@
+"""Import of households and owners from the Excel sheets centres keep today.
+
+All or nothing: every row is checked first and any error (listed per row and
+field, in Chinese) means nothing is written. Re-importing the same file changes
+nothing: rooms already filed are compared and left alone when equal.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import load_workbook
+
+from cms.archives.models import ArchiveChange, Building, Estate, HouseholdArchive, Owner
+
+# Column title → (key, required)
+COLUMNS = {
+    "小区": ("estate", True),
+    "楼栋": ("building", True),
+    "单元": ("unit", False),
+    "楼层": ("floor", True),
+    "房号": ("room", True),
+    "面积": ("floor_area", False),
+    "物业类型": ("property_type", False),
+    "收楼时间": ("handover_date", False),
+    "入住时间": ("move_in_date", False),
+    "业主姓名": ("owner_name", False),
+    "性别": ("owner_gender", False),
+    "证件类型": ("owner_id_type", False),
+    "证件号码": ("owner_id_number", False),
+    "联系电话": ("owner_phone", False),
+    "备用电话": ("owner_phone_alt", False),
+    "籍贯": ("owner_native_place", False),
+    "共有人姓名": ("co_owner_name", False),
+    "共有人证件号码": ("co_owner_id_number", False),
+    "共有人电话": ("co_owner_phone", False),
+}
+HOUSE_FIELDS = [
+    "unit",
+    "floor",
+    "room",
+    "floor_area",
+    "property_type",
+    "handover_date",
+    "move_in_date",
+]
+OWNER_FIELDS = ["name", "gender", "id_type", "id_number", "phone", "phone_alt", "native_place"]
+LABELS = {key: title for title, (key, _) in COLUMNS.items()}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"第 {self.row} 行［{self.column}］：{self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(f"导入失败，共 {len(errors)} 处错误，未导入任何数据。")
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    building: Building
+    house: dict
+    owners: list = field(default_factory=list)
+    existing: HouseholdArchive | None = None
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return f"新建 {self.created} 户，更新 {self.updated} 户，未变 {self.unchanged} 户"
+
+
+def text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    cleaned = text(value).replace("/", "-").replace(".", "-")
+    for year_mark, month_mark, day_mark in (("年", "月", "日"),):
+        cleaned = cleaned.replace(year_mark, "-").replace(month_mark, "-").replace(day_mark, "")
+    try:
+        return date.fromisoformat("-".join(part.zfill(2) for part in cleaned.split("-")))
+    except ValueError as error:
+        raise ValidationError("日期格式不正确，应为 2024-03-01") from error
+
+
+def parse_decimal(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(text(value)).quantize(Decimal("0.01"))
+    except InvalidOperation as error:
+        raise ValidationError("应为数字，如 89.50") from error
+
+
+def choice_value(choices, label, default):
+    if not label:
+        return default
+    for value, choice_label in choices:
+        if label in (value, choice_label):
+            return value
+    raise ValidationError("可选值为：" + "、".join(choice_label for _, choice_label in choices))
+
+
+def read_rows(path):
+    """(row number, {key: cell}) for every non-empty row; headers in the first row."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.active
+    rows = sheet.iter_rows(values_only=True)
+    headers = [text(cell) for cell in next(rows, [])]
+    missing = [
+        title for title, (_, required) in COLUMNS.items() if required and title not in headers
+    ]
+    if missing:
+        workbook.close()
+        raise ImportFailed([RowError(1, title, "缺少此列") for title in missing])
+    keys = [COLUMNS.get(header, (None,))[0] for header in headers]
+    for number, cells in enumerate(rows, start=2):
+        if all(cell in (None, "") for cell in cells):
+            continue
+        yield number, {key: cell for key, cell in zip(keys, cells, strict=False) if key}
+    workbook.close()
+
+
+class Importer:
+    def __init__(self, progress=None):
+        self.progress = progress
+        self.errors = []
+        self.buildings = {
+            (estate.title, building.title): building
+            for estate in Estate.objects.all()
+            for building in Building.objects.child_of(estate)
+        }
+        self.existing = {
+            (household.path[: -household.steplen], household.unit, household.room): household
+            for household in HouseholdArchive.objects.prefetch_related("owners")
+        }
+
+    def error(self, row, key, message):
+        self.errors.append(RowError(row, LABELS.get(key, key), message))
+
+    def run(self, path, source_name=""):
+        rows = list(read_rows(path))
+        parsed = self.check(rows)
+        if self.errors:
+            raise ImportFailed(self.errors)
+        return self.write(parsed, source_name or str(path))
+
+    # Checking: every row, every field, before anything is written.
+    def check(self, rows):
+        parsed, seen = [], {}
+        for number, cells in rows:
+            row = self.check_row(number, cells)
+            if row is None:
+                continue
+            key = (row.building.pk, row.house["unit"], row.house["room"])
+            if key in seen:
+                self.error(number, "room", f"与第 {seen[key]} 行房号重复")
+                continue
+            seen[key] = number
+            row.existing = self.existing.get(
+                (row.building.path, row.house["unit"], row.house["room"])
+            )
+            parsed.append(row)
+        return parsed
+
+    def check_row(self, number, cells):
+        errors_before = len(self.errors)
+        for title, (key, required) in COLUMNS.items():
+            if required and text(cells.get(key)) == "":
+                self.error(number, key, f"“{title}”不能为空")
+        building = self.buildings.get((text(cells.get("estate")), text(cells.get("building"))))
+        if building is None and text(cells.get("building")):
+            self.error(
+                number,
+                "building",
+                f"档案库中没有“{text(cells.get('estate'))} {text(cells.get('building'))}”",
+            )
+        house = self.check_house(number, cells)
+        owners = [
+            owner
+            for prefix in ("owner", "co_owner")
+            if (owner := self.check_owner(number, cells, prefix)) is not None
+        ]
+        if len(self.errors) > errors_before:
+            return None
+        return ParsedRow(number, building, house, owners)
+
+    def check_house(self, number, cells):
+        house = {"unit": text(cells.get("unit")), "room": text(cells.get("room"))}
+        converters = {
+            "floor": lambda v: int(text(v)) if text(v).lstrip("-").isdigit() else _bad_floor(),
+            "floor_area": parse_decimal,
+            "property_type": lambda v: choice_value(
+                HouseholdArchive.PropertyType.choices,
+                text(v),
+                HouseholdArchive.PropertyType.RESIDENCE,
+            ),
+            "handover_date": parse_date,
+            "move_in_date": parse_date,
+        }
+        for key, convert in converters.items():
+            if key == "floor" and text(cells.get(key)) == "":
+                continue
+            try:
+                house[key] = convert(cells.get(key))
+            except ValidationError as error:
+                self.error(number, key, error.messages[0])
+        candidate = HouseholdArchive(**{k: v for k, v in house.items() if k in HOUSE_FIELDS})
+        self.validate_model(number, candidate, HOUSE_FIELDS, prefix="")
+        return house
+
+    def check_owner(self, number, cells, prefix):
+        name = text(cells.get(f"{prefix}_name"))
+        if not name:
+            return None
+        fields = {
+            "name": name,
+            "gender": "",
+            "id_number": text(cells.get(f"{prefix}_id_number")).upper(),
+            "phone": text(cells.get(f"{prefix}_phone")),
+            "phone_alt": text(cells.get(f"{prefix}_phone_alt")),
+            "native_place": text(cells.get(f"{prefix}_native_place")),
+            "id_type": Owner.IdType.MAINLAND,
+        }
+        try:
+            gender = text(cells.get(f"{prefix}_gender"))
+            fields["gender"] = choice_value(Owner.Gender.choices, gender, "") if gender else ""
+            fields["id_type"] = choice_value(
+                Owner.IdType.choices, text(cells.get(f"{prefix}_id_type")), Owner.IdType.MAINLAND
+            )
+        except ValidationError as error:
+            self.error(number, f"{prefix}_id_type", error.messages[0])
+        self.validate_model(number, Owner(**fields), OWNER_FIELDS, prefix=f"{prefix}_")
+        return fields
+
+    def validate_model(self, number, instance, fields, prefix):
+        excluded = [f.name for f in instance._meta.fields if f.name not in fields]
+        checks = [lambda: instance.clean_fields(exclude=excluded)]
+        if isinstance(instance, Owner):
+            checks.append(instance.clean)
+        for check in checks:
+            try:
+                check()
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    self.error(
+                        number, f"{prefix}{field_name}" if prefix else field_name, messages[0]
+                    )
+
+    # Writing: one transaction; equal rooms are left untouched.
+    @transaction.atomic
+    def write(self, parsed, source_name):
+        result = ImportResult()
+        changes = []
+        for row in parsed:
+            if row.existing is None:
+                household = self.create(row)
+                result.created += 1
+                changes.append(household)
+            elif self.update(row):
+                result.updated += 1
+                changes.append(row.existing)
+            else:
+                result.unchanged += 1
+            if self.progress is not None:
+                self.progress.update(1)
+        ArchiveChange.objects.bulk_create(
+            [
+                ArchiveChange(
+                    household=household,
+                    kind=ArchiveChange.Kind.IMPORTED,
+                    reason=f"批量导入：{source_name}"[:300],
+                    after={"source": source_name},
+                )
+                for household in changes
+            ],
+            batch_size=1000,
+        )
+        return result
+
+    def create(self, row):
+        household = HouseholdArchive(**{k: row.house.get(k) for k in HOUSE_FIELDS})
+        household.title = household.room_label()
+        household.slug = household.room_slug()
+        row.building.add_child(instance=household)
+        Owner.objects.bulk_create(
+            [
+                Owner(household=household, sort_order=order, **owner)
+                for order, owner in enumerate(row.owners)
+            ]
+        )
+        return household
+
+    def update(self, row):
+        household = row.existing
+        changed = [k for k in HOUSE_FIELDS if getattr(household, k) != row.house.get(k)]
+        for key in changed:
+            setattr(household, key, row.house.get(key))
+        if changed:
+            household.save()
+        known = {(o.name, o.id_number) for o in household.owners.all()}
+        new_owners = [o for o in row.owners if (o["name"], o["id_number"]) not in known]
+        Owner.objects.bulk_create(
+            [
+                Owner(household=household, sort_order=len(known) + i, **owner)
+                for i, owner in enumerate(new_owners)
+            ]
+        )
+        return bool(changed or new_owners)
+
+
+def _bad_floor():
+    raise ValidationError("楼层应为整数")

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from cms.archives.importer import Importer, ImportFailed, read_rows
+
+
+class Command(BaseCommand):
+    help = "从 Excel 导入业户档案（房屋与业主）：逐行校验，有任何错误则整份不导入；重复导入同一文件不会改变数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", help="Excel 文件（.xlsx），首行为列名：小区、楼栋、单元、楼层、房号……"
+        )
+
+    def handle(self, path, **options):
+        path = Path(path)
+        if not path.exists():
+            raise CommandError(f"找不到文件：{path}")
+        total = sum(1 for _ in read_rows(path))
+        with tqdm(
+            total=total, desc="导入业户档案", unit="户", disable=options["verbosity"] == 0
+        ) as bar:
+            try:
+                result = Importer(progress=bar).run(path, source_name=path.name)
+            except ImportFailed as failure:
+                for error in failure.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(str(failure)) from failure
+        self.stdout.write(self.style.SUCCESS(f"导入完成：{result}"))
