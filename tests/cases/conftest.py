@@ -1,15 +1,9 @@
 import pytest
-from django.contrib.auth import get_user_model
+from case_helpers import make_user
 
 from cases import actions
 from cases.models import Case, CaseTopic
 from cms.roles import MANAGER, STAFF, SUPERVISOR
-
-
-def make_user(groups, role, username):
-    user = get_user_model().objects.create_user(username, password="pw-12345-test", is_staff=True)
-    user.groups.add(groups[role])
-    return get_user_model().objects.get(pk=user.pk)
 
 
 @pytest.fixture

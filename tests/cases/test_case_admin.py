@@ -4,6 +4,7 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from case_helpers import make_user
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -70,8 +71,6 @@ def test_the_second_admin_save_is_refused_and_keeps_the_input(client, staff, sup
 
 
 def test_staff_see_only_their_cases_and_managers_see_all(client, role_groups, manager, new_case):
-    from conftest import make_user
-
     case = new_case()
     colleague = make_user(role_groups, "staff", "kefu2")
     client.force_login(colleague)
