@@ -71,7 +71,7 @@ def write_object(kind, object_id, client=None):
         if document is not None:
             document.save(index=target, using=client, refresh=True)
         else:
-            client.delete(index=target, id=str(object_id), refresh=True, ignore_status=404)
+            client.options(ignore_status=404).delete(index=target, id=str(object_id), refresh=True)
 
 
 def queue_operation(kind_name, object_id, action, error):
@@ -123,11 +123,15 @@ def replay_pending(limit=REPLAY_BATCH):
     return replayed, PendingIndexOperation.objects.count()
 
 
+def bulk_action(document, index):
+    return {"_index": index, "_id": document.meta.id, "_source": document.to_dict()}
+
+
 def _documents(kind, index, queryset):
     for obj in queryset.iterator(chunk_size=1000):
         document = kind.document(obj)
         if document is not None:
-            yield document.to_dict(include_meta=True) | {"_index": index}
+            yield bulk_action(document, index)
 
 
 def reindex(kind, client=None, progress=None):
@@ -150,7 +154,7 @@ def reindex(kind, client=None, progress=None):
                 progress.update(1)
         client.indices.refresh(index=new_index)
     except BaseException:
-        client.indices.delete(index=new_index, ignore_status=404)
+        client.options(ignore_status=404).indices.delete(index=new_index)
         raise
     old_indices = []
     if client.indices.exists_alias(name=alias):
@@ -170,9 +174,21 @@ def _drop_retired_indices(kind, client, keep):
     """Delete indices from earlier rebuilds. The one just retired stays until the next
     rebuild, so a search that resolved the alias a moment ago still finds its index."""
     pattern = f"{alias_name(kind)}-2*"
-    for name in client.indices.get(index=pattern, ignore_status=404):
+    for name in client.options(ignore_status=404).indices.get(index=pattern):
         if name not in keep and name.startswith(alias_name(kind) + "-"):
-            client.indices.delete(index=name, ignore_status=404)
+            client.options(ignore_status=404).indices.delete(index=name)
+
+
+def bulk_index(kind, documents, client=None, chunk_size=500):
+    """Write many documents behind the kind's alias at once; returns how many were written."""
+    client = client or get_client()
+    alias = ensure_index(kind, client)
+    actions = (bulk_action(document, alias) for document in documents)
+    written = sum(
+        ok for ok, _ in streaming_bulk(client, actions, chunk_size=chunk_size, max_retries=2)
+    )
+    client.indices.refresh(index=alias)
+    return written
 
 
 def compare(kind, client=None):
@@ -181,7 +197,9 @@ def compare(kind, client=None):
     alias = ensure_index(kind, client)
     indexed = {
         hit["_id"]: hit["_source"].get("fingerprint")
-        for hit in scan(client, index=alias, _source=["fingerprint"], query={"match_all": {}})
+        for hit in scan(
+            client, index=alias, _source=["fingerprint"], query={"query": {"match_all": {}}}
+        )
     }
     missing, stale = [], []
     expected_ids = set()

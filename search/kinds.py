@@ -125,6 +125,10 @@ class CaseKind(Kind):
     index_base = "cases"
     model_label = "cases.Case"
 
+    def allowed_for(self, user):
+        # Only real accounts: the policies below decide per user.
+        return super().allowed_for(user) and getattr(user, "pk", None) is not None
+
     def indexable(self):
         return self.model().objects.select_related("topic")
 
@@ -163,6 +167,10 @@ class ArchiveKind(Kind):
     label = "业户档案"
     index_base = "archives"
     model_label = "archives.HouseholdArchive"
+
+    def allowed_for(self, user):
+        # Only real accounts: the policies below decide per user.
+        return super().allowed_for(user) and getattr(user, "pk", None) is not None
 
     def document(self, household):
         return SearchDocument.from_fields(

@@ -51,9 +51,8 @@ class ReplyTopic(models.Model):
     @property
     def path(self):
         """The topic with its ancestors, 收费 / 物业费催缴."""
-        names, node, seen = [], self, set()
-        while node is not None and node.pk not in seen:
-            seen.add(node.pk)
+        names, node = [], self
+        while node is not None and len(names) < 20:
             names.append(node.name)
             node = node.parent
         return " / ".join(reversed(names))

@@ -4,7 +4,9 @@ import uuid
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cms.roles import MANAGER, STAFF
 
@@ -34,9 +36,68 @@ def staff_user(role_groups):
 def demo_scripts(role_groups, manager, search_prefix, django_capture_on_commit_callbacks):
     """The 40 demo scripts and synonyms, approved and indexed through the normal after-commit path."""
     from cms.replies import demo
+    from cms.replies.models import ReplyScript
 
     with django_capture_on_commit_callbacks(execute=True):
         demo.load(role_groups, StringIO())
-    from cms.replies.models import ReplyScript
-
     return ReplyScript.objects.all()
+
+
+def demo_script_objects():
+    """The demo scripts as unsaved, approved objects: enough to build their documents."""
+    from cms.replies.demo_data import SCRIPTS, TOPICS
+    from cms.replies.models import ReplyScript, ReplyTopic
+
+    parents = {name: ReplyTopic(name=name) for name in TOPICS}
+    topics = {
+        child: ReplyTopic(name=child, parent=parents[parent])
+        for parent, children in TOPICS.items()
+        for child in children
+    }
+    now = timezone.now()
+    return [
+        ReplyScript(
+            pk=number,
+            question=question,
+            answer=f"<p>{answer}</p>",
+            spoken=spoken,
+            topic=topics[topic],
+            keywords=keywords,
+            live=True,
+            last_published_at=now,
+            effective_from=timezone.localdate(),
+        )
+        for number, (topic, question, answer, spoken, keywords, *_rest) in enumerate(SCRIPTS, 1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def indexed_corpus(test_index_prefix, elasticsearch_node):
+    """The demo scripts indexed once per module, for tests that only search."""
+    from search.indexing import bulk_index
+    from search.kinds import KINDS
+
+    previous = django_settings.ELASTICSEARCH_INDEX_PREFIX
+    django_settings.ELASTICSEARCH_INDEX_PREFIX = f"{test_index_prefix}-{uuid.uuid4().hex[:6]}"
+    kind = KINDS["reply"]
+    bulk_index(kind, [kind.document(script) for script in demo_script_objects()])
+    yield django_settings.ELASTICSEARCH_INDEX_PREFIX
+    django_settings.ELASTICSEARCH_INDEX_PREFIX = previous
+
+
+@pytest.fixture
+def corpus(db, indexed_corpus):
+    """The module's indexed demo scripts plus the demo synonyms in the database."""
+    from cms.replies.demo_data import SYNONYMS
+    from search.models import SynonymGroup
+
+    for terms, note in SYNONYMS:
+        SynonymGroup.objects.create(terms=terms, note=note)
+    return indexed_corpus
+
+
+@pytest.fixture
+def reader():
+    from search.evaluation import SystemReader
+
+    return SystemReader()
