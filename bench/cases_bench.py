@@ -1,0 +1,159 @@
+"""Benchmark of the case files: 100,000 cases with 10 history rows each.
+
+Measures, through the admin as a manager sees it, the case list page, one case's
+history page and the monthly report (page and Excel export): wall time (median of
+runs) and peak Python memory (tracemalloc).
+
+    .venv/bin/python bench/cases_bench.py            # 100,000 cases, own SQLite file
+    DATABASE_URL=postgres://... .venv/bin/python bench/cases_bench.py --cases 100000
+
+The data goes into var/bench-cases.sqlite3 unless DATABASE_URL is set; it is
+generated once and reused.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-cases.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from cases.models import Case, CaseTopic  # noqa: E402
+from cms.roles import MANAGER, sync_roles  # noqa: E402
+
+HISTORY_PER_CASE = 10
+BATCH = 2000
+YEAR = 2025
+STATUS_PATH = ["accepted", "in_progress", "in_progress", "replied", "awaiting_visit", "closed"]
+
+
+def generate(total):
+    existing = Case.objects.count()
+    if existing >= total:
+        return
+    topics = list(CaseTopic.objects.all())
+    kinds = ["complaint"] * 6 + ["dispute"] * 2 + ["violation"] * 2
+    channels = [c for c, _ in Case.Channel.choices]
+    causes = [c for c, _ in Case.RootCause.choices]
+    History = Case.history.model
+    start = timezone.make_aware(dt.datetime(YEAR, 1, 1, 9, 0))
+    span = 365 * 24 * 3600
+    for offset in tqdm(range(existing, total, BATCH), desc="生成案件", unit="批"):
+        cases = []
+        for i in range(offset, min(offset + BATCH, total)):
+            kind = kinds[i % len(kinds)]
+            received = start + dt.timedelta(seconds=(i * 7919) % span)
+            cases.append(
+                Case(
+                    number=f"{Case.SERIES[kind]}-{YEAR}-{i + 1:06d}",
+                    kind=kind,
+                    status=STATUS_PATH[i % len(STATUS_PATH)],
+                    channel=channels[i % len(channels)],
+                    received_at=received,
+                    reporter_name=f"业主{i % 5000}",
+                    location=f"{i % 30 + 1}栋{i % 4 + 1}单元{i % 30 + 1:02d}{i % 4 + 1:02d}室",
+                    topic=topics[i % len(topics)],
+                    description="基准测试生成的案件内容，用于衡量列表、历史和月报的性能。",
+                    complaint_class="1" if kind == "complaint" else "",
+                    validity="valid" if kind == "complaint" else "",
+                    root_cause=causes[i % len(causes)] if kind == "complaint" else "",
+                    response_due_at=received + dt.timedelta(hours=24),
+                    resolve_due_at=received + dt.timedelta(days=2),
+                )
+            )
+        with transaction.atomic():
+            Case.objects.bulk_create(cases)
+            saved = Case.objects.filter(number__in=[c.number for c in cases])
+            History.objects.bulk_create(history_rows(History, saved), batch_size=5000)
+
+
+def history_rows(History, cases):
+    fields = [f.attname for f in History._meta.fields if f.attname in _case_fields()]
+    for case in cases:
+        for step in range(HISTORY_PER_CASE):
+            values = {name: getattr(case, name) for name in fields}
+            values["status"] = STATUS_PATH[min(step, len(STATUS_PATH) - 1)]
+            values["description"] = f"{case.description}（第{step + 1}次修改）"
+            yield History(
+                **values,
+                history_date=case.received_at + dt.timedelta(hours=step),
+                history_type="+" if step == 0 else "~",
+                history_change_reason="受理登记" if step == 0 else "修改案件信息",
+            )
+
+
+def _case_fields():
+    return {f.attname for f in Case._meta.concrete_fields}
+
+
+def measure(client, url, runs):
+    """Median wall time of ``runs`` plain requests, then the peak of one traced request
+    (tracemalloc slows Python down, so it is kept out of the timings)."""
+    timings = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        response = client.get(url)
+        response.content  # noqa: B018 - the body is part of the work
+        timings.append(time.perf_counter() - began)
+        assert response.status_code == 200, (url, response.status_code)
+    tracemalloc.start()
+    client.get(url).content  # noqa: B018
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return statistics.median(timings), peak
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    groups = sync_roles()
+    generate(args.cases)
+    User = get_user_model()
+    manager, _ = User.objects.get_or_create(username="bench-manager", defaults={"is_staff": True})
+    manager.groups.add(groups[MANAGER])
+    client = Client()
+    client.force_login(manager)
+
+    one = Case.objects.order_by("pk")[args.cases // 2]
+    checks = [
+        ("案件列表（第1页，50条）", "/admin/cases/"),
+        ("案件列表（筛选：投诉·处理中）", "/admin/cases/?kind=complaint&status=in_progress"),
+        ("单个案件修订历史", f"/admin/cases/{one.pk}/changes/"),
+        ("月度案件分析页面", f"/admin/case-reports/monthly/?month={YEAR}-06"),
+        ("月度分析 Excel 导出", f"/admin/case-reports/monthly/?month={YEAR}-06&format=xlsx"),
+    ]
+    print(
+        f"{connection.vendor}: {Case.objects.count():,} 件案件，"
+        f"{Case.history.count():,} 条历史记录；每项取 {args.runs} 次中位数"
+    )
+    print("| 页面 | 时间 (ms) | 峰值内存 (MB) |")
+    print("|---|---:|---:|")
+    for label, url in checks:
+        seconds, peak = measure(client, url, args.runs)
+        print(f"| {label} | {seconds * 1000:.0f} | {peak / 1_048_576:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
