@@ -40,3 +40,11 @@ def validate_phone(phone):
             "电话号码格式不正确：应为 11 位手机号（如 13812345678）或带区号的固话（如 0755-83001234）。",
             code="invalid_phone",
         )
+
+
+def with_check_digit(first_17_digits):
+    """Complete a 17-digit identity number with its check character (for demo and test data)."""
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_17_digits, ID_WEIGHTS, strict=True)
+    )
+    return first_17_digits + ID_CHECK_CHARS[total % 11]
