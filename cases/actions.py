@@ -16,6 +16,7 @@ from cases.models import (
     Case,
     DisputeParticipant,
     DisputeParty,
+    Evidence,
     FollowUpVisit,
     MajorCaseEntry,
     RemovedItem,
@@ -285,6 +286,15 @@ def merge_cases(target, others, by, impact_note=""):
         f"{target.times_count} 次",
     )
     return target
+
+
+@transaction.atomic
+def add_evidence(case, by, file, caption=""):
+    evidence = Evidence(case=case, file=file, caption=caption, uploaded_by=by)
+    evidence._history_user = by
+    evidence.save()
+    add_timeline_step(case, "上传证据", by, caption or evidence.file.name.rsplit("/", 1)[-1])
+    return evidence
 
 
 @transaction.atomic

@@ -33,8 +33,8 @@ class CaseAction:
             return user.has_perm(self.permission)
         return can_handle_case(user, case)
 
-    def make_form(self, case, data=None):
-        kwargs = {"prefix": self.name}
+    def make_form(self, case, data=None, files=None):
+        kwargs = {"prefix": self.name, "files": files}
         if self.form_class is forms.MergeForm:
             kwargs["case"] = case
         return self.form_class(data, **kwargs)
@@ -85,6 +85,13 @@ EARLY = _statuses(S.ACCEPTED, S.IN_PROGRESS)
 ANY_OPEN = frozenset(OPEN)
 
 ACTIONS = [
+    CaseAction(
+        "evidence",
+        "上传证据",
+        forms.EvidenceForm,
+        lambda c, u, d: actions.add_evidence(c, u, d["file"], d["caption"]),
+        ANY_OPEN,
+    ),
     CaseAction(
         "start",
         "开始处理",

@@ -130,5 +130,10 @@ class PenaltyForm(forms.Form):
     note = forms.CharField(label="说明", required=False)
 
 
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="照片或其他证据")
+    caption = forms.CharField(label="说明", max_length=100, required=False)
+
+
 class EmptyForm(forms.Form):
     pass

@@ -4,8 +4,10 @@ read-only history with field-level differences."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -52,6 +54,12 @@ class CaseDetailView(CaseAdminView):
         self.case = case_for(request, pk)
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        self.case.manager_notices.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return super().get(request, *args, **kwargs)
+
     def get_page_title(self):
         return f"{self.case.get_kind_display()} {self.case.number}"
 
@@ -72,6 +80,7 @@ class CaseDetailView(CaseAdminView):
             participants=case.participants.all(),
             reminders=case.reminders.all(),
             removed_items=case.removed_items.all(),
+            evidence=case.evidence.select_related("uploaded_by"),
             merged_cases=case.merged_cases.all(),
             reply_scripts=suggested_reply_scripts(case),
             decision_in_effect=bool(case.measure and case.signed_at),
@@ -82,7 +91,7 @@ class CaseDetailView(CaseAdminView):
         action = BY_NAME.get(request.POST.get("action"))
         if action is None or not action.offered(self.case, request.user):
             raise PermissionDenied("此操作当前不可用或您无权操作。")
-        form = action.make_form(self.case, request.POST)
+        form = action.make_form(self.case, request.POST, request.FILES)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -97,6 +106,14 @@ class CaseDetailView(CaseAdminView):
         messages.error(request, f"{action.label}未完成，请查看表单中的提示。")
         self.bound_action = (action, form)
         return self.get(request, *args, **kwargs)
+
+
+def evidence_download(request, pk, evidence_id):
+    """Evidence is served only to those who may see the case."""
+    case = case_for(request, pk)
+    evidence = get_object_or_404(case.evidence, pk=evidence_id)
+    name = evidence.file.name.rsplit("/", 1)[-1]
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
 
 
 class CaseHistoryView(CaseAdminView):

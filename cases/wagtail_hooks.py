@@ -28,7 +28,7 @@ from cases.models import (
     Tombstone,
 )
 from cases.policy import can_handle_case, visible_cases
-from cases.views import CaseDetailView, CaseHistoryView
+from cases.views import CaseDetailView, CaseHistoryView, evidence_download
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -208,6 +208,7 @@ class CaseViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("<int:pk>/", CaseDetailView.as_view(), name="detail"),
             path("<int:pk>/changes/", CaseHistoryView.as_view(), name="changes"),
+            path("<int:pk>/evidence/<int:evidence_id>/", evidence_download, name="evidence"),
         ]
 
 

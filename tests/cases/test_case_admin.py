@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from case_helpers import make_user
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -78,6 +79,25 @@ def test_staff_see_only_their_cases_and_managers_see_all(client, role_groups, ma
     assert client.get(f"/admin/cases/{case.pk}/").status_code == 404
     client.force_login(manager)
     assert case.number in client.get("/admin/cases/").content.decode()
+
+
+def test_evidence_is_private_to_those_who_see_the_case(
+    client, role_groups, staff, new_case, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    case = new_case()
+    client.force_login(staff)
+    photo = SimpleUploadedFile("louti.jpg", b"\xff\xd8photo-bytes", content_type="image/jpeg")
+    client.post(
+        f"/admin/cases/{case.pk}/",
+        {"action": "evidence", "evidence-file": photo, "evidence-caption": "楼道堆物照片"},
+    )
+    evidence = case.evidence.get()
+    assert evidence.file.path.startswith(str(tmp_path))
+    url = f"/admin/cases/{case.pk}/evidence/{evidence.pk}/"
+    assert b"".join(client.get(url).streaming_content) == b"\xff\xd8photo-bytes"
+    client.force_login(make_user(role_groups, "staff", "kefu3"))
+    assert client.get(url).status_code == 404
 
 
 def test_managers_get_major_complaints_at_once(
