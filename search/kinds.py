@@ -197,7 +197,7 @@ class ArchiveKind(Kind):
         if not can_read_household(request.user, household):
             raise PermissionDenied("没有该业户档案的查阅授权")
         record_access(request.user, household, via="search", request=request)
-        return _redirect_to_admin(request, household)
+        return redirect("archives_admin:household", pk=household.pk)
 
 
 KINDS = {kind.name: kind for kind in (ReplyKind(), CaseKind(), ArchiveKind())}

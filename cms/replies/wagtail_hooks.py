@@ -1,6 +1,9 @@
+from django.urls import path
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.replies import views
 from cms.replies.models import ReplyScript, ReplyTopic
 
 
@@ -29,3 +32,11 @@ class ReplyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReplyViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_export_urls():
+    return [
+        path("replies/export.xlsx", views.export_workbook, name="replies_export_xlsx"),
+        path("replies/handbook.docx", views.export_handbook, name="replies_export_docx"),
+    ]

@@ -1,0 +1,175 @@
+"""Reply scripts: approval rules, APIs, staff page, import and exports."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from docx import Document
+from openpyxl import Workbook, load_workbook
+from rest_framework.authtoken.models import Token
+from wagtail.models import Workflow
+
+from cases.models import CaseTopic
+from cms.replies.actions import publish_script, save_draft, topic_from_path
+from cms.replies.models import ReplyScript
+
+
+def script(question, **fields):
+    return ReplyScript(
+        question=question,
+        answer="<p>请先登记，再安排管家上门</p>",
+        topic=topic_from_path("维修服务/日常报修"),
+        **fields,
+    )
+
+
+@pytest.fixture
+def three_scripts(db, role_groups, manager):
+    live = script("报修后多久上门")
+    live.case_topics.set([CaseTopic.objects.get(name="维修")])
+    live = publish_script(live, manager)
+    draft = script("草稿中的口径")
+    save_draft(draft, manager)
+    last_week = timezone.localdate() - timedelta(days=7)
+    expired = publish_script(
+        script("已失效的口径", effective_from=last_week - timedelta(days=30), expires_on=last_week),
+        manager,
+    )
+    return live, draft, expired
+
+
+def test_only_approved_scripts_in_force_count_as_approved(three_scripts):
+    live, _draft, _expired = three_scripts
+    assert list(ReplyScript.objects.approved()) == [live]
+    assert list(ReplyScript.objects.approved_for_topic(CaseTopic.objects.get(name="维修"))) == [
+        live
+    ]
+    assert list(ReplyScript.objects.approved_for_topic(CaseTopic.objects.get(name="噪音"))) == []
+    assert list(ReplyScript.objects.approved_for_topic(topic_from_path("维修服务"))) == [live]
+
+
+def test_scripts_go_through_the_department_head_workflow(three_scripts):
+    _live, draft, _expired = three_scripts
+    workflow = draft.get_workflow()
+    assert isinstance(workflow, Workflow) and workflow.name == "部门负责人审批"
+    assert [task.name for task in workflow.tasks] == ["部门负责人审批"]
+
+
+def test_wagtail_api_lists_approved_scripts_only(three_scripts, client):
+    response = client.get("/api/v2/replies/", {"fields": "answer,spoken"})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [item["question"] for item in items] == ["报修后多久上门"]
+    assert items[0]["topic"] == "维修服务 / 日常报修"
+    assert client.get(f"/api/v2/replies/{three_scripts[1].pk}/").status_code == 404
+
+
+def test_search_api_needs_a_token(db, staff_user, corpus, client):
+    assert client.get("/search/api/", {"q": "电梯困人"}).status_code == 401
+    token = Token.objects.create(user=staff_user)
+    response = client.get(
+        "/search/api/", {"q": "电梯困人"}, HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
+    assert response.status_code == 200
+    assert response.json()["hits"][0]["title"] == "电梯困人怎么办"
+
+
+def test_staff_page_and_json_endpoints(db, staff_user, corpus, client):
+    assert client.get("/search/query.json", {"q": "门禁"}).status_code == 302
+    client.force_login(staff_user)
+    page = client.get("/admin/quick-search/").content.decode()
+    assert 'id="qs-input"' in page
+    assert "/admin/quick-search/" in client.get("/admin/").content.decode()
+    data = client.get("/search/query.json", {"q": "mjk"}).json()
+    assert data["hits"][0]["title"] == "门禁卡丢了怎么补办"
+    assert client.get("/search/suggest.json", {"q": "门禁"}).json()["suggestions"] == [
+        "门禁卡丢了怎么补办"
+    ]
+
+
+def write_workbook(path, rows):
+    workbook = Workbook()
+    workbook.active.append(["question", "answer", "topic", "keywords", "case_topics"])
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+
+
+def test_import_from_excel_publishes_every_row(db, role_groups, tmp_path):
+    path = tmp_path / "口径汇编.xlsx"
+    write_workbook(
+        path,
+        [
+            ["水压太低怎么办", "先检查户内阀门", "维修服务/供水", "水压 供水", "维修"],
+            ["快递丢失怎么办", "协助调取监控", "安全管理/快递", "快递", ""],
+        ],
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_reply_scripts", str(path), stdout=out, stderr=err)
+    assert "新增 2 条" in out.getvalue()
+    assert "导入口径" in err.getvalue()
+    imported = ReplyScript.objects.approved().get(question="水压太低怎么办")
+    assert imported.topic.path == "维修服务 / 供水"
+    assert list(imported.case_topics.values_list("name", flat=True)) == ["维修"]
+
+
+def test_import_with_bad_rows_saves_nothing_and_names_each_row(db, tmp_path):
+    path = tmp_path / "scripts.json"
+    rows = [
+        {"question": "好的一行", "answer": "答复", "topic": "收费", "keywords": "收费"},
+        {"question": "", "answer": "答复", "topic": "收费", "keywords": "收费"},
+        {
+            "question": "日期错误",
+            "answer": "答复",
+            "topic": "收费",
+            "keywords": "x",
+            "effective_from": "明天",
+        },
+        {"question": "好的一行", "answer": "答复", "topic": "收费", "keywords": "收费"},
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_reply_scripts", str(path))
+    message = str(refused.value)
+    assert "第2行：缺少“问题”" in message
+    assert "第3行：生效日期“明天”不是有效日期" in message
+    assert "第4行：问题与第1行重复" in message
+    assert ReplyScript.objects.count() == 0
+
+
+def test_import_from_csv_with_chinese_headers_as_drafts(db, role_groups, tmp_path):
+    path = tmp_path / "scripts.csv"
+    path.write_text(
+        "问题,标准答复,主题,关键词\n绿化带被占用,劝导恢复,环境/绿化,绿化\n", encoding="utf-8"
+    )
+    call_command(
+        "import_reply_scripts", str(path), "--draft", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    imported = ReplyScript.objects.get(question="绿化带被占用")
+    assert not imported.live and imported.has_unpublished_changes
+    assert not ReplyScript.objects.approved().exists()
+
+
+def test_exports_to_excel_and_word_handbook(three_scripts, tmp_path):
+    call_command("export_reply_scripts", str(tmp_path / "out.xlsx"), stdout=io.StringIO())
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert [cell.value for cell in sheet[1]][:4] == ["问题", "标准答复", "主题", "关键词"]
+    assert sheet.max_row == 2 and sheet["A2"].value == "报修后多久上门"
+
+    call_command("export_reply_scripts", str(tmp_path / "out.docx"), stdout=io.StringIO())
+    text = [p.text for p in Document(tmp_path / "out.docx").paragraphs]
+    assert "标准回复口径手册" in text
+    assert "维修服务 / 日常报修" in text and "报修后多久上门" in text
+    assert "草稿中的口径" not in text
+
+
+def test_case_page_suggestion_tag_lists_scripts_for_the_topic(three_scripts):
+    from django.template import Context, Template
+
+    rendered = Template("{% load reply_suggestions %}{% reply_suggestions topic %}").render(
+        Context({"topic": CaseTopic.objects.get(name="维修")})
+    )
+    assert "报修后多久上门" in rendered and "已失效的口径" not in rendered
