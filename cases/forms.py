@@ -17,6 +17,11 @@ class CaseForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "version" in self.fields:
             self.fields["version"].widget = forms.HiddenInput()
+        if "household" in self.fields and self.for_user is not None:
+            from cms.archives.policy import listable_households
+
+            # Only households whose address this user may see are offered.
+            self.fields["household"].queryset = listable_households(self.for_user)
 
     def clean(self):
         cleaned = super().clean()

@@ -165,3 +165,51 @@ class TestDisposition:
         with pytest.raises(ValidationError):
             actions.dispose_case(complaint, manager)
         assert Tombstone.objects.count() == 0
+
+
+class TestClocks:
+    def test_due_today_and_overdue_follow_the_running_clocks(self, new_case, staff):
+        received = timezone.make_aware(dt.datetime(2026, 3, 4, 10, 0))  # a Wednesday
+        web = new_case(channel=Case.Channel.WEB, received_at=received)
+        phone = new_case(channel=Case.Channel.PHONE, received_at=received)
+        assert timezone.localtime(web.response_due_at).strftime("%d %H:%M") == "04 14:00"
+        assert timezone.localtime(phone.response_due_at).strftime("%d %H:%M") == "05 10:00"
+        assert timezone.localtime(phone.resolve_due_at).strftime("%d %H:%M") == "06 10:00"
+        noon = timezone.make_aware(dt.datetime(2026, 3, 4, 12, 0))
+        evening = timezone.make_aware(dt.datetime(2026, 3, 4, 18, 0))
+        assert list(Case.objects.due_today(noon)) == [web]
+        assert list(Case.objects.overdue(evening)) == [web]
+        actions.start_handling(web, staff)  # the response stops the response clock
+        assert not Case.objects.overdue(evening).exists()
+
+    def test_invalid_complaints_have_no_resolution_clock(self, new_case):
+        case = new_case(
+            validity=Case.Validity.INVALID, invalid_explanation="属开发商保修范围，已告知"
+        )
+        assert case.resolve_due_at is None
+
+
+class TestComplaintClassification:
+    def test_class_two_needs_the_forward_record_before_the_reply(self, new_case, staff):
+        case = new_case(complaint_class=Case.ComplaintClass.DEVELOPER)
+        actions.start_handling(case, staff)
+        with pytest.raises(ValidationError, match="书面转交开发商"):
+            actions.reply(case, staff, "已请开发商维修")
+
+    def test_sub_cause_must_belong_to_the_root_cause(self, new_case):
+        with pytest.raises(ValidationError, match="原因细分"):
+            new_case(root_cause="machine", root_sub_cause="服务态度")
+        assert new_case(root_cause="people", root_sub_cause="服务态度").pk
+
+
+class TestRoles:
+    def test_supervisors_handle_general_cases_and_managers_major_ones(
+        self, new_case, supervisor, manager
+    ):
+        from cases.policy import can_handle_case
+
+        general = new_case()
+        major = new_case(severity=Case.Severity.MAJOR)
+        assert can_handle_case(supervisor, general)
+        assert not can_handle_case(supervisor, major)
+        assert can_handle_case(manager, major)
