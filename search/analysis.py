@@ -31,7 +31,9 @@ def to_simplified(text):
     return _t2s().convert(text or "")
 
 
+@lru_cache(maxsize=50_000)
 def normalise(text):
+    # Cached: indexing folds the same title, keywords and phrases several times per document.
     return to_simplified(text).lower()
 
 
@@ -86,8 +88,9 @@ def word_field(text):
     return " ".join(words(text))
 
 
+@lru_cache(maxsize=100_000)
 def _run_syllables(run):
-    return lazy_pinyin(run, errors="ignore")
+    return tuple(lazy_pinyin(run, errors="ignore"))
 
 
 def pinyin_runs(text):
@@ -215,7 +218,7 @@ def _mark_substrings(folded, term, marks):
 def _mark_pinyin(folded, wanted, marks, use_initials):
     """Mark characters whose pinyin spells the typed syllables (or initials)."""
     readings = [
-        (_run_syllables(char) or [""])[0] if CJK_RUN.fullmatch(char) else "" for char in folded
+        (_run_syllables(char) or ("",))[0] if CJK_RUN.fullmatch(char) else "" for char in folded
     ]
     if use_initials:
         readings = [reading[:1] for reading in readings]

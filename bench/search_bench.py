@@ -1,0 +1,294 @@
+"""Search benchmark, run by hand: 50,000 reply scripts on Elasticsearch vs Wagtail's database backend.
+
+    .venv/bin/python bench/search_bench.py [--scripts 50000] [--queries 1000]
+
+Uses its own SQLite file (var/bench-search.sqlite3) and its own index prefix on
+ELASTICSEARCH_URL, removes the indices afterwards, prints a table and writes
+var/bench/search_bench.json and .xlsx (with a chart).
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_FILE = ROOT / "var" / "bench-search.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"bench-search-{uuid.uuid4().hex[:6]}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.chart import BarChart, Reference  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+from wagtail.search.backends import get_search_backend  # noqa: E402
+
+from cms.replies.actions import topic_from_path  # noqa: E402
+from cms.replies.demo_data import SCRIPTS, SYNONYMS, TOPICS  # noqa: E402
+from cms.replies.models import ReplyScript  # noqa: E402
+from search.evaluation import database_titles, elasticsearch_titles, evaluate, load_relevance  # noqa: E402
+from search.indexing import alias_name, reindex  # noqa: E402
+from search.indices import get_client  # noqa: E402
+from search.kinds import KINDS  # noqa: E402
+from search.models import SynonymGroup  # noqa: E402
+
+PLACES = [
+    "翠湖花园",
+    "锦绣江南",
+    "海景湾",
+    "枫林苑",
+    "金域华庭",
+    "南山名苑",
+    "东方明珠城",
+    "碧桂园",
+]
+FACILITIES = [
+    "游泳池",
+    "健身房",
+    "会所",
+    "儿童乐园",
+    "地下车库",
+    "快递柜",
+    "垃圾分类点",
+    "绿化带",
+    "水电表",
+    "中央空调",
+    "宽带网络",
+    "有线电视",
+    "信报箱",
+    "自行车棚",
+    "篮球场",
+    "景观水池",
+    "路灯",
+    "监控探头",
+    "单元门",
+    "楼顶天台",
+    "化粪池",
+    "二次供水水箱",
+    "排水沟",
+    "消防栓",
+    "入户门锁",
+    "对讲门铃",
+    "公共卫生间",
+    "社区食堂",
+    "共享充电桩",
+    "业主活动室",
+]
+PROBLEMS = [
+    "开放时间",
+    "收费标准",
+    "损坏报修",
+    "预约使用",
+    "清洁频次",
+    "异味投诉",
+    "安全隐患",
+    "噪声影响",
+    "使用规定",
+    "维护保养",
+    "费用分摊",
+    "更换周期",
+    "管理责任",
+    "改造申请",
+    "临时关闭",
+    "夜间照明",
+    "积水问题",
+    "占用纠纷",
+    "卫生检查",
+    "故障停用",
+]
+ASKS = [
+    "怎么办",
+    "如何处理",
+    "怎么回复",
+    "谁负责",
+    "需要什么手续",
+    "多久能解决",
+    "收费吗",
+    "可以吗",
+]
+ANSWER_PARTS = [
+    "服务中心已登记您的反映",
+    "我们会在一个工作日内安排人员查看",
+    "具体以公示栏的通知为准",
+    "如需预约请联系前台",
+    "维修完成后会电话告知您",
+    "相关费用按公示标准收取",
+    "请您注意安全",
+    "我们会加强日常巡查",
+    "必要时会联系相关部门协助",
+    "感谢您的理解和配合",
+    "处理进度可随时来电查询",
+    "涉及共用设施的由服务中心负责维护",
+    "属于业主自用部分的由业主自行维修",
+]
+
+
+def decoy_scripts(count, seed=7):
+    """Other plausible scripts (facility x problem x estate), so the 40 real ones are found among many."""
+    rng = random.Random(seed)
+    combos = [(p, f, q, a) for p in PLACES for f in FACILITIES for q in PROBLEMS for a in ASKS]
+    rng.shuffle(combos)
+    for number, (place, facility, problem, ask) in enumerate(combos[:count]):
+        answer = "，".join(rng.sample(ANSWER_PARTS, 3)) + "。"
+        yield f"{place}{facility}{problem}{ask}（{number}）", answer, f"{facility} {problem}"
+
+
+def build_corpus(total):
+    if DB_FILE.exists():
+        DB_FILE.unlink()
+    call_command("migrate", verbosity=0)
+    parents = {child: parent for parent, children in TOPICS.items() for child in children}
+    topics = {child: topic_from_path(f"{parents[child]}/{child}") for child in parents}
+    now, rng = timezone.now(), random.Random(11)
+    rows = [
+        ReplyScript(
+            question=q,
+            answer=f"<p>{a}</p>",
+            spoken=s,
+            topic=topics[t],
+            keywords=k,
+            live=True,
+            last_published_at=now,
+        )
+        for t, q, a, s, k, *_ in SCRIPTS
+    ]
+    topic_list = list(topics.values())
+    for question, answer, keywords in decoy_scripts(total - len(rows)):
+        rows.append(
+            ReplyScript(
+                question=question,
+                answer=f"<p>{answer}</p>",
+                keywords=keywords,
+                topic=rng.choice(topic_list),
+                live=True,
+                last_published_at=now,
+            )
+        )
+    ReplyScript.objects.bulk_create(rows, batch_size=2000)
+    for terms, note in SYNONYMS:
+        SynonymGroup.objects.create(terms=terms, note=note)
+
+
+def index_elasticsearch(total):
+    kind = KINDS["reply"]
+    started = time.perf_counter()
+    with tqdm(total=total, desc="Elasticsearch 索引", unit="条") as bar:
+        _index, written = reindex(kind, progress=bar)
+    return written / (time.perf_counter() - started)
+
+
+def index_database(total):
+    backend = get_search_backend()
+    index = backend.get_index_for_model(ReplyScript)
+    started = time.perf_counter()
+    queryset = ReplyScript.objects.order_by("pk")
+    with tqdm(total=total, desc="数据库后端索引", unit="条") as bar:
+        for start in range(0, total, 1000):
+            chunk = list(queryset[start : start + 1000])
+            index.add_items(ReplyScript, chunk)
+            bar.update(len(chunk))
+    return total / (time.perf_counter() - started)
+
+
+def query_list(count):
+    cases = load_relevance()
+    rng = random.Random(3)
+    queries = [case["query"] for case in cases]
+    extra = [question[: rng.randint(2, 6)] for _t, question, *_ in SCRIPTS]
+    pool = queries + extra
+    return [pool[i % len(pool)] for i in range(count)]
+
+
+def latencies(titles_for, queries, label):
+    timings = []
+    for query in tqdm(queries, desc=label, unit="次"):
+        started = time.perf_counter()
+        titles_for(query)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "p50_ms": statistics.median(timings),
+        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+    }
+
+
+def save_results(results):
+    out_dir = ROOT / "var" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "search_bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "检索基准"
+    sheet.append(["指标", "Elasticsearch（本系统）", "Wagtail 数据库后端"])
+    for key, label in [
+        ("index_docs_per_s", "索引速度（条/秒）"),
+        ("p50_ms", "查询 p50（毫秒）"),
+        ("p95_ms", "查询 p95（毫秒）"),
+        ("mrr_at_10", "MRR@10"),
+        ("recall_at_5", "recall@5"),
+    ]:
+        sheet.append(
+            [label, round(results["elasticsearch"][key], 3), round(results["database"][key], 3)]
+        )
+    chart = BarChart()
+    chart.title = "查询延迟（毫秒）"
+    chart.add_data(
+        Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=1).worksheet
+        and Reference(sheet, min_col=2, max_col=3, min_row=3, max_row=4),
+        titles_from_data=False,
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=4))
+    sheet.add_chart(chart, "E2")
+    workbook.save(out_dir / "search_bench.xlsx")
+    return out_dir
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scripts", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    args = parser.parse_args()
+    client = get_client()
+    try:
+        build_corpus(args.scripts)
+        results = {
+            "scripts": args.scripts,
+            "queries": args.queries,
+            "elasticsearch": {"index_docs_per_s": index_elasticsearch(args.scripts)},
+            "database": {"index_docs_per_s": index_database(args.scripts)},
+        }
+        queries = query_list(args.queries)
+        cases = load_relevance()
+        for name, titles_for in (
+            ("elasticsearch", elasticsearch_titles),
+            ("database", database_titles),
+        ):
+            results[name].update(latencies(titles_for, queries, f"{name} 查询"))
+            evaluation = evaluate(cases, titles_for)
+            results[name].update(mrr_at_10=evaluation.mrr_at_10, recall_at_5=evaluation.recall_at_5)
+    finally:
+        for name in client.options(ignore_status=404).indices.get(
+            index=f"{alias_name(KINDS['reply'])}-*"
+        ):
+            client.indices.delete(index=name)
+    out_dir = save_results(results)
+    print(f"\n{args.scripts} 条口径，{args.queries} 次查询（结果另存于 {out_dir}）")
+    print(f"{'':18}{'Elasticsearch':>16}{'Wagtail 数据库':>16}")
+    for key in ("index_docs_per_s", "p50_ms", "p95_ms", "mrr_at_10", "recall_at_5"):
+        print(f"{key:18}{results['elasticsearch'][key]:>16.3f}{results['database'][key]:>16.3f}")
+
+
+if __name__ == "__main__":
+    main()
