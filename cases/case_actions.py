@@ -22,12 +22,12 @@ class CaseAction:
     statuses: frozenset
     kinds: frozenset = frozenset({COMPLAINT, DISPUTE, VIOLATION})
     permission: str = ""
-    applies: Callable = lambda case: True
+    applies: Callable = lambda case, user: True
 
     def offered(self, case, user):
         if case.status not in self.statuses or case.kind not in self.kinds:
             return False
-        if not self.applies(case):
+        if not self.applies(case, user):
             return False
         if self.permission:
             return user.has_perm(self.permission)
@@ -147,7 +147,7 @@ ACTIONS = [
         lambda c, u, d: actions.mark_major(c, u, d["note"]),
         ANY_OPEN,
         frozenset({COMPLAINT, VIOLATION}),
-        applies=lambda case: case.severity == Case.Severity.GENERAL,
+        applies=lambda case, user: case.severity == Case.Severity.GENERAL,
     ),
     CaseAction("merge", "合并同一事件", forms.MergeForm, _merge, ANY_OPEN, frozenset({COMPLAINT})),
     CaseAction("party", "添加当事方", forms.PartyForm, _party, ANY_OPEN, frozenset({DISPUTE})),
@@ -203,7 +203,10 @@ ACTIONS = [
         ANY_OPEN,
         frozenset({VIOLATION}),
         "cases.sign_decision",
-        lambda case: bool(case.measure and not case.signed_at),
+        # The superior signs: never the one who imposed the decision.
+        lambda case, user: bool(
+            case.measure and not case.signed_at and case.penalty_by_id != user.pk
+        ),
     ),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}

@@ -5,6 +5,7 @@ afterwards. The only exception is the disposal of an expired violation file,
 which removes the file with its history and leaves a tombstone (actions.dispose_case).
 """
 
+import datetime as dt
 import threading
 from contextlib import contextmanager
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 _state = threading.local()
@@ -84,6 +86,8 @@ def field_changes(record):
 def _display(field, value):
     if value in (None, ""):
         return "（空）"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.many_to_many:
@@ -95,5 +99,6 @@ def _display(field, value):
 
 
 def _name(obj):
-    full_name = getattr(obj, "get_full_name", lambda: "")()
-    return full_name or str(obj)
+    if hasattr(obj, "get_username"):
+        return f"{obj.last_name}{obj.first_name}" or obj.get_username()
+    return str(obj)

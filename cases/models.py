@@ -27,7 +27,7 @@ class EditConflict(Exception):
         self.case = case
         self.current = current
         who = current.history.first().history_user if current.history.exists() else None
-        name = (who.get_full_name() or who.get_username()) if who else "其他同事"
+        name = person_name(who) if who else "其他同事"
         at = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
         super().__init__(
             f"保存被拒绝：{name} 已于 {at} 修改了案件 {current.number}。"
@@ -384,6 +384,11 @@ class Case(models.Model):
         return errors
 
 
+def person_name(user):
+    """Chinese order: family name then given name (王立新); the username otherwise."""
+    return f"{user.last_name}{user.first_name}" or user.get_username()
+
+
 def household_refuses_visits(household):
     """The archive's do-not-visit flag, when the archives app offers one."""
     if household is None:
@@ -409,7 +414,7 @@ class TimelineStep(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.action}"
 
 
 class Evidence(models.Model):
@@ -464,7 +469,8 @@ class FollowUpVisit(models.Model):
         ordering = ["visited_at"]
 
     def __str__(self):
-        return f"{self.visited_at:%Y-%m-%d} {self.get_method_display()} {self.satisfaction} 分"
+        when = timezone.localtime(self.visited_at)
+        return f"{when:%Y-%m-%d} {self.get_method_display()} {self.satisfaction} 分"
 
     @property
     def satisfied(self):

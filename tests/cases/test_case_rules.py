@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases import actions
+from cases.case_actions import BY_NAME
 from cases.history import field_changes
 from cases.models import Case, CaseTopic, EditConflict, TimelineStep, Tombstone
 
@@ -107,6 +108,8 @@ class TestPenalties:
         other_manager = type(manager).objects.create_user("jingli2")
         other_manager.groups.set(manager.groups.all())
         other_manager = type(manager).objects.get(pk=other_manager.pk)
+        assert not BY_NAME["sign"].offered(violation, manager)
+        assert BY_NAME["sign"].offered(violation, other_manager)
         actions.sign_decision(violation, other_manager)
         assert actions.decision_in_effect(violation)
         assert violation.signed_by == other_manager
