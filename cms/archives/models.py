@@ -23,11 +23,34 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 
+from cms.archives.masking import mask_id_number, mask_phone
 from cms.archives.validators import mainland_id_is_valid, validate_phone
 
 
 def private_storage():
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class IdNumberField(models.CharField):
+    """An identity number: masked in every comparison and listing outside the edit view."""
+
+    mask = staticmethod(mask_id_number)
+
+
+class PhoneField(models.CharField):
+    """A phone number, checked for Chinese mobile or landline form and masked outside the edit view."""
+
+    mask = staticmethod(mask_phone)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_phone])
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
 
 
 class ArchiveDeletionRefused(Exception):
@@ -465,9 +488,9 @@ class Owner(Orderable):
     id_type = models.CharField(
         "证件类型", max_length=20, choices=IdType.choices, default=IdType.MAINLAND
     )
-    id_number = models.CharField("证件号码", max_length=30, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
-    phone_alt = models.CharField("备用电话", max_length=30, blank=True, validators=[validate_phone])
+    id_number = IdNumberField("证件号码", max_length=30, blank=True)
+    phone = PhoneField("联系电话", blank=True)
+    phone_alt = PhoneField("备用电话", blank=True)
     native_place = models.CharField("籍贯", max_length=50, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         "出生年份", null=True, blank=True, validators=[MinValueValidator(1900)]
@@ -522,7 +545,7 @@ class FamilyMember(Orderable):
     name = models.CharField("姓名", max_length=50)
     relation = models.CharField("与业主关系", max_length=20, blank=True)
     birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
+    phone = PhoneField("联系电话", blank=True)
     occupation = models.CharField("职业", max_length=50, blank=True)
     employer = models.CharField("工作单位", max_length=100, blank=True)
     notes = models.CharField("备注", max_length=200, blank=True)
@@ -551,8 +574,8 @@ class Tenant(Orderable):
     household = ParentalKey(HouseholdArchive, on_delete=models.CASCADE, related_name="tenants")
     kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.RESIDENT)
     name = models.CharField("姓名／商号", max_length=100)
-    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[validate_phone])
-    id_number = models.CharField("证件号码", max_length=30, blank=True)
+    phone = PhoneField("联系电话", blank=True)
+    id_number = IdNumberField("证件号码", max_length=30, blank=True)
     lease_start = models.DateField("租期开始", null=True, blank=True)
     lease_end = models.DateField("租期结束", null=True, blank=True)
     agreement_signed = models.BooleanField("已签管理服务协议", default=False)

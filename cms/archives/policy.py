@@ -12,11 +12,20 @@ search, exports and notices all ask it; none re-implements it.
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.archives.masking import mask_id_number, mask_phone
 from cms.archives.models import AccessGrant, AccessRecord, Building, HouseholdArchive
 
 READ_ALL = "archives.read_archive"
 APPROVE = "archives.approve_access"
 VIEW_REGISTER = "archives.view_register"
+
+__all__ = [
+    "can_read_household",
+    "mask_id_number",
+    "mask_phone",
+    "readable_households",
+    "record_access",
+]
 
 
 def reads_everything(user):
@@ -136,21 +145,3 @@ def record_access(user, household, via, request=None):
         ip_address=client_ip(request),
         path=(request.get_full_path()[:500] if request is not None else ""),
     )
-
-
-def mask_id_number(value):
-    """440301********1234 → keeps the first 3 and last 4 characters."""
-    value = (value or "").strip()
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_phone(value):
-    """138****5678 / 0755-****1234: only the first 3 and last 4 digits stay visible."""
-    value = (value or "").strip()
-    digit_positions = [i for i, char in enumerate(value) if char.isdigit()]
-    if len(digit_positions) <= 7:
-        return "".join("*" if char.isdigit() else char for char in value)
-    hidden = set(digit_positions[3:-4])
-    return "".join("*" if i in hidden else char for i, char in enumerate(value))

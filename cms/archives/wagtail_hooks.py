@@ -1,8 +1,27 @@
 from django.urls import include, path, reverse_lazy
 from wagtail import hooks
+from wagtail.admin.compare import TextFieldComparison, register_comparison_class
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cms.archives import admin_urls, policy
+from cms.archives.models import IdNumberField, PhoneField
+
+
+class MaskedFieldComparison(TextFieldComparison):
+    """Revision comparisons show identity numbers and phones masked, as everywhere outside
+    the edit view; whether the value changed is still judged on the real value."""
+
+    def __init__(self, field, obj_a, obj_b):
+        super().__init__(field, obj_a, obj_b)
+        self.changed = self.val_a != self.val_b
+        self.val_a, self.val_b = field.mask(self.val_a), field.mask(self.val_b)
+
+    def has_changed(self):
+        return self.changed
+
+
+register_comparison_class(IdNumberField, comparison_class=MaskedFieldComparison)
+register_comparison_class(PhoneField, comparison_class=MaskedFieldComparison)
 
 
 @hooks.register("register_admin_urls")

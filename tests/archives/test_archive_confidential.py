@@ -110,6 +110,20 @@ class TestAdminReadingPaths:
         assert client.get(compare).status_code == 200
         assert records(household, "revisions").count() == 2
 
+    def test_compare_masks_the_changed_phone(self, client, users, archive_tree):
+        household = HouseholdArchive.objects.get(pk=archive_tree["household"].pk)
+        first = household.save_revision(user=users["archivist"])
+        owner = household.owners.get()
+        actions.change_contact(owner, users["archivist"], "换号", phone="13998765432")
+        second = HouseholdArchive.objects.get(pk=household.pk).latest_revision
+        client.force_login(users["archivist"])
+        compare = reverse(
+            "wagtailadmin_pages:revisions_compare", args=[household.pk, first.pk, second.pk]
+        )
+        html = client.get(compare).content.decode()
+        assert "139****5432" in html and "138****5678" in html
+        assert "13998765432" not in html and "13812345678" not in html
+
     def test_staff_cannot_open_revisions(self, client, users, archive_tree):
         household = HouseholdArchive.objects.get(pk=archive_tree["household"].pk)
         revision = household.save_revision(user=users["archivist"])
