@@ -129,7 +129,7 @@ class TestRectificationNotice:
         )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_issues_get_unique_gap_free_numbers(violation_case, manager):
     def issue(_):
         try:

@@ -1,0 +1,63 @@
+from django.urls import include, path, reverse_lazy
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from doc_templates import urls_admin
+from doc_templates.actions import can_issue
+
+
+@hooks.register("register_admin_urls")
+def register_notice_urls():
+    return [path("notices/", include(urls_admin, namespace="doc_templates"))]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, allowed, **kwargs):
+        self.allowed = allowed
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return self.allowed(request.user)
+
+
+def _views_notices(user):
+    return user.has_perm("doc_templates.view_notice")
+
+
+notice_menu = Menu(
+    items=[
+        PermissionMenuItem(
+            "案件文书",
+            reverse_lazy("doc_templates:index"),
+            icon_name="doc-full",
+            order=100,
+            allowed=_views_notices,
+        ),
+        PermissionMenuItem(
+            "核验文书",
+            reverse_lazy("doc_templates:verify"),
+            icon_name="success",
+            order=200,
+            allowed=lambda user: user.is_authenticated,
+        ),
+        PermissionMenuItem(
+            "批量三方温馨提示",
+            reverse_lazy("doc_templates:batch_start"),
+            icon_name="group",
+            order=300,
+            allowed=can_issue,
+        ),
+        PermissionMenuItem(
+            "文书模板",
+            reverse_lazy("doc_templates:templates"),
+            icon_name="doc-empty",
+            order=400,
+            allowed=lambda user: user.has_perm("doc_templates.view_templateversion"),
+        ),
+    ]
+)
+
+
+@hooks.register("register_admin_menu_item")
+def register_notice_menu():
+    return SubmenuMenuItem("通知文书", notice_menu, icon_name="doc-full", name="notices", order=400)
