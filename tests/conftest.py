@@ -74,3 +74,17 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_connections_stay_thread_local():
+    """Playwright's sync API keeps an asyncio loop running in the test thread, and Django's
+    thread-critical connection storage (asgiref Local) switches to per-context storage while
+    a loop runs. After the first browser test the test thread therefore got a second
+    connection wrapper without the serialized test data, and every later
+    ``serialized_rollback`` test silently started from an empty database. Keep the storage
+    per thread, as it is without Playwright."""
+    from django.db import connections
+
+    storage = connections._connections
+    object.__setattr__(storage, "_get_storage", lambda: storage._storage)
