@@ -31,6 +31,24 @@ class CaseQuerySet(models.QuerySet):
     def complaints(self):
         return self.filter(kind="complaint")
 
+    def counted(self):
+        """The number of complaints under the counting rules: merged cases are already
+        one; one customer's complaints count once per topic; anonymous ones each once."""
+        rows = self.filter(merged_into__isnull=True).values_list(
+            "pk", "anonymous", "household_id", "reporter_name", "topic_id"
+        )
+        keys = set()
+        for pk, anonymous, household, reporter, topic in rows.iterator():
+            customer = pk if anonymous or not (household or reporter) else (household, reporter)
+            keys.add((customer, topic))
+        return len(keys)
+
+    def without_handler_after_a_day(self, now=None):
+        """Open complaints past their one-working-day response time with nobody named
+        as handler: each needs a handler and a handling record."""
+        now = now or timezone.now()
+        return self.open().filter(kind="complaint", handler__isnull=True, response_due_at__lt=now)
+
     def due_today(self, now=None):
         """Open cases with a clock falling due later today."""
         now = now or timezone.now()

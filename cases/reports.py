@@ -51,6 +51,7 @@ def daily_stocktake(cases, day=None):
         "open_by_status": _counts(cases.open(), "status", STATUS_LABELS),
         "due_today": list(cases.due_today().select_related("topic")[:100]),
         "overdue": list(cases.overdue().select_related("topic")[:100]),
+        "without_handler": list(cases.without_handler_after_a_day().select_related("topic")[:100]),
     }
 
 
@@ -75,6 +76,7 @@ def monthly_report(cases, year, month):
         "by_topic": _counts(in_month, "topic__name"),
         "by_root_cause": _counts(complaints, "root_cause", ROOT_LABELS),
         "by_channel": _counts(in_month, "channel", CHANNEL_LABELS),
+        "complaints_counted": complaints.counted(),
         "valid": complaints.filter(validity=Case.Validity.VALID).count(),
         "invalid": complaints.filter(validity=Case.Validity.INVALID).count(),
         "major": in_month.filter(severity=Case.Severity.MAJOR).count(),
@@ -169,6 +171,7 @@ def monthly_workbook(report):
     summary.append(["本月案件", report["total"]])
     summary.append(["上月案件", report["previous_total"]])
     summary.append(["环比增减", report["change"]])
+    summary.append(["投诉（按计数规则）", report["complaints_counted"]])
     summary.append(["有效投诉", report["valid"]])
     summary.append(["无效投诉", report["invalid"]])
     summary.append(["重大案件", report["major"]])

@@ -66,6 +66,14 @@ class TestCountingRules:
         assert Case.objects.complaints().open().count() == 1
         assert Case.objects.get(pk=second.pk).merged_into == first
 
+    def test_one_customers_complaints_count_once_per_topic(self, new_case, staff):
+        new_case(reporter_name="赵先生", description="夜里装修")
+        new_case(reporter_name="赵先生", description="早上又装修")
+        new_case(reporter_name="赵先生", topic=CaseTopic.objects.get(name="收费"))
+        new_case(reporter_name="", anonymous=True)
+        new_case(reporter_name="", anonymous=True)
+        assert Case.objects.complaints().counted() == 4
+
     def test_only_cases_of_the_same_kind_merge(self, new_case, staff):
         complaint = new_case()
         dispute = new_case(kind=Case.Kind.DISPUTE)
