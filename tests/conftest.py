@@ -23,6 +23,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database afterwards, which would also remove
+    Wagtail's root page and default Site created by migrations; serialized
+    rollback puts them back for every later test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or "transactional_db" in item.fixturenames
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def test_index_prefix():
     """Every run writes to indices of its own and removes them afterwards."""
