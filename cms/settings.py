@@ -218,3 +218,15 @@ MIDDLEWARE += ["cms.archives.middleware.ArchiveAdminGuardMiddleware"]
 # Token authentication for the call-centre search API (search/api/): tokens are
 # issued with `manage.py drf_create_token <username>`.
 INSTALLED_APPS += ["rest_framework.authtoken"]
+
+# --- notices (issue 6) ---
+# Names printed on notices; the three tri-party signatories stand side by side.
+DOC_TEMPLATES_CENTRE_NAME = os.environ.get("NOTICE_CENTRE_NAME", "物业服务中心")
+DOC_TEMPLATES_SIGNATORIES = {
+    "居委会": os.environ.get("NOTICE_RESIDENTS_COMMITTEE", "社区居民委员会"),
+    "业委会": os.environ.get("NOTICE_OWNERS_COMMITTEE", "业主委员会"),
+}
+# Template upload limits: file size, size once unzipped, and unzip ratio (zip bombs).
+DOC_TEMPLATES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DOC_TEMPLATES_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+DOC_TEMPLATES_MAX_COMPRESSION_RATIO = 100
