@@ -774,7 +774,6 @@ class AccessGrant(models.Model):
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"
         REFUSED = "refused", "已拒绝"
-        WITHDRAWN = "withdrawn", "已撤回"
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,

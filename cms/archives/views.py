@@ -32,6 +32,7 @@ from cms.archives.models import (
     AccessRecord,
     ArchivePaper,
     Building,
+    DeletionAttempt,
     Estate,
     HouseholdArchive,
     Owner,
@@ -234,7 +235,12 @@ def access_register(request):
     return render(
         request,
         "archives/admin/register.html",
-        {"form": form, "page": page, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": request.GET.urlencode(),
+            "deletion_attempts": DeletionAttempt.objects.select_related("user")[:50],
+        },
     )
 
 

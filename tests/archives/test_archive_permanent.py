@@ -58,6 +58,9 @@ class TestAdmin:
         assert_still_there(archive_tree)
         attempt = attempts("admin").get()
         assert attempt.user == users["superuser"] and attempt.page_id_attempted == household.pk
+        client.force_login(users["manager"])
+        register = client.get(reverse("archives_admin:register")).content.decode()
+        assert "root1" in register and "2单元 1201室" in register
 
     def test_deleting_the_building_in_the_admin_is_refused(self, client, users, archive_tree):
         client.force_login(users["superuser"])
