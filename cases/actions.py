@@ -7,7 +7,7 @@ the timeline and the history (who and why), and leaves side effects (mail) to
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from cases import calendar
@@ -423,8 +423,14 @@ def dispose_case(case, by):
         retention_until=retention_until(case.closed_at, case.severity),
         disposed_by=by,
     )
-    with disposal():
-        _purge(case)
+    try:
+        with transaction.atomic(), disposal():
+            _purge(case)
+    except ProtectedError as error:
+        blockers = "、".join(sorted({str(obj) for obj in error.protected_objects}))
+        raise ValidationError(
+            f"{case.number} 仍被其他记录引用（{blockers}），不能销毁。"
+        ) from error
     return tombstone
 
 
@@ -442,6 +448,9 @@ def _purge(case):
         related.all().delete()
         history.delete()
     case.related_cases.clear()
+    if hasattr(case, "major_entry"):
+        MajorCaseEntry.history.filter(case_id=case.pk).delete()
+        case.major_entry.delete()
     Case.history.filter(id=case.pk).delete()
     case.delete()
     Case.history.filter(id=case.pk).delete()

@@ -164,6 +164,15 @@ class TestDisposition:
             actions.dispose_case(case, manager)
         assert Case.objects.filter(pk=case.pk).exists()
 
+    def test_major_violations_are_disposed_after_five_years_with_their_volume(
+        self, violation, manager
+    ):
+        actions.mark_major(violation, manager)
+        case = self.closed(violation, manager, 5)
+        tombstone = actions.dispose_case(case, manager)
+        assert tombstone.severity == Case.Severity.MAJOR
+        assert not Case.objects.filter(pk=case.pk).exists()
+
     def test_only_managers_confirm_and_complaints_are_never_disposed(
         self, violation, new_case, manager, supervisor
     ):
