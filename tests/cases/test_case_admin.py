@@ -168,3 +168,14 @@ class TestReports:
         refused = client.get("/admin/case-reports/monthly/")
         assert (refused.status_code, refused["Location"]) == (302, "/admin/")
         assert client.get("/admin/case-reports/").status_code == 200
+
+
+def test_history_button_leads_to_the_case_history_and_nobody_deletes_cases(
+    client, manager, new_case
+):
+    case = new_case()
+    client.force_login(manager)
+    response = client.get(f"/admin/cases/history/{case.pk}/")
+    assert response["Location"] == f"/admin/cases/{case.pk}/changes/"
+    client.post(f"/admin/cases/delete/{case.pk}/")
+    assert Case.objects.filter(pk=case.pk).exists()
