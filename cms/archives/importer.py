@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.archives.models import ArchiveChange, Building, Estate, HouseholdArchive, Owner
 
@@ -273,8 +274,10 @@ class Importer:
                         number, f"{prefix}{field_name}" if prefix else field_name, messages[0]
                     )
 
-    # Writing: one transaction; equal rooms are left untouched.
+    # Writing: one transaction; equal rooms are left untouched. Imported rows refer to no
+    # other object, so Wagtail's reference index has nothing to learn from them.
     @transaction.atomic
+    @disable_reference_index_auto_update()
     def write(self, parsed, source_name):
         result = ImportResult()
         changes = []
