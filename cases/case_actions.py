@@ -4,9 +4,11 @@ which function of cases/actions.py it calls."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from cases import actions, forms
 from cases.models import Case
-from cases.policy import can_handle_case
+from cases.policy import can_handle_case, visible_cases
 
 S = Case.Status
 COMPLAINT, DISPUTE, VIOLATION = Case.Kind.COMPLAINT, Case.Kind.DISPUTE, Case.Kind.VIOLATION
@@ -54,6 +56,10 @@ def _visit(case, user, data):
 
 
 def _merge(case, user, data):
+    visible = visible_cases(user)
+    hidden = [other.number for other in data["numbers"] if not visible.filter(pk=other.pk).exists()]
+    if hidden:
+        raise ValidationError(f"找不到案件：{'、'.join(hidden)}")
     return actions.merge_cases(case, data["numbers"], user, data["impact_note"])
 
 

@@ -179,3 +179,45 @@ def test_history_button_leads_to_the_case_history_and_nobody_deletes_cases(
     assert response["Location"] == f"/admin/cases/{case.pk}/changes/"
     client.post(f"/admin/cases/delete/{case.pk}/")
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_same_event_cases_are_merged_on_the_case_page(client, manager, new_case):
+    first, second = new_case(reporter_name="赵先生"), new_case(reporter_name="钱女士")
+    client.force_login(manager)
+    client.post(
+        f"/admin/cases/{first.pk}/",
+        {"action": "merge", "merge-numbers": second.number, "merge-impact_note": "整栋受影响"},
+    )
+    first.refresh_from_db()
+    assert (first.people_count, first.times_count) == (2, 2)
+    response = client.post(
+        f"/admin/cases/{first.pk}/", {"action": "merge", "merge-numbers": "投诉-2026-999999"}
+    )
+    assert "找不到案件：投诉-2026-999999" in response.content.decode()
+
+
+def test_the_dispute_record_shows_parties_committee_members_and_meetings(client, staff, new_case):
+    dispute = new_case(kind=Case.Kind.DISPUTE, description="狗在楼道便溺")
+    client.force_login(staff)
+    page = f"/admin/cases/{dispute.pk}/"
+    client.post(page, {"action": "party", "party-name": "蒋先生", "party-position": "要求拴绳"})
+    client.post(
+        page,
+        {
+            "action": "participant",
+            "participant-body": "residents",
+            "participant-name": "林主任",
+            "participant-role": "居委会主任",
+        },
+    )
+    client.post(page, {"action": "meeting", "meeting-note": "双方协商文明养犬"})
+    client.post(page, {"action": "start"})
+    client.post(page, {"action": "outcome", "outcome-outcome": "同意出门牵绳"})
+    record = client.get(f"/admin/case-reports/dispute/{dispute.pk}/").content.decode()
+    for text in (
+        "蒋先生",
+        "居委会 林主任",
+        "双方协商文明养犬（参加：居委会林主任）",
+        "同意出门牵绳",
+    ):
+        assert text in record

@@ -233,3 +233,16 @@ class TestRoles:
         assert can_handle_case(supervisor, general)
         assert not can_handle_case(supervisor, major)
         assert can_handle_case(manager, major)
+
+
+def test_the_monthly_trend_counts_each_month(new_case):
+    from cases import reports
+
+    for day in (
+        dt.datetime(2026, 5, 10, 10),
+        dt.datetime(2026, 6, 1, 3),
+        dt.datetime(2026, 6, 30, 23),
+    ):
+        new_case(received_at=timezone.make_aware(day))
+    trend = dict(reports.monthly_report(Case.objects.all(), 2026, 6)["trend"])
+    assert (trend["2026-04"], trend["2026-05"], trend["2026-06"]) == (0, 1, 2)
