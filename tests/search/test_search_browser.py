@@ -1,0 +1,33 @@
+"""The staff search page in a real browser: results as you type, keyboard selection, one-key copy."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cms.roles import STAFF
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_staff_finds_and_copies_an_answer_with_the_keyboard(page, live_server, corpus, role_groups):
+    user = get_user_model().objects.create_user("kefu_b", password="kefu-pass-1", is_staff=True)
+    user.groups.add(role_groups[STAFF])
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto("/admin/login/?next=/admin/quick-search/")
+    page.fill("input[name=username]", "kefu_b")
+    page.fill("input[name=password]", "kefu-pass-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/quick-search/")
+
+    page.keyboard.type("gkpw")
+    first = page.locator(".qs-hit").first
+    first.locator("h3 mark").wait_for()
+    assert first.locator("h3").inner_text() == "有人从楼上高空抛物怎么办"
+    assert "主题：邻里纠纷 / 高空抛物" in first.inner_text()
+    assert "审批日期" in first.inner_text()
+
+    page.fill("#qs-input", "电梯")
+    page.locator(".qs-hit h3", has_text="电梯困人怎么办").wait_for()
+    page.keyboard.press("Enter")
+    page.locator("#qs-status", has_text="已复制").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "救援" in copied or "维保" in copied
