@@ -4,6 +4,7 @@ from cms.archives.models import (
     Building,
     ContactLog,
     HouseholdArchive,
+    ImportantCustomerClass,
     Owner,
     TenureStage,
 )
@@ -39,6 +40,12 @@ class HouseholdFilterForm(forms.Form):
     )
     stage = forms.ChoiceField(
         label="客户阶段", choices=[("", "全部阶段"), *TenureStage.choices], required=False
+    )
+    important = forms.ModelChoiceField(
+        label="重要客户",
+        queryset=ImportantCustomerClass.objects.all(),
+        required=False,
+        empty_label="全部客户",
     )
     closed = forms.ChoiceField(
         label="状态",

@@ -77,6 +77,8 @@ def household_list(request):
             households = households.child_of(data["building"])
         if data["stage"]:
             households = households.in_tenure_stage(data["stage"])
+        if data["important"]:
+            households = households.filter(important_classes=data["important"])
         if data["closed"] == "1":
             households = households.filter(is_closed=True)
         elif data["closed"] != "all":

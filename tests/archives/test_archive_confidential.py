@@ -154,6 +154,21 @@ class TestReadingPage:
         assert "13812345678" not in html and "138****5678" in html
         assert records(household, "read").get().grant == grant
 
+    def test_household_list_filters_by_stage_and_important_class(self, client, users, archive_tree):
+        from cms.archives.models import ImportantCustomerClass
+
+        household = HouseholdArchive.objects.get(pk=archive_tree["household"].pk)
+        household.important_classes.add(ImportantCustomerClass.objects.get(code="key_complainant"))
+        household.save()
+        client.force_login(users["archivist"])
+        url = reverse("archives_admin:households")
+        key = ImportantCustomerClass.objects.get(code="key_complainant").pk
+        html = client.get(f"{url}?important={key}").content.decode()
+        assert "3栋 2单元 1201室" in html and "5栋 1单元 301室" not in html
+        # Moved in on 2024-06-01: a veteran (老客户) by the time this suite runs.
+        assert "1201室" in client.get(f"{url}?stage=veteran").content.decode()
+        assert "1201室" not in client.get(f"{url}?stage=new").content.decode()
+
     def test_household_list_masks_phones(self, client, users, archive_tree):
         client.force_login(users["archivist"])
         html = client.get(reverse("archives_admin:households")).content.decode()
