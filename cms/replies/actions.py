@@ -1,10 +1,14 @@
 """Every change to reply scripts goes through these functions (admin, import, demo, tests)."""
 
+import random
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowContentType, WorkflowTask
 
-from cms.replies.models import ReplyScript, ReplyTopic
+from cms.replies.models import QuizAttempt, QuizQuestion, ReplyScript, ReplyTopic
 
 WORKFLOW_NAME = "部门负责人审批"
 
@@ -60,3 +64,34 @@ def approve(script, by, comment=""):
     state = script.current_workflow_task_state
     state.task.specific.on_action(state, by, "approve", comment=comment)
     return ReplyScript.objects.get(pk=script.pk)
+
+
+def start_quiz(user, size=5, options=4):
+    """A quiz drawn from approved scripts: for each question, pick its answer among ``options``."""
+    pool = list(ReplyScript.objects.approved().values_list("pk", flat=True))
+    if len(pool) < options:
+        raise ValidationError("已审批的口径不足，无法生成测验")
+    rng = random.SystemRandom()
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.create(user=user, total=min(size, len(pool)))
+        for script_id in rng.sample(pool, attempt.total):
+            choices = [script_id, *rng.sample([pk for pk in pool if pk != script_id], options - 1)]
+            rng.shuffle(choices)
+            QuizQuestion.objects.create(attempt=attempt, script_id=script_id, options=choices)
+    return attempt
+
+
+def submit_quiz(attempt, chosen):
+    """Grade the answers (question id → chosen script id); a quiz is graded once."""
+    if attempt.finished_at is not None:
+        raise ValidationError("该测验已经交卷")
+    with transaction.atomic():
+        for question in attempt.questions.all():
+            choice = chosen.get(question.pk)
+            question.chosen_id = choice if choice in question.options else None
+            question.correct = question.chosen_id == question.script_id
+            question.save(update_fields=["chosen", "correct"])
+        attempt.score = attempt.questions.filter(correct=True).count()
+        attempt.finished_at = timezone.now()
+        attempt.save(update_fields=["score", "finished_at"])
+    return attempt

@@ -6,6 +6,7 @@ drafts live in revisions, so everything staff see comes from live rows.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -209,3 +210,52 @@ class ReplyScript(
     @property
     def approved_at(self):
         return self.last_published_at
+
+
+class QuizAttempt(models.Model):
+    """One run of the familiarity quiz (口径熟悉度测验) by a staff member."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="答题人", on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("交卷时间", null=True, blank=True)
+    score = models.PositiveIntegerField("答对题数", default=0)
+    total = models.PositiveIntegerField("题数", default=0)
+
+    class Meta:
+        verbose_name = "口径测验"
+        verbose_name_plural = "口径测验"
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.started_at:%Y-%m-%d} {self.score}/{self.total}"
+
+
+class QuizQuestion(models.Model):
+    """A question of a quiz: which answer belongs to this script's question?"""
+
+    attempt = models.ForeignKey(
+        QuizAttempt, verbose_name="测验", on_delete=models.CASCADE, related_name="questions"
+    )
+    script = models.ForeignKey(
+        ReplyScript, verbose_name="口径", on_delete=models.PROTECT, related_name="+"
+    )
+    options = models.JSONField("选项（口径编号）")
+    chosen = models.ForeignKey(
+        ReplyScript,
+        verbose_name="所选答案",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    correct = models.BooleanField("答对", default=False)
+
+    class Meta:
+        verbose_name = "测验题"
+        verbose_name_plural = "测验题"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.script}"

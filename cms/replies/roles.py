@@ -21,5 +21,6 @@ def setup(groups):
         "search.change_synonymgroup",
         "search.delete_synonymgroup",
         "search.view_synonymgroup",
+        "replies.view_quizattempt",
     )
     ensure_approval_workflow(groups[MANAGER])

@@ -1,12 +1,17 @@
-"""Downloads of the approved scripts for staff (Excel sheet, Word handbook)."""
+"""Staff pages of reply scripts: downloads (Excel, Word handbook) and the familiarity quiz."""
 
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
+from cms.replies.actions import start_quiz, submit_quiz
 from cms.replies.exports import handbook_document, scripts_workbook
-from cms.replies.models import ReplyScript
+from cms.replies.models import QuizAttempt, ReplyScript
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,3 +39,53 @@ def export_handbook(request):
     buffer = io.BytesIO()
     handbook_document(_approved()).save(buffer)
     return _download(buffer.getvalue(), DOCX, "reply-handbook.docx")
+
+
+def take_quiz(request):
+    """GET starts a quiz from approved scripts; POST grades it and shows the answers."""
+    if request.method == "POST":
+        attempt = get_object_or_404(QuizAttempt, pk=request.POST.get("attempt"), user=request.user)
+        chosen = {}
+        for question in attempt.questions.all():
+            value = request.POST.get(f"q{question.pk}", "")
+            chosen[question.pk] = int(value) if value.isdigit() else None
+        try:
+            submit_quiz(attempt, chosen)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return render(request, "replies/quiz.html", _quiz_context(attempt, graded=True))
+    try:
+        attempt = start_quiz(request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("wagtailadmin_home")
+    return render(request, "replies/quiz.html", _quiz_context(attempt, graded=False))
+
+
+def _quiz_context(attempt, graded):
+    questions = list(attempt.questions.select_related("script", "chosen"))
+    scripts = ReplyScript.objects.in_bulk({pk for q in questions for pk in q.options})
+    return {
+        "attempt": attempt,
+        "graded": graded,
+        "questions": [
+            {"question": q, "options": [scripts[pk] for pk in q.options if pk in scripts]}
+            for q in questions
+        ],
+    }
+
+
+@permission_required("replies.view_quizattempt", raise_exception=True)
+def quiz_results(request):
+    """Results per staff member, for the department head."""
+    rows = (
+        QuizAttempt.objects.filter(finished_at__isnull=False)
+        .values("user__username", "user__last_name", "user__first_name")
+        .annotate(
+            attempts=Count("pk"), correct=Sum("score"), asked=Sum("total"), last=Max("finished_at")
+        )
+        .order_by("user__username")
+    )
+    for row in rows:
+        row["rate"] = round(100 * row["correct"] / row["asked"]) if row["asked"] else 0
+    return render(request, "replies/quiz_results.html", {"rows": rows})

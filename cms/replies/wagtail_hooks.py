@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -39,4 +40,23 @@ def register_export_urls():
     return [
         path("replies/export.xlsx", views.export_workbook, name="replies_export_xlsx"),
         path("replies/handbook.docx", views.export_handbook, name="replies_export_docx"),
+        path("replies/quiz/", views.take_quiz, name="replies_quiz"),
+        path("replies/quiz/results/", views.quiz_results, name="replies_quiz_results"),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_quiz_menu_item():
+    return MenuItem("口径熟悉度测验", reverse("replies_quiz"), icon_name="tasks", order=260)
+
+
+class QuizResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("replies.view_quizattempt")
+
+
+@hooks.register("register_admin_menu_item")
+def register_quiz_results_menu_item():
+    return QuizResultsMenuItem(
+        "测验成绩", reverse("replies_quiz_results"), icon_name="table", order=261
+    )

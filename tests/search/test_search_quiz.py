@@ -1,0 +1,57 @@
+"""The familiarity quiz: generated from approved scripts, graded, results per staff member."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cms.replies.actions import publish_script, start_quiz, submit_quiz, topic_from_path
+from cms.replies.models import QuizAttempt, ReplyScript
+
+
+@pytest.fixture
+def approved(db, role_groups, manager):
+    topic = topic_from_path("物业收费/物业费催缴")
+    return [
+        publish_script(
+            ReplyScript(question=f"测验问题{n}", answer=f"<p>标准答复{n}</p>", topic=topic),
+            manager,
+        )
+        for n in range(6)
+    ]
+
+
+def test_a_quiz_asks_approved_scripts_with_their_answer_among_the_options(approved, staff_user):
+    attempt = start_quiz(staff_user, size=5)
+    questions = list(attempt.questions.all())
+    assert len(questions) == attempt.total == 5
+    for question in questions:
+        assert len(question.options) == 4 == len(set(question.options))
+        assert question.script_id in question.options
+
+
+def test_grading_counts_correct_answers_once(approved, staff_user):
+    attempt = start_quiz(staff_user, size=3)
+    first, second, third = attempt.questions.all()
+    wrong = next(pk for pk in second.options if pk != second.script_id)
+    submit_quiz(attempt, {first.pk: first.script_id, second.pk: wrong, third.pk: None})
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.total) == (1, 3)
+    with pytest.raises(ValidationError):
+        submit_quiz(attempt, {})
+
+
+def test_staff_take_the_quiz_and_the_manager_sees_results_per_person(
+    approved, staff_user, manager, client
+):
+    client.force_login(staff_user)
+    page = client.get("/admin/replies/quiz/")
+    assert page.status_code == 200 and "交卷" in page.content.decode()
+    attempt = QuizAttempt.objects.get(user=staff_user)
+    answers = {f"q{q.pk}": q.script_id for q in attempt.questions.all()}
+    graded = client.post("/admin/replies/quiz/", {"attempt": attempt.pk, **answers})
+    assert f"本次答对 {attempt.total} / {attempt.total} 题" in graded.content.decode()
+    refused = client.get("/admin/replies/quiz/results/")
+    assert refused.status_code == 302 and refused.url == "/admin/"
+
+    client.force_login(manager)
+    results = client.get("/admin/replies/quiz/results/").content.decode()
+    assert "kefu_t" in results and "100%" in results
