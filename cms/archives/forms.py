@@ -12,21 +12,37 @@ from cms.archives.validators import validate_phone
 
 
 class AccessRequestForm(forms.Form):
+    """Scope is one household (reached from its page, or named by building and room)
+    or one whole building."""
+
     SCOPES = [("household", "单户"), ("building", "整栋")]
 
     scope = forms.ChoiceField(label="查阅范围", choices=SCOPES, widget=forms.RadioSelect)
     household = forms.ModelChoiceField(
-        label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
+        queryset=HouseholdArchive.objects.all(), required=False, widget=forms.HiddenInput
     )
     building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.all(), required=False)
+    unit = forms.CharField(label="单元", max_length=10, required=False)
+    room = forms.CharField(label="房号", max_length=20, required=False)
     reason = forms.CharField(label="查阅事由", max_length=300, widget=forms.Textarea({"rows": 3}))
     duration_days = forms.IntegerField(label="查阅期限（天）", min_value=1, max_value=30, initial=1)
 
     def clean(self):
         data = super().clean()
-        target = data.get(data.get("scope", ""))
-        if data.get("scope") and target is None:
-            self.add_error(data["scope"], "请选择要查阅的" + dict(self.SCOPES)[data["scope"]])
+        building = data.get("building")
+        if data.get("scope") == "building" and building is None:
+            self.add_error("building", "请选择要查阅的楼栋。")
+        if data.get("scope") == "household" and data.get("household") is None:
+            if building is None or not data.get("room"):
+                self.add_error("room", "请选择楼栋并填写房号。")
+            else:
+                data["household"] = (
+                    HouseholdArchive.objects.child_of(building)
+                    .filter(unit=data.get("unit", ""), room=data["room"])
+                    .first()
+                )
+                if data["household"] is None:
+                    self.add_error("room", "该楼栋没有这个房号。")
         return data
 
 

@@ -153,10 +153,13 @@ def request_access(request):
     if "building" in request.GET:
         initial.update(scope="building", building=request.GET["building"])
     form = AccessRequestForm(request.POST or None, initial=initial)
-    visible = policy.listable_households(request.user)
     if policy.butler_buildings(request.user) is not None:
-        form.fields["household"].queryset = visible
+        form.fields["household"].queryset = policy.listable_households(request.user)
         form.fields["building"].queryset = policy.butler_buildings(request.user)
+    household_id = str(form["household"].value() or "")
+    chosen = (
+        HouseholdArchive.objects.filter(pk=household_id).first() if household_id.isdigit() else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +175,11 @@ def request_access(request):
         else:
             messages.success(request, "查阅申请已提交，等待客户服务中心经理审批。")
             return redirect("archives_admin:grants")
-    return render(request, "archives/admin/request_access.html", {"form": form})
+    return render(
+        request,
+        "archives/admin/request_access.html",
+        {"form": form, "chosen": attach_parents([chosen])[0] if chosen else None},
+    )
 
 
 def grant_list(request):

@@ -214,6 +214,22 @@ class TestGrants:
             actions.approve_access(own, users["manager"])
         assert "本人" in str(refused.value)
 
+    def test_staff_requests_by_building_and_room(self, client, users, archive_tree):
+        client.force_login(users["staff"])
+        url = reverse("archives_admin:request_access")
+        form = {
+            "scope": "household",
+            "building": archive_tree["building_b"].pk,
+            "unit": "1",
+            "room": "999",
+            "reason": "核对",
+            "duration_days": 1,
+        }
+        assert "该楼栋没有这个房号" in client.post(url, form).content.decode()
+        client.post(url, {**form, "room": "301"})
+        grant = AccessGrant.objects.get()
+        assert grant.household == archive_tree["other"] and grant.status == "pending"
+
     def test_manager_approves_through_the_admin(self, client, users, archive_tree):
         grant = actions.request_access(
             users["staff"], "核对", 1, household=archive_tree["household"]
