@@ -283,6 +283,10 @@ class TestVerification:
         found, message = actions.verify_copy(buffer.getvalue())
         assert found is None and message.startswith("未找到匹配")
 
+    def test_a_file_that_is_no_word_document_is_named_as_such(self):
+        found, message = actions.verify_copy(b"%PDF-1.7 not a docx")
+        assert found is None and message.startswith("无法识别")
+
     def test_a_superseded_notice_is_flagged(self, violation_case, manager):
         old = actions.issue_notice(NoticeKind.RECTIFICATION, manager, case=violation_case)
         new = actions.correct_notice(old, manager, options=RECTIFY, reason="补充依据")

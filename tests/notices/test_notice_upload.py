@@ -10,7 +10,7 @@ from docx import Document
 
 from doc_templates import actions
 from doc_templates.build_templates import build_rectification, bundled_template_path
-from doc_templates.kinds import NoticeKind
+from doc_templates.kinds import NoticeKind, required_placeholders
 from doc_templates.models import TemplateVersion
 
 RECTIFICATION = NoticeKind.RECTIFICATION
@@ -126,3 +126,12 @@ def test_every_version_is_kept_and_each_notice_records_its_version(manager, viol
     assert first.template_version.version == 1 and second.template_version == version
     assert Document(io.BytesIO(second.read_bytes())).paragraphs[0].text == "限期整改通知书"
     assert Document(io.BytesIO(first.read_bytes())).paragraphs[0].text == "整改通知书"
+
+
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_every_bundled_template_passes_the_upload_checks_of_its_kind(kind):
+    from doc_templates.validation import validate_template_upload
+
+    data = bundled_template_path(kind).read_bytes()
+    _, names = validate_template_upload(upload(data, f"{kind}.docx"), kind)
+    assert set(names) >= set(required_placeholders(kind))
