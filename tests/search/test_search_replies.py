@@ -173,3 +173,26 @@ def test_case_page_suggestion_tag_lists_scripts_for_the_topic(three_scripts):
         Context({"topic": CaseTopic.objects.get(name="维修")})
     )
     assert "报修后多久上门" in rendered and "已失效的口径" not in rendered
+
+
+def test_editors_work_in_the_snippet_admin_with_workflow_and_revision_comparison(
+    three_scripts, manager, client
+):
+    from django.urls import reverse
+
+    live = three_scripts[0]
+    live.answer = "<p>新的答复措辞</p>"
+    save_draft(live, manager)
+    client.force_login(manager)
+    listing = client.get(reverse("wagtailsnippets_replies_replyscript:list"))
+    assert listing.status_code == 200 and "报修后多久上门" in listing.content.decode()
+    edit = client.get(reverse("wagtailsnippets_replies_replyscript:edit", args=[live.pk]))
+    assert "部门负责人审批" in edit.content.decode()
+    first, latest = live.revisions.order_by("pk")
+    compare = client.get(
+        reverse(
+            "wagtailsnippets_replies_replyscript:revisions_compare",
+            args=[live.pk, first.pk, latest.pk],
+        )
+    )
+    assert compare.status_code == 200 and "新的答复措辞" in compare.content.decode()
