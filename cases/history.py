@@ -91,7 +91,10 @@ def _display(field, value):
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.many_to_many:
-        return "、".join(str(v) for v in value) or "（空）"
+        # simple-history gives the through rows as dicts; the last key is the far side.
+        ids = [list(row.values())[-1] for row in value]
+        related = field.related_model._default_manager.filter(pk__in=ids)
+        return "、".join(str(obj) for obj in related) or "（空）"
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
         return _name(related) if related is not None else f"#{value}"

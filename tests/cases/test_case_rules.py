@@ -24,6 +24,12 @@ class TestHistory:
         assert ("状态", "已受理", "处理中") in field_changes(records[1])
         assert ("处理人", "（空）", "zhuguan1") in field_changes(records[1])
 
+    def test_linking_related_cases_shows_in_the_history(self, new_case):
+        case, other = new_case(), new_case()
+        case.related_cases.add(other)
+        latest = case.history.first()
+        assert ("关联案件", "（空）", str(other)) in field_changes(latest)
+
     def test_history_rows_cannot_be_changed_or_deleted(self, new_case):
         case = new_case()
         record = case.history.first()
