@@ -126,7 +126,9 @@ def update_case(case, by, reason="修改案件信息"):
 
 
 def _register_major(case, by):
-    MajorCaseEntry.objects.create(case=case, registered_by=by, reported_to="客服中心经理")
+    entry = MajorCaseEntry(case=case, registered_by=by, reported_to="客服中心经理")
+    entry._history_user = by
+    entry.save()
     add_timeline_step(case, "重大案件立卷并报告经理", by)
     transaction.on_commit(lambda: notify_managers_of_major_case(case.pk))
 

@@ -17,6 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cases import actions, report_views
+from cases.filters import CaseFilterSet
 from cases.forms import CaseForm
 from cases.models import (
     CalendarDay,
@@ -132,7 +133,7 @@ class CaseViewSet(ModelViewSet):
     copy_view_enabled = False
     list_per_page = 50
     ordering = ["-received_at"]
-    list_filter = ["kind", "status", "channel", "severity", "topic"]
+    filterset_class = CaseFilterSet
     search_fields = ["number", "reporter_name", "location", "description"]
     list_export = ["number", "kind", "status", "channel", "received_at", "topic", "location"]
     export_filename = "cases"

@@ -122,6 +122,9 @@ def test_due_and_overdue_cases_show_on_the_dashboard(client, manager, new_case):
     client.force_login(manager)
     body = client.get("/admin/").content.decode()
     assert "已超时（1）" in body and overdue.number in body
+    fresh = new_case()
+    listed = client.get("/admin/cases/?clock=overdue").content.decode()
+    assert overdue.number in listed and fresh.number not in listed
 
 
 class TestReports:
