@@ -200,3 +200,14 @@ def test_search_check_finds_missing_stale_and_extra_entries_and_repairs_them(db,
     call_command("search_check", "--repair", stdout=out)
     assert "回复口径：缺失 1 条，过期 1 条，多余 1 条，已修复" in out.getvalue()
     assert compare(kind) == ([], [], [])
+
+
+def test_renaming_a_topic_updates_the_hits_below_it(
+    db, role_groups, manager, staff_user, search_prefix, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        script = publish_script(new_script("楼下烧烤油烟扰民", "劝导停止露天烧烤"), manager)
+        parent = script.topic.parent
+        parent.name = "邻里关系"
+        parent.save()
+    assert search(staff_user, "烧烤油烟").hits[0]["topic"] == "邻里关系 / 高空抛物"
