@@ -83,6 +83,9 @@ def print_case_record(case, by, request=None):
         kind, number="", today=timezone.localdate(), issuer=by, case=case, options=None
     )
     _record_household_access(by, case, None, request)
+    if kind == NoticeKind.DISPUTE_RECORD:
+        for party in case.parties.exclude(household=None).select_related("household"):
+            _record_household_access(by, None, party.household, request)
     return kind, render(template.read_bytes(), values)
 
 

@@ -240,8 +240,15 @@ def complaint_record_values(case, today):
     }
 
 
+def party_label(party):
+    household = party.household
+    if household is None:
+        return party.name
+    return f"{party.name or household.owner_names}（{household.address}）"
+
+
 def dispute_record_values(case, today):
-    parties = "、".join(str(party) for party in case.parties.all()) or case.reporter_display
+    parties = "、".join(party_label(party) for party in case.parties.all())
     participants = "、".join(
         f"{p.get_body_display()}{p.name}{('（' + p.role + '）') if p.role else ''}"
         for p in case.participants.all()
@@ -249,7 +256,7 @@ def dispute_record_values(case, today):
     return {
         "案件编号": case.number,
         "纠纷类别": str(case.topic),
-        "当事人": parties,
+        "当事人": parties or case.reporter_display,
         "房号": address_of(case, None),
         "地点": case.location,
         "受理时间": local_minute(case.received_at),

@@ -39,3 +39,14 @@ def all_text(document):
     from doc_templates.filling import iter_paragraphs
 
     return "\n".join(paragraph.text for paragraph in iter_paragraphs(document))
+
+
+def form_rows(table):
+    """{label: value} of a form table whose rows are label, value[, label, value];
+    a merged value cell repeats in python-docx's row.cells, which does no harm here."""
+    rows = {}
+    for row in table.rows:
+        cells = row.cells
+        for index in range(0, len(cells) - 1, 2):
+            rows.setdefault(cells[index].text, cells[index + 1].text)
+    return rows

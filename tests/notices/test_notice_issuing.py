@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from notice_helpers import all_text, docx
+from notice_helpers import all_text, docx, form_rows
 
 from cms.archives.models import AccessRecord
 from doc_templates import actions
@@ -201,7 +201,7 @@ def test_violation_ticket_shows_the_measure_amount_and_approver(make_case, tree,
         options=NoticeOptions(action="赔偿损坏的消防栓"),
     )
     document = docx(notice.read_bytes())
-    rows = {row.cells[0].text: row.cells[-1].text for row in document.tables[0].rows}
+    rows = form_rows(document.tables[0])
     assert rows["处理措施"] == "赔偿损坏的消防栓"
     assert rows["金额"] == "1050.50元（大写：壹仟零伍拾元伍角整）"
     assert rows["审批人（签字）"] == "王立新"
@@ -241,7 +241,7 @@ class TestRecordForms:
         add_timeline_step(case, "上门协调", staff, "与1301业主沟通，同意加装桌椅脚垫")
         kind, data = actions.print_case_record(case, manager)
         document = docx(data)
-        rows = {row.cells[0].text: row.cells[-1].text for row in document.tables[0].rows}
+        rows = form_rows(document.tables[0])
         assert kind == NoticeKind.COMPLAINT_RECORD
         assert document.paragraphs[0].text == "顾客投诉处理记录表"
         assert rows["投诉内容"] == "楼上夜间拖动家具"
@@ -250,18 +250,22 @@ class TestRecordForms:
         assert document.tables[0].rows[0].cells[1].text == case.number
         assert "{{" not in all_text(document)
 
-    def test_dispute_record_lists_committee_participants(self, make_case, manager, staff):
-        from cases.actions import add_participant
+    def test_dispute_record_lists_committee_participants(self, make_case, manager, staff, tree):
+        from cases.actions import add_dispute_party, add_participant
 
         case = make_case(kind="dispute", topic="宠物", description="邻居家犬只夜间吠叫")
         add_participant(case, staff, "owners", "赵敏", "业委会委员")
+        add_dispute_party(case, staff, household=tree["neighbour"], position="希望夜间管好犬只")
         kind, data = actions.print_case_record(case, manager)
         document = docx(data)
-        rows = {row.cells[0].text: row.cells[-1].text for row in document.tables[0].rows}
+        rows = form_rows(document.tables[0])
         assert kind == NoticeKind.DISPUTE_RECORD
         assert document.paragraphs[0].text == "邻里纠纷处理记录表"
         assert rows["参与单位"] == "业委会赵敏（业委会委员）"
         assert rows["纠纷情况"] == "邻居家犬只夜间吠叫"
+        assert rows["当事人"] == "李娜（翠湖花园 3栋 2单元 1101室）"
+        record = AccessRecord.objects.get(household=tree["neighbour"])
+        assert (record.via, record.user) == ("notice", manager)
 
 
 @pytest.mark.django_db
