@@ -353,7 +353,8 @@ class Case(models.Model):
         if self.reporter_name:
             return self.reporter_name
         if self.household_id:
-            return getattr(self.household, "owner_names", "") or str(self.household)
+            # The address only: owner names are archive data, read under the archive policy.
+            return f"{self.household.address} 业户"
         return ""
 
     def needs_visit(self):
