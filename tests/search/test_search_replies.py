@@ -196,3 +196,13 @@ def test_editors_work_in_the_snippet_admin_with_workflow_and_revision_comparison
         )
     )
     assert compare.status_code == 200 and "新的答复措辞" in compare.content.decode()
+
+
+def test_opening_a_script_hit_shows_the_approved_version_only(three_scripts, staff_user, client):
+    live, draft, expired = three_scripts
+    client.force_login(staff_user)
+    page = client.get(f"/search/open/reply/{live.pk}/")
+    assert page.status_code == 200
+    assert "请先登记，再安排管家上门" in page.content.decode()
+    assert client.get(f"/search/open/reply/{draft.pk}/").status_code == 404
+    assert client.get(f"/search/open/reply/{expired.pk}/").status_code == 404
