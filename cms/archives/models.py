@@ -375,8 +375,6 @@ class HouseholdArchive(ArchiveTreePage):
     def serve_preview(self, request, mode_name):
         """Admin preview only (the admin guard has checked and registers the reading);
         identity numbers and phones are masked as everywhere outside the edit view."""
-        from cms.archives.policy import mask_id_number, mask_phone
-
         owners = [
             {
                 "name": owner.name,

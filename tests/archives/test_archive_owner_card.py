@@ -14,6 +14,7 @@ from cms.archives.models import (
     HouseholdArchive,
     Owner,
     PaperKind,
+    Tenant,
     TenureStage,
     months_before,
     tenure_stage,
@@ -61,6 +62,20 @@ class TestValidation:
             id_number="E1234567",
         )
         assert owner.pk
+
+    @pytest.mark.django_db
+    def test_tenant_lease_cannot_end_before_it_starts(self, archive_tree):
+        tenant = Tenant(
+            household=archive_tree["household"],
+            kind=Tenant.Kind.SHOP,
+            name="阿明便利店",
+            phone="0755-83001234",
+            lease_start=date(2026, 3, 1),
+            lease_end=date(2026, 2, 1),
+        )
+        with pytest.raises(ValidationError) as error:
+            tenant.full_clean(exclude=["household"])
+        assert "租期结束" in error.value.message_dict["lease_end"][0]
 
     @pytest.mark.django_db
     def test_satisfaction_three_or_four_needs_a_care_plan(self, archive_tree):
