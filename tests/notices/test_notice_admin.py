@@ -160,3 +160,28 @@ def test_staff_cannot_open_batches_or_upload(staff_client, tree):
         assert (response.status_code, response.url) == (302, "/admin/")
     staff_client.post("/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "噪音"})
     assert not NoticeBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_notices_page_opens_for_a_manager_in_chinese(
+    manager_client, violation_case, tree, settings
+):
+    settings.DOC_TEMPLATES_BATCH_IN_BACKGROUND = False
+    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
+    manager_client.post("/admin/notices/batch/", {"scope": str(tree["estate"].pk), "topic": "噪音"})
+    notice, batch = Notice.objects.filter(case=violation_case).get(), NoticeBatch.objects.get()
+    pages = {
+        "/admin/notices/": [violation_case.number, notice.number],
+        f"/admin/notices/{notice.pk}/correct/": ["更正原因"],
+        "/admin/notices/verify/": ["文书副本（.docx）"],
+        "/admin/notices/templates/": ["整改通知书", "第1版", "{{ 名称 }}"],
+        "/admin/notices/batch/": ["翠湖花园 3栋", "噪音"],
+        f"/admin/notices/batch/{batch.pk}/": ["已完成：3/3（100%）", "下载压缩包"],
+    }
+    for url, expected in pages.items():
+        page = manager_client.get(url).content.decode()
+        for text in expected:
+            assert text in page, (url, text)
+    # The sidebar is rendered from JSON props, where the labels are \u-escaped.
+    dashboard = manager_client.get("/admin/").content.decode()
+    assert "/admin/notices/batch/" in dashboard and "/admin/notices/verify/" in dashboard
