@@ -27,6 +27,7 @@ from cases.models import (
     MajorCaseEntry,
     ManagerNotice,
     Tombstone,
+    person_name,
 )
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, evidence_download
@@ -40,9 +41,19 @@ class NoDeletePolicy(ModelPermissionPolicy):
         return self.user_has_permission(user, action)
 
 
-# Cases and their registers are never deleted by hand (disposition has its own review).
-for _model in (Case, CaseTopic, MajorCaseEntry, Tombstone):
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+# Cases and their registers are never deleted by hand (disposition has its own review),
+# and tombstones are written only by the disposal itself.
+for _model in (Case, CaseTopic, MajorCaseEntry):
     register_permission_policy(_model, NoDeletePolicy(_model), exact_class=True)
+register_permission_policy(Tombstone, ReadOnlyPolicy(Tombstone), exact_class=True)
 
 
 def local_time(value):
@@ -155,7 +166,11 @@ class CaseViewSet(ModelViewSet):
             ),
             DeadlineColumn("response_due_at", label="答复时限", sort_key="response_due_at"),
             DeadlineColumn("resolve_due_at", label="解决时限"),
-            Column("handler", label="处理人"),
+            Column(
+                "handler",
+                label="处理人",
+                accessor=lambda case: person_name(case.handler) if case.handler else "",
+            ),
         ]
 
     edit_handler = ObjectList(

@@ -224,3 +224,24 @@ def test_the_dispute_record_shows_parties_committee_members_and_meetings(client,
         "同意出门牵绳",
     ):
         assert text in record
+
+
+def test_manager_confirms_disposal_in_the_review_and_the_tombstone_is_listed(
+    client, manager, new_case
+):
+    violation = new_case(
+        kind=Case.Kind.VIOLATION,
+        violation_kind=Case.ViolationKind.SANITATION,
+        topic=CaseTopic.objects.get(name="乱摆放"),
+    )
+    actions.start_handling(violation, manager)
+    actions.reply(violation, manager, "已清理")
+    actions.close_case(violation, manager, "整改完毕")
+    Case.objects.filter(pk=violation.pk).update(closed_at=timezone.now() - dt.timedelta(days=400))
+    client.force_login(manager)
+    review = client.get("/admin/case-reports/disposition/").content.decode()
+    assert violation.number in review
+    client.post("/admin/case-reports/disposition/", {"case": violation.pk})
+    assert not Case.objects.filter(pk=violation.pk).exists()
+    assert violation.number in client.get("/admin/case_tombstones/").content.decode()
+    assert client.get("/admin/case_tombstones/new/").status_code == 302  # nobody writes one
