@@ -245,3 +245,12 @@ def test_manager_confirms_disposal_in_the_review_and_the_tombstone_is_listed(
     assert not Case.objects.filter(pk=violation.pk).exists()
     assert violation.number in client.get("/admin/case_tombstones/").content.decode()
     assert client.get("/admin/case_tombstones/new/").status_code == 302  # nobody writes one
+
+
+def test_the_case_list_searches_number_reporter_and_content(client, manager, new_case):
+    noisy = new_case(description="楼上夜间拖动家具")
+    leak = new_case(description="卫生间渗水", reporter_name="卫女士")
+    client.force_login(manager)
+    found = client.get("/admin/cases/", {"q": "拖动家具"}).content.decode()
+    assert noisy.number in found and leak.number not in found
+    assert leak.number in client.get("/admin/cases/", {"q": "卫女士"}).content.decode()
