@@ -11,8 +11,6 @@ import re
 from django.db import models
 
 PLACEHOLDER = re.compile(r"\{\{\s*([\w\u3400-\u9fff]+)\s*\}\}")
-# Anything that looks like the start of a placeholder; used to find leftovers.
-PLACEHOLDER_START = re.compile(r"\{\{")
 
 
 class NoticeKind(models.TextChoices):

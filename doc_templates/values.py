@@ -129,11 +129,16 @@ def owner_of(case, household):
     return case.reporter_display if case is not None else ""
 
 
-def common_values(number, today, options):
+def estate_name(case, household):
+    household = household_of(case, household)
+    return household.estate.title if household is not None else ""
+
+
+def common_values(number, today, options, case, household):
     return {
         "文号": number,
         "服务中心": centre_name(options),
-        "小区名称": "",
+        "小区名称": estate_name(case, household),
         "签发日期": format_date(today),
         "签发日期大写": format_date_upper(today),
     }
@@ -274,7 +279,7 @@ def notice_values(
 ):
     """Every placeholder value for one notice of ``kind``."""
     options = options or NoticeOptions()
-    values = common_values(number, today, options)
+    values = common_values(number, today, options, case, household)
     if kind == NoticeKind.RECTIFICATION:
         values.update(rectification_values(case, household, options, today))
     elif kind == NoticeKind.TRI_PARTY:
