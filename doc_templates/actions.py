@@ -209,6 +209,8 @@ def verify_copy(data):
     )
     if notice.is_superseded:
         message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
+    if not notice.file_is_intact():
+        message += "警告：系统存档的文件与登记的指纹不一致，存档可能被改动，请报告管理员。"
     return notice, message
 
 

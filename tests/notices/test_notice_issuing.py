@@ -287,6 +287,14 @@ class TestVerification:
         found, message = actions.verify_copy(buffer.getvalue())
         assert found is None and message.startswith("未找到匹配")
 
+    def test_a_tampered_archive_copy_is_reported(self, violation_case, manager):
+        notice = actions.issue_notice(NoticeKind.RECTIFICATION, manager, case=violation_case)
+        original = notice.read_bytes()
+        with open(notice.file.path, "ab") as stored:
+            stored.write(b"tampered")
+        found, message = actions.verify_copy(original)
+        assert found == notice and "存档可能被改动" in message
+
     def test_a_file_that_is_no_word_document_is_named_as_such(self):
         found, message = actions.verify_copy(b"%PDF-1.7 not a docx")
         assert found is None and message.startswith("无法识别")
