@@ -111,6 +111,17 @@ def amount_upper(amount):
     return words + "整"
 
 
+SENTENCE_ENDINGS = "。！？；…"
+
+
+def sentence(text):
+    """Free text as a full sentence, so the template can continue after it."""
+    text = (text or "").strip()
+    if text and text[-1] not in SENTENCE_ENDINGS:
+        text += "。"
+    return text
+
+
 def household_of(case, household):
     return household or (case.household if case is not None else None)
 
@@ -154,12 +165,12 @@ def rectification_values(case, household, options, today):
         "房号": address_of(case, household),
         "发现时间": format_date(local_date(case.received_at)) if case else "",
         "发现地点": (case.location if case else "") or address_of(case, household),
-        "违规事实": options.facts or (case.description if case else ""),
+        "违规事实": sentence(options.facts or (case.description if case else "")),
         "依据": options.basis or DEFAULT_BASIS,
-        "整改要求": options.action,
+        "整改要求": sentence(options.action),
         "期限说明": period,
         "整改期限": format_date(due),
-        "后果": options.consequence or DEFAULT_CONSEQUENCE,
+        "后果": sentence(options.consequence) or DEFAULT_CONSEQUENCE,
         "签发单位": issuer,
     }
 
