@@ -186,7 +186,8 @@ def tri_party_values(case, household, options, today):
         addressee = "尊敬的各位住户"
     return {
         "标题": title,
-        "正文": body,
+        # Each line after a break starts with two ideographic spaces, like the first line's indent.
+        "正文": body.replace("\n", "\n\u3000\u3000"),
         "致": addressee,
         "房号": address_of(case, household),
         "业户姓名": owner_of(case, household),
