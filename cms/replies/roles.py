@@ -1,13 +1,13 @@
 from cms.replies.actions import ensure_approval_workflow
-from cms.roles import MANAGER, STAFF, SUPERVISOR, grant
+from cms.roles import MANAGER, SUPERVISOR, grant
 
 EDIT = ("replies.add_replyscript", "replies.change_replyscript", "replies.view_replyscript")
 
 
 def setup(groups):
-    # Staff read approved scripts through search; supervisors draft; the
-    # department head (manager) approves and publishes.
-    grant(groups[STAFF], "replies.view_replyscript", "replies.view_replytopic")
+    # Staff get no snippet permission at all: the snippet admin opens the latest
+    # draft, and staff must only ever read approved wording (search, exports,
+    # API). Supervisors draft; the department head (manager) approves and publishes.
     grant(groups[SUPERVISOR], *EDIT, "replies.lock_replyscript", "replies.view_replytopic")
     grant(
         groups[MANAGER],

@@ -206,3 +206,22 @@ def test_opening_a_script_hit_shows_the_approved_version_only(three_scripts, sta
     assert "请先登记，再安排管家上门" in page.content.decode()
     assert client.get(f"/search/open/reply/{draft.pk}/").status_code == 404
     assert client.get(f"/search/open/reply/{expired.pk}/").status_code == 404
+
+
+def test_staff_never_open_drafts_in_the_snippet_admin_but_download_approved_scripts(
+    three_scripts, manager, staff_user, client
+):
+    from django.urls import reverse
+
+    live = three_scripts[0]
+    live.answer = "<p>尚未审批的新措辞</p>"
+    save_draft(live, manager)
+    client.force_login(staff_user)
+    edit = client.get(reverse("wagtailsnippets_replies_replyscript:edit", args=[live.pk]))
+    assert edit.status_code == 302 and "尚未审批的新措辞" not in edit.content.decode()
+    handbook = client.get("/admin/replies/handbook.docx")
+    assert handbook.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(handbook.content)).paragraphs)
+    assert "请先登记，再安排管家上门" in text and "尚未审批的新措辞" not in text
+    workbook = client.get("/admin/replies/export.xlsx")
+    assert load_workbook(io.BytesIO(workbook.content)).active["A2"].value == "报修后多久上门"
