@@ -7,11 +7,9 @@ as soon as their apps provide the models and policies (issues 3 and 4).
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from search.indices import SearchDocument, suggestion_inputs
 
@@ -110,13 +108,6 @@ def _ids_filter(kind_name, ids):
     }
 
 
-def _redirect_to_admin(request, obj):
-    url = AdminURLFinder(request.user).get_edit_url(obj)
-    if url is None:
-        raise Http404("无法打开该结果")
-    return redirect(url)
-
-
 class CaseKind(Kind):
     """Complaints, disputes and violations; hits follow cases.policy.visible_cases."""
 
@@ -157,7 +148,7 @@ class CaseKind(Kind):
         from cases.policy import visible_cases
 
         case = get_object_or_404(visible_cases(request.user), pk=object_id)
-        return _redirect_to_admin(request, case)
+        return redirect("cases:detail", pk=case.pk)
 
 
 class ArchiveKind(Kind):

@@ -122,3 +122,29 @@ def test_case_hits_show_topic_and_status_facets(cases, people):
     assert {b["value"] for b in result.facets["topic"]} == {"噪音"}
     assert result.facets["kind"][0]["label"] == "案件"
     assert result.facets["status"]
+
+
+def test_opening_a_case_hit_leads_to_the_case_page_with_suggested_scripts(
+    cases, people, client, manager_scripts
+):
+    mine, theirs = cases
+    client.force_login(people["granted"])
+    assert client.get(f"/search/open/case/{theirs.pk}/").status_code == 404
+    opened = client.get(f"/search/open/case/{mine.pk}/")
+    assert opened.status_code == 302 and opened.url == f"/admin/cases/{mine.pk}/"
+    page = client.get(opened.url).content.decode()
+    assert "楼上邻居晚上噪音太大怎么办" in page
+
+
+@pytest.fixture
+def manager_scripts(people):
+    from cms.replies.actions import publish_script, topic_from_path
+    from cms.replies.models import ReplyScript
+
+    script = ReplyScript(
+        question="楼上邻居晚上噪音太大怎么办",
+        answer="<p>先联系楼上住户提醒</p>",
+        topic=topic_from_path("邻里纠纷/噪音扰民"),
+    )
+    script.case_topics.set([CaseTopic.objects.get(name="噪音")])
+    return publish_script(script, people["manager"])
