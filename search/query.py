@@ -44,7 +44,7 @@ def _variant_clauses(text, boost):
                 "multi_match": {
                     "query": bigrams,
                     "fields": ["title_bigrams^3", "tags_bigrams^2", "body_bigrams"],
-                    "minimum_should_match": "50%",
+                    "minimum_should_match": "2<70%",
                     "boost": boost,
                 }
             },
@@ -69,6 +69,7 @@ def _variant_clauses(text, boost):
                 "multi_match": {
                     "query": words,
                     "fields": ["title_words^2", "tags_words^2", "body_words"],
+                    "minimum_should_match": "2<70%",
                     "boost": boost,
                 }
             }
