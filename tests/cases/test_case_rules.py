@@ -252,3 +252,23 @@ def test_the_monthly_trend_counts_each_month(new_case):
         new_case(received_at=timezone.make_aware(day))
     trend = dict(reports.monthly_report(Case.objects.all(), 2026, 6)["trend"])
     assert (trend["2026-04"], trend["2026-05"], trend["2026-06"]) == (0, 1, 2)
+
+
+def test_area_butlers_see_the_cases_of_their_buildings(
+    role_groups, new_case, add_household, building
+):
+    from case_helpers import make_user
+    from django.contrib.auth.models import Group
+
+    from cases.policy import can_handle_case, visible_cases
+
+    butlers = Group.objects.create(name="5栋片区管家")
+    building.butler_groups.add(butlers)
+    building.save()
+    butler = make_user(role_groups, "staff", "guanjia1")
+    butler.groups.add(butlers)
+    in_building = new_case(household=add_household("801"), reporter_name="")
+    elsewhere = new_case()
+    assert list(visible_cases(butler)) == [in_building]
+    assert elsewhere not in visible_cases(butler)
+    assert can_handle_case(butler, in_building) and not can_handle_case(butler, elsewhere)
