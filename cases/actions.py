@@ -326,6 +326,8 @@ def record_meeting(case, by, note, participants=()):
 def record_outcome(case, by, outcome):
     if not outcome.strip():
         raise ValidationError({"outcome": "请填写调解结果。"})
+    if case.parties.count() < 2:
+        raise ValidationError("邻里纠纷须登记至少两方当事人，才能记录调解结果。")
     case.outcome = outcome
     case.result = case.result or outcome
     case.handled_at = case.handled_at or timezone.now()

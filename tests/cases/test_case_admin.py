@@ -204,6 +204,10 @@ def test_the_dispute_record_shows_parties_committee_members_and_meetings(client,
     client.force_login(staff)
     page = f"/admin/cases/{dispute.pk}/"
     client.post(page, {"action": "party", "party-name": "蒋先生", "party-position": "要求拴绳"})
+    client.post(page, {"action": "start"})
+    refused = client.post(page, {"action": "outcome", "outcome-outcome": "同意出门牵绳"})
+    assert "至少两方当事人" in refused.content.decode()
+    client.post(page, {"action": "party", "party-name": "养犬住户", "party-position": "同意"})
     client.post(
         page,
         {
@@ -214,7 +218,6 @@ def test_the_dispute_record_shows_parties_committee_members_and_meetings(client,
         },
     )
     client.post(page, {"action": "meeting", "meeting-note": "双方协商文明养犬"})
-    client.post(page, {"action": "start"})
     client.post(page, {"action": "outcome", "outcome-outcome": "同意出门牵绳"})
     record = client.get(f"/admin/case-reports/dispute/{dispute.pk}/").content.decode()
     for text in (
