@@ -124,32 +124,12 @@ def build_tree(buildings):
     return estate
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=10_000)
-    parser.add_argument("--buildings", type=int, default=20)
-    parser.add_argument("--no-memory", action="store_true")
-    parser.add_argument("--database", default=str(ROOT / "var" / "bench-archives.sqlite3"))
-    parser.add_argument(
-        "--no-search-sync",
-        action="store_true",
-        help="time the archive import alone: no per-household Elasticsearch sync after commit, "
-        "one bulk reindex of the archive index afterwards",
-    )
-    args = parser.parse_args()
-    memory = not args.no_memory
-
-    database = Path(args.database)
-    database.unlink(missing_ok=True)
-    setup_django(database)
-
+def fill_database(args, results, memory):
+    """Migrate, build the estate and import the households (timed)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.test import Client
 
-    from cms.archives import exports
     from cms.archives.importer import Importer
-    from cms.archives.models import HouseholdArchive
     from cms.roles import ARCHIVIST, sync_roles
 
     call_command("migrate", verbosity=0)
@@ -159,7 +139,6 @@ def main():
     archivist = get_user_model().objects.create_user("bench-archivist", is_staff=True)
     archivist.groups.add(groups[ARCHIVIST])
 
-    results = []
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "households.xlsx"
         write_import_file(source, args.households, args.buildings)
@@ -176,17 +155,61 @@ def main():
             result = Importer().run(source)
         assert result.unchanged == args.households, result
 
+    return estate, archivist
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--buildings", type=int, default=20)
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--database", default=str(ROOT / "var" / "bench-archives.sqlite3"))
+    parser.add_argument(
+        "--no-search-sync",
+        action="store_true",
+        help="time the archive import alone: no per-household Elasticsearch sync after commit, "
+        "one bulk reindex of the archive index afterwards",
+    )
+    parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="skip set-up and import: measure exports and the list on a database filled before",
+    )
+    args = parser.parse_args()
+    memory = not args.no_memory
+
+    database = Path(args.database)
+    if not args.reuse_database:
+        database.unlink(missing_ok=True)
+    setup_django(database)
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from cms.archives import exports
+    from cms.archives.models import Estate, HouseholdArchive
+
+    results = []
+    if args.reuse_database:
+        call_command("migrate", verbosity=0)
+        estate = Estate.objects.get(title="万景花园")
+        archivist = get_user_model().objects.get(username="bench-archivist")
+    else:
+        estate, archivist = fill_database(args, results, memory)
+
     with measured(f"catalogue export {args.households} rows", results, memory):
         stream = BytesIO()
         written = exports.write_catalogue_xlsx(exports.catalogue_households(estate), stream)
         exports.register_export(archivist, written)
-    assert len(written) == args.households
+    households = HouseholdArchive.objects.count()
+    assert len(written) == households
     with measured("catalogue export CSV", results, memory):
         exports.write_catalogue_csv(exports.catalogue_households(estate), StringIO())
 
     client = Client()
     client.force_login(archivist)
-    last_page = (HouseholdArchive.objects.count() + 99) // 100
+    last_page = (households + 99) // 100
     for label, url in [
         ("household list, first page", "/admin/archives/"),
         ("household list, last page", f"/admin/archives/?p={last_page}"),
