@@ -372,21 +372,29 @@ def record_reclaim(item, by, signature):
     return item
 
 
+# Measures that are penalties: only managers impose them. Persuasion and a
+# rectification deadline are handling decisions the case's handler may take.
+PENALTIES = {Case.Measure.COMPENSATE, Case.Measure.CRITICISE, Case.Measure.LAWSUIT}
+
+
 @transaction.atomic
-def impose_penalty(case, by, measure, amount=None, deadline=None, note=""):
-    """Only managers impose penalties; the decision takes effect once signed."""
-    if not by.has_perm("cases.impose_penalty"):
-        raise PermissionDenied("只有客服中心经理可以作出处罚决定。")
+def decide_measure(case, by, measure, amount=None, deadline=None, note=""):
+    """Record the handling decision of a violation; it takes effect once a superior
+    signs it. Penalties (and any amount) are for managers only."""
     if case.kind != Case.Kind.VIOLATION:
-        raise ValidationError("只有违章案件可以作出处罚决定。")
+        raise ValidationError("只有违章案件可以作出处理决定。")
+    is_penalty = measure in PENALTIES or amount
+    if is_penalty and not by.has_perm("cases.impose_penalty"):
+        raise PermissionDenied("只有客服中心经理可以作出处罚决定。")
     case.measure = measure
     case.amount = amount
     case.rectify_deadline = deadline
     case.penalty_by = by
     case.signed_by = None
     case.signed_at = None
-    _save(case, by, f"处罚决定：{Case.Measure(measure).label}")
-    add_timeline_step(case, "处罚决定（待签批）", by, note)
+    kind = "处罚决定" if is_penalty else "处理决定"
+    _save(case, by, f"{kind}：{Case.Measure(measure).label}")
+    add_timeline_step(case, f"{kind}（待签批）", by, note)
     return case
 
 

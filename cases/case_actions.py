@@ -76,7 +76,7 @@ def _meeting(case, user, data):
 
 
 def _penalty(case, user, data):
-    return actions.impose_penalty(
+    return actions.decide_measure(
         case, user, data["measure"], data["amount"], data["deadline"], data["note"]
     )
 
@@ -193,13 +193,7 @@ ACTIONS = [
         frozenset({VIOLATION}),
     ),
     CaseAction(
-        "penalty",
-        "作出处罚决定",
-        forms.PenaltyForm,
-        _penalty,
-        ANY_OPEN,
-        frozenset({VIOLATION}),
-        "cases.impose_penalty",
+        "penalty", "作出处理决定", forms.PenaltyForm, _penalty, ANY_OPEN, frozenset({VIOLATION})
     ),
     CaseAction(
         "sign",

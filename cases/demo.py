@@ -179,7 +179,7 @@ def _handle(cases, staff, supervisor, manager):
     actions.record_removed_item(clutter, staff, "旧三人沙发", "地下室物资仓库A-03")
     actions.record_removed_item(clutter, staff, "纸箱一捆", "地下室物资仓库A-03")
     actions.start_handling(sunroom, manager, "已拍照取证，会同业委会发出整改通知")
-    actions.impose_penalty(
+    actions.decide_measure(
         sunroom,
         manager,
         Case.Measure.RECTIFY,

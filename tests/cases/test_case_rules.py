@@ -110,12 +110,23 @@ def violation(new_case):
 class TestPenalties:
     def test_staff_and_supervisors_cannot_impose_penalties(self, violation, staff, supervisor):
         for user in (staff, supervisor):
-            with pytest.raises(PermissionDenied, match="只有客服中心经理"):
-                actions.impose_penalty(violation, user, Case.Measure.COMPENSATE, 500)
+            for measure, amount in ((Case.Measure.COMPENSATE, 500), (Case.Measure.RECTIFY, 200)):
+                with pytest.raises(PermissionDenied, match="只有客服中心经理"):
+                    actions.decide_measure(violation, user, measure, amount)
         assert Case.objects.get(pk=violation.pk).measure == ""
 
+    def test_a_supervisor_sets_a_rectification_deadline_and_a_manager_signs(
+        self, violation, supervisor, manager
+    ):
+        deadline = timezone.localdate() + dt.timedelta(days=10)
+        actions.decide_measure(violation, supervisor, Case.Measure.RECTIFY, deadline=deadline)
+        assert not actions.decision_in_effect(violation)
+        actions.sign_decision(violation, manager)
+        assert actions.decision_in_effect(violation)
+        assert violation.timeline.filter(action="处理决定（待签批）").exists()
+
     def test_a_penalty_takes_effect_when_a_superior_signs(self, violation, manager, supervisor):
-        actions.impose_penalty(violation, manager, Case.Measure.COMPENSATE, 500)
+        actions.decide_measure(violation, manager, Case.Measure.COMPENSATE, 500)
         assert not actions.decision_in_effect(violation)
         with pytest.raises(PermissionDenied, match="不能由决定人本人签批"):
             actions.sign_decision(violation, manager)
