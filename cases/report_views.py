@@ -72,6 +72,7 @@ class MonthlyReportView(ReportView):
             reports.svg_bar_chart(report["by_topic"], "按主题"),
             reports.svg_bar_chart(report["by_root_cause"], "按根本原因（人机料法环）"),
             reports.svg_bar_chart(report["by_channel"], "按渠道"),
+            reports.svg_bar_chart(report["by_department"], "投诉按责任部门"),
             reports.svg_bar_chart(report["trend"], "近12个月趋势"),
         ]
         return super().get_context_data(

@@ -8,6 +8,7 @@ from io import BytesIO
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.models import Case
 
@@ -76,6 +77,7 @@ def monthly_report(cases, year, month):
         "by_topic": _counts(in_month, "topic__name"),
         "by_root_cause": _counts(complaints, "root_cause", ROOT_LABELS),
         "by_channel": _counts(in_month, "channel", CHANNEL_LABELS),
+        "by_department": _counts(complaints, "department"),
         "complaints_counted": complaints.counted(),
         "valid": complaints.filter(validity=Case.Validity.VALID).count(),
         "invalid": complaints.filter(validity=Case.Validity.INVALID).count(),
@@ -140,7 +142,8 @@ def public_summary(cases, year, month):
 
 def svg_bar_chart(rows, title, width=560, bar_height=22):
     """A horizontal bar chart as inline SVG, for the admin pages."""
-    rows = list(rows)
+    rows = [(escape(label), n) for label, n in rows]
+    title = escape(title)
     peak = max((n for _, n in rows), default=0) or 1
     label_width, gap = 110, 6
     height = 30 + len(rows) * (bar_height + gap)
@@ -181,6 +184,7 @@ def monthly_workbook(report):
         ("按主题", "主题", report["by_topic"]),
         ("按根本原因", "根本原因", report["by_root_cause"]),
         ("按渠道", "渠道", report["by_channel"]),
+        ("按责任部门", "责任部门", report["by_department"]),
         ("月度趋势", "月份", report["trend"]),
     ]
     for title, heading, rows in sections:

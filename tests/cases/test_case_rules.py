@@ -283,3 +283,10 @@ def test_area_butlers_see_the_cases_of_their_buildings(
     assert list(visible_cases(butler)) == [in_building]
     assert elsewhere not in visible_cases(butler)
     assert can_handle_case(butler, in_building) and not can_handle_case(butler, elsewhere)
+
+
+def test_chart_labels_are_escaped():
+    from cases import reports
+
+    svg = reports.svg_bar_chart([("<script>alert(1)</script>", 3)], "主题 & 件数")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "主题 &amp; 件数" in svg
