@@ -293,3 +293,39 @@ def test_reports_page_for_archivists(client, users, archive_tree):
     assert "访谈指标（2026-11）" in response.content.decode()
     client.force_login(make_user("kefu2"))
     assert client.get("/admin/archives/reports/").status_code != 200
+
+
+@pytest.mark.django_db
+class TestActionScreens:
+    def test_archivist_records_an_owner_change_in_the_admin(self, client, users, archive_tree):
+        household = archive_tree["household"]
+        client.force_login(users["archivist"])
+        url = f"/admin/archives/households/{household.pk}/owner/"
+        form = {
+            "name": "赵敏",
+            "id_type": "mainland",
+            "id_number": "440306198512153013",
+            "phone": "13600001111",
+            "reason": "二手房过户",
+            "changed_on": "2026-10-08",
+        }
+        assert "校验码" in client.post(url, form).content.decode()
+        assert HouseholdArchive.objects.get(pk=household.pk).owner_names == "张伟"
+        response = client.post(url, {**form, "id_number": "440306198512153012"})
+        assert response.status_code == 302
+        assert HouseholdArchive.objects.get(pk=household.pk).owner_names == "赵敏"
+
+    def test_close_and_reopen_from_the_reading_page(self, client, users, archive_tree):
+        household = archive_tree["household"]
+        client.force_login(users["archivist"])
+        url = f"/admin/archives/households/{household.pk}/close/"
+        client.post(url, {"reason": "房屋合并"})
+        assert HouseholdArchive.objects.get(pk=household.pk).is_closed
+        client.post(url, {"reason": "合并取消"})
+        assert not HouseholdArchive.objects.get(pk=household.pk).is_closed
+
+    def test_staff_may_not_change_an_archive(self, client, users, archive_tree):
+        client.force_login(users["staff"])
+        url = f"/admin/archives/households/{archive_tree['household'].pk}/close/"
+        client.post(url, {"reason": "试试"})
+        assert not HouseholdArchive.objects.get(pk=archive_tree["household"].pk).is_closed
