@@ -60,6 +60,13 @@ def requires(check, message):
 archivist_only = requires(policy.reads_everything, "仅档案员可以办理。")
 
 
+def query_without_page(request):
+    """The current filters, for the pagination links to carry along."""
+    query = request.GET.copy()
+    query.pop("p", None)
+    return query.urlencode()
+
+
 def masked_owner(owner):
     owner.masked_id_number = policy.mask_id_number(owner.id_number)
     owner.masked_phone = policy.mask_phone(owner.phone)
@@ -112,7 +119,7 @@ def household_list(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": request.GET.copy(),
+            "query": query_without_page(request),
             "reads_everything": policy.reads_everything(request.user),
         },
     )
@@ -247,7 +254,7 @@ def access_register(request):
         {
             "form": form,
             "page": page,
-            "query": request.GET.urlencode(),
+            "query": query_without_page(request),
             "deletion_attempts": DeletionAttempt.objects.select_related("user")[:50],
         },
     )

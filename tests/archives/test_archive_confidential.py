@@ -169,6 +169,20 @@ class TestReadingPage:
         assert "1201室" in client.get(f"{url}?stage=veteran").content.decode()
         assert "1201室" not in client.get(f"{url}?stage=new").content.decode()
 
+    def test_household_list_pages_keep_the_filters(self, client, users, archive_tree):
+        from archive_helpers import add_household
+
+        for number in range(101):
+            add_household(archive_tree["building_a"], unit="9", floor=1, room=str(1000 + number))
+        client.force_login(users["archivist"])
+        building = archive_tree["building_a"].pk
+        html = client.get(
+            f"{reverse('archives_admin:households')}?building={building}"
+        ).content.decode()
+        assert f"?building={building}&amp;p=2" in html
+        second = client.get(f"{reverse('archives_admin:households')}?building={building}&p=2")
+        assert "共 102 户" in second.content.decode()
+
     def test_household_list_masks_phones(self, client, users, archive_tree):
         client.force_login(users["archivist"])
         html = client.get(reverse("archives_admin:households")).content.decode()
