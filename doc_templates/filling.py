@@ -19,6 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from doc_templates.kinds import PLACEHOLDER
 
@@ -63,8 +64,17 @@ def _run_spans(texts):
     return spans
 
 
+# Runs of a paragraph in reading order, including those Word wraps in tracked
+# insertions, hyperlinks, smart tags and inline content controls.
+_TEXT_RUNS = "./w:r | ./w:ins/w:r | ./w:hyperlink/w:r | ./w:smartTag/w:r | ./w:sdt/w:sdtContent/w:r"
+
+
+def text_runs(paragraph):
+    return [Run(element, paragraph) for element in paragraph._element.xpath(_TEXT_RUNS)]
+
+
 def paragraph_placeholders(paragraph):
-    text = "".join(run.text for run in paragraph.runs)
+    text = "".join(run.text for run in text_runs(paragraph))
     return [match.group(1) for match in PLACEHOLDER.finditer(text)]
 
 
@@ -77,7 +87,7 @@ def find_placeholders(document):
 
 
 def _fill_paragraph(paragraph, values, missing):
-    runs = paragraph.runs
+    runs = text_runs(paragraph)
     texts = [run.text for run in runs]
     matches = list(PLACEHOLDER.finditer("".join(texts)))
     if not matches:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -52,6 +53,22 @@ def test_a_placeholder_split_across_runs_is_replaced_with_the_first_runs_formatt
     value_run = next(run for run in runs if "张伟" in run.text)
     assert value_run.bold and value_run.font.size == Pt(15) and not value_run.italic
     assert runs[0].underline and runs[0].text == "业户："
+
+
+def test_a_placeholder_partly_inside_a_tracked_insertion_is_filled():
+    document = Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("整改期限：{{ 整改")
+    insertion = parse_xml(
+        '<w:ins xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        ' w:id="1" w:author="王立新" w:date="2026-11-25T09:00:00Z">'
+        "<w:r><w:t>期限 }}</w:t></w:r></w:ins>"
+    )
+    paragraph._element.append(insertion)
+
+    assert find_placeholders(document) == {"整改期限"}
+    fill_document(document, {"整改期限": "2026年12月2日"})
+    assert reopened(saved(document)).paragraphs[0].text == "整改期限：2026年12月2日"
 
 
 def test_placeholders_in_tables_nested_tables_headers_and_footers_are_filled():
