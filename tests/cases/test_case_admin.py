@@ -257,3 +257,28 @@ def test_the_case_list_searches_number_reporter_and_content(client, manager, new
     found = client.get("/admin/cases/", {"q": "拖动家具"}).content.decode()
     assert noisy.number in found and leak.number not in found
     assert leak.number in client.get("/admin/cases/", {"q": "卫女士"}).content.decode()
+
+
+def test_the_case_page_suggests_approved_reply_scripts_for_its_topic(client, manager, new_case):
+    from cms.replies.actions import publish_script, save_draft, topic_from_path
+    from cms.replies.models import ReplyScript
+
+    def script(question, approved):
+        draft = ReplyScript(
+            question=question, answer="<p>统一答复</p>", topic=topic_from_path("邻里关系/噪音")
+        )
+        if approved:
+            draft = publish_script(draft, manager)
+        else:
+            save_draft(draft, manager)
+        draft.case_topics.add(CaseTopic.objects.get(name="噪音"))
+        draft.save()
+        return draft
+
+    script("楼上噪音怎么处理", approved=True)
+    script("草稿：噪音的新说法", approved=False)
+    case = new_case()
+    client.force_login(manager)
+    body = client.get(f"/admin/cases/{case.pk}/").content.decode()
+    assert "楼上噪音怎么处理" in body
+    assert "草稿：噪音的新说法" not in body
