@@ -4,6 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup_env.sh
+scripts/install_libreoffice.sh
 scripts/elasticsearch.sh start
 .venv/bin/python manage.py migrate --noinput
 if [[ ! -f var/.demo-loaded ]]; then
