@@ -4,6 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup_env.sh
+scripts/install_libreoffice.sh
 scripts/elasticsearch.sh start
 .venv/bin/ruff check .
 exec .venv/bin/pytest "$@"
