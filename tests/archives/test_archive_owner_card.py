@@ -329,3 +329,34 @@ class TestActionScreens:
         url = f"/admin/archives/households/{archive_tree['household'].pk}/close/"
         client.post(url, {"reason": "试试"})
         assert not HouseholdArchive.objects.get(pk=archive_tree["household"].pk).is_closed
+
+    def test_archivist_changes_a_phone_in_the_admin(self, client, users, archive_tree):
+        household = archive_tree["household"]
+        owner = household.owners.get()
+        client.force_login(users["archivist"])
+        url = f"/admin/archives/households/{household.pk}/contact/"
+        form = {"owner": owner.pk, "phone": "12345", "reason": "业主换号"}
+        assert "电话号码格式不正确" in client.post(url, form).content.decode()
+        client.post(url, {**form, "phone": "13998765432"})
+        owner.refresh_from_db()
+        assert owner.phone == "13998765432"
+
+    def test_granted_staff_logs_an_interview(self, client, users, archive_tree):
+        household = archive_tree["household"]
+        grant = actions.request_access(users["staff"], "入住回访", 1, household=household)
+        actions.approve_access(grant, users["manager"])
+        client.force_login(users["staff"])
+        client.post(
+            f"/admin/archives/households/{household.pk}/contacts/add/",
+            {
+                "contacted_on": "2026-11-20",
+                "channel": "visit",
+                "summary": "入住回访",
+                "is_interview": "on",
+                "need": "希望增加快递柜",
+                "measure": "已反映给物业主管",
+                "satisfaction": 4,
+            },
+        )
+        entry = household.contacts.get()
+        assert entry.is_interview and entry.staff == users["staff"]
