@@ -230,3 +230,14 @@ DOC_TEMPLATES_SIGNATORIES = {
 DOC_TEMPLATES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DOC_TEMPLATES_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DOC_TEMPLATES_MAX_COMPRESSION_RATIO = 100
+
+# --- notices: signed PDF copies (issue 6) ---
+# On issuing, LibreOffice headless converts the .docx to PDF and pyhanko signs it (PAdES)
+# with the PKCS#12 certificate below; `manage.py make_signing_certificate` makes a
+# self-signed one for development. Without LibreOffice or a certificate, notices are
+# still issued and the PDF is marked as not produced.
+NOTICE_PDF_ENABLED = env_flag("NOTICE_PDF_ENABLED", "true")
+NOTICE_SOFFICE = os.environ.get("NOTICE_SOFFICE", "soffice")
+NOTICE_PDF_TIMEOUT = int(os.environ.get("NOTICE_PDF_TIMEOUT", "120"))
+NOTICE_SIGNING_P12 = os.environ.get("NOTICE_SIGNING_P12", str(VAR_DIR / "signing" / "notices.p12"))
+NOTICE_SIGNING_PASSPHRASE = os.environ.get("NOTICE_SIGNING_PASSPHRASE", "")

@@ -6,6 +6,7 @@ Views, the management command and tests all call these functions.
 import io
 import zipfile
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,6 +21,7 @@ from doc_templates.models import (
     DeliveryPhoto,
     Notice,
     NoticeBatch,
+    NoticePdf,
     TemplateVersion,
     sha256_of,
 )
@@ -159,7 +161,31 @@ def issue_notice(
         if case is not None:
             _add_case_step(case, by, notice)
         _record_household_access(by, case, household, request)
+    if settings.NOTICE_PDF_ENABLED and batch is None:
+        make_signed_pdf(notice)
     return notice
+
+
+def make_signed_pdf(notice):
+    """Convert the issued .docx to PDF, sign it and freeze it beside the notice. Runs
+    after the notice is committed so the numbering lock is not held during the
+    conversion; a failure leaves a record saying why, in Chinese."""
+    from doc_templates.pdf import PdfNotProduced, certificate_name, convert_to_pdf, sign_pdf
+
+    record = NoticePdf(notice=notice)
+    try:
+        signed, certificate = sign_pdf(
+            convert_to_pdf(notice.read_bytes()),
+            reason=f"签发{notice.get_kind_display()} {notice.number}",
+        )
+    except PdfNotProduced as error:
+        record.error = str(error)
+    else:
+        record.sha256 = sha256_of(signed)
+        record.signer = certificate_name(certificate)
+        record.file.save(f"{notice.number}.pdf", ContentFile(signed), save=False)
+    record.save()
+    return record
 
 
 def _add_case_step(case, by, notice):
@@ -190,7 +216,10 @@ def correct_notice(old, by, *, options, reason, request=None):
 
 
 def verify_copy(data):
-    """(notice or None, message in Chinese) for an uploaded copy of a notice."""
+    """(notice or None, message in Chinese) for an uploaded copy of a notice: the Word
+    file or its signed PDF."""
+    if data.startswith(b"%PDF"):
+        return verify_pdf_copy(data)
     notice = (
         Notice.objects.matching(data).select_related("issued_by", "case", "superseded_by").first()
     )
@@ -211,6 +240,30 @@ def verify_copy(data):
         message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
     if not notice.file_is_intact():
         message += "警告：系统存档的文件与登记的指纹不一致，存档可能被改动，请报告管理员。"
+    return notice, message
+
+
+def verify_pdf_copy(data):
+    """A PDF matches when its digital signature is intact, made with the configured
+    certificate, and the file is byte for byte the signed PDF stored at issue."""
+    from doc_templates.pdf import check_signature
+
+    signature = check_signature(data)
+    record = NoticePdf.objects.matching(data).first()
+    if not signature.readable:
+        return None, f"无法识别：{signature.message}"
+    if not signature.ok:
+        return None, f"不一致：{signature.message}该PDF不能作为已签发文书的有效副本。"
+    if record is None:
+        return None, (f"未找到匹配：{signature.message}但该文件与系统存档的任何签名PDF都不一致。")
+    notice = Notice.objects.select_related("issued_by", "superseded_by").get(pk=record.notice_id)
+    issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
+    message = (
+        f"一致：该PDF即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
+        f"由{person_name(notice.issued_by)}于{issued_at}签发；{signature.message}"
+    )
+    if notice.is_superseded:
+        message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
     return notice, message
 
 

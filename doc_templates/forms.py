@@ -101,7 +101,7 @@ class DeliveryForm(forms.ModelForm):
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="文书副本（.docx）")
+    file = forms.FileField(label="文书副本（.docx 或 .pdf）")
 
 
 class TemplateUploadForm(forms.Form):

@@ -201,6 +201,63 @@ class Notice(models.Model):
         return sha256_of(self.read_bytes()) == self.sha256
 
 
+class NoticePdfQuerySet(models.QuerySet):
+    def delete(self):
+        raise FrozenRecord("已签发文书的PDF不能删除。")
+
+    def update(self, **kwargs):
+        raise FrozenRecord("已签发文书的PDF不能修改。")
+
+    def matching(self, data):
+        return self.filter(sha256=sha256_of(data))
+
+
+class NoticePdf(models.Model):
+    """The digitally signed PDF made from an issued notice's .docx, frozen beside it
+    with its own SHA-256. When it could not be made, ``error`` says why and the
+    notice stands on its .docx alone."""
+
+    notice = models.OneToOneField(
+        Notice, verbose_name="文书", on_delete=models.PROTECT, related_name="pdf"
+    )
+    file = models.FileField(
+        "PDF文件", storage=private_storage, upload_to="issued-pdf/%Y/", blank=True
+    )
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    signer = models.CharField("签名证书", max_length=300, blank=True)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    error = models.CharField("未生成原因", max_length=300, blank=True)
+
+    objects = NoticePdfQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "签名PDF"
+        verbose_name_plural = "签名PDF"
+
+    def __str__(self):
+        return f"{self.notice.number} PDF"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FrozenRecord("已签发文书的PDF不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRecord("已签发文书的PDF不能删除。")
+
+    @property
+    def produced(self):
+        return bool(self.file)
+
+    @property
+    def download_name(self):
+        return self.notice.download_name.removesuffix(".docx") + ".pdf"
+
+    def read_bytes(self):
+        with self.file.open("rb") as handle:
+            return handle.read()
+
+
 class Delivery(models.Model):
     """How a notice reached the household: signed receipt, refusal before witnesses,
     or posting (张贴) with a photo."""

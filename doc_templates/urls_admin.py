@@ -12,6 +12,7 @@ urlpatterns = [
     path("case/<int:case_id>/record/", views.case_record, name="case_record"),
     path("<int:pk>/", views.notice_detail, name="notice"),
     path("<int:pk>/download/", views.notice_download, name="download"),
+    path("<int:pk>/download/pdf/", views.notice_download_pdf, name="download_pdf"),
     path("<int:pk>/correct/", views.notice_correct, name="correct"),
     path("verify/", views.verify, name="verify"),
     path("templates/", views.templates, name="templates"),

@@ -25,7 +25,7 @@ from doc_templates.forms import (
     VerifyForm,
 )
 from doc_templates.kinds import NoticeKind
-from doc_templates.models import Notice, NoticeBatch, TemplateVersion
+from doc_templates.models import Notice, NoticeBatch, NoticePdf, TemplateVersion
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEW_NOTICE = "doc_templates.view_notice"
@@ -167,6 +167,7 @@ def notice_detail(request, pk):
             "page_title": f"{notice.get_kind_display()} {notice.number}",
             "header_icon": "doc-full",
             "notice": notice,
+            "notice_pdf": NoticePdf.objects.filter(notice=notice).first(),
             "deliveries": notice.deliveries.prefetch_related("photos"),
             "delivery_form": delivery_form,
             "can_issue": actions.can_issue(request.user),
@@ -178,6 +179,19 @@ def notice_download(request, pk):
     notice = _visible_notice(request, pk)
     return FileResponse(
         notice.file.open("rb"), as_attachment=True, filename=notice.download_name, content_type=DOCX
+    )
+
+
+def notice_download_pdf(request, pk):
+    notice = _visible_notice(request, pk)
+    pdf = NoticePdf.objects.filter(notice=notice).exclude(file="").first()
+    if pdf is None:
+        raise Http404("该文书没有签名PDF。")
+    return FileResponse(
+        pdf.file.open("rb"),
+        as_attachment=True,
+        filename=pdf.download_name,
+        content_type="application/pdf",
     )
 
 

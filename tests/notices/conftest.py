@@ -12,6 +12,8 @@ from cms.roles import MANAGER, STAFF
 def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.DOC_TEMPLATES_CENTRE_NAME = "翠湖花园物业服务中心"
+    # LibreOffice takes a second or two per notice: only test_notice_pdf.py converts.
+    settings.NOTICE_PDF_ENABLED = False
     return tmp_path / "private"
 
 

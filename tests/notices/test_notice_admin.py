@@ -173,7 +173,7 @@ def test_every_notices_page_opens_for_a_manager_in_chinese(
     pages = {
         "/admin/notices/": [violation_case.number, notice.number],
         f"/admin/notices/{notice.pk}/correct/": ["更正原因"],
-        "/admin/notices/verify/": ["文书副本（.docx）"],
+        "/admin/notices/verify/": ["文书副本（.docx 或 .pdf）"],
         "/admin/notices/templates/": ["整改通知书", "第1版", "{{ 名称 }}"],
         "/admin/notices/batch/": ["翠湖花园 3栋", "噪音"],
         f"/admin/notices/batch/{batch.pk}/": ["已完成：3/3（100%）", "下载压缩包"],

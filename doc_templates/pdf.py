@@ -1,0 +1,230 @@
+"""PDF copies of issued notices: LibreOffice headless conversion, PAdES signature
+(pyhanko) with the configured certificate, and checking an uploaded PDF's signature.
+
+Conversion and signing raise ``PdfNotProduced`` with a Chinese reason; issuing a
+notice never fails because of them.
+"""
+
+import io
+import os
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+
+class PdfNotProduced(Exception):
+    """The PDF could not be made or signed; the message tells the user why, in Chinese."""
+
+
+# Conversion -------------------------------------------------------------------
+
+
+def convert_to_pdf(docx_bytes):
+    """The PDF LibreOffice makes from ``docx_bytes``. Each conversion gets its own
+    user profile folder: two soffice processes sharing one profile block each other."""
+    soffice = settings.NOTICE_SOFFICE
+    with tempfile.TemporaryDirectory(prefix="notice-pdf-") as folder:
+        work = Path(folder)
+        source = work / "notice.docx"
+        source.write_bytes(docx_bytes)
+        command = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        _run_bounded(command, work, soffice)
+        result = work / "out" / "notice.pdf"
+        if not result.exists():
+            raise PdfNotProduced("LibreOffice 未能把文书转换为PDF，未生成PDF。")
+        return result.read_bytes()
+
+
+def _run_bounded(command, cwd, soffice):
+    timeout = settings.NOTICE_PDF_TIMEOUT
+    try:
+        # A session of its own: soffice starts soffice.bin as a child, and a timeout
+        # must end both.
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise PdfNotProduced(
+            f"未找到 LibreOffice（{soffice}），未生成PDF；Word 文书已正常签发。"
+        ) from error
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired as error:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise PdfNotProduced(f"LibreOffice 转换超过 {timeout} 秒未完成，未生成PDF。") from error
+
+
+# Signing ----------------------------------------------------------------------
+
+
+@cache
+def _load_signer(path, passphrase, modified):
+    """The signer of a PKCS#12 file, cached per file version (``modified``)."""
+    from pyhanko.sign.signers import SimpleSigner
+
+    return SimpleSigner.load_pkcs12_data(
+        Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode() or None
+    )
+
+
+def configured_signer():
+    path = settings.NOTICE_SIGNING_P12
+    if not path or not os.path.exists(path):
+        raise PdfNotProduced(
+            "未配置签名证书（NOTICE_SIGNING_P12），未生成PDF；"
+            "请管理员配置证书或运行 make_signing_certificate。"
+        )
+    try:
+        return _load_signer(path, settings.NOTICE_SIGNING_PASSPHRASE, os.path.getmtime(path))
+    except ValueError as error:
+        raise PdfNotProduced("签名证书无法读取（文件损坏或口令错误），未生成PDF。") from error
+
+
+def certificate_name(certificate):
+    subject = certificate.subject.native
+    return subject.get("common_name") or certificate.subject.human_friendly
+
+
+def sign_pdf(pdf_bytes, reason):
+    """PAdES baseline signature over the whole PDF with the configured certificate."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = configured_signer()
+    metadata = signers.PdfSignatureMetadata(
+        field_name="NoticeSignature",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=settings.DOC_TEMPLATES_CENTRE_NAME,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    signed = signers.sign_pdf(writer, metadata, signer=signer)
+    return signed.getvalue(), signer.signing_cert
+
+
+# Checking ---------------------------------------------------------------------
+
+
+@dataclass
+class SignatureCheck:
+    ok: bool
+    message: str
+    signer: str = ""
+    readable: bool = True
+
+
+def check_signature(pdf_bytes):
+    """Is the PDF signed by the configured certificate and unchanged since?"""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures
+    except (PdfError, ValueError, KeyError):
+        return SignatureCheck(False, "无法读取该PDF，文件可能已损坏。", readable=False)
+    if not signatures:
+        return SignatureCheck(False, "该PDF没有数字签名。")
+    try:
+        expected = configured_signer().signing_cert
+    except PdfNotProduced:
+        return SignatureCheck(False, "系统未配置签名证书，无法核验数字签名。")
+    embedded = signatures[-1]
+    try:
+        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[expected]))
+    except (PdfError, ValueError, KeyError):
+        return SignatureCheck(False, "数字签名无法核验，文件可能被改动或已损坏。")
+    signer = certificate_name(status.signing_cert) if status.signing_cert else ""
+    if not status.intact or not status.valid:
+        return SignatureCheck(False, "数字签名无效：签名之后文件内容被改动过。", signer)
+    if status.signing_cert.sha256 != expected.sha256:
+        return SignatureCheck(False, f"数字签名不是本中心的证书所签（签名者：{signer}）。", signer)
+    if status.coverage.name != "ENTIRE_FILE":
+        return SignatureCheck(False, "签名之后文件被追加修改过，签名不覆盖整个文件。", signer)
+    return SignatureCheck(True, f"数字签名有效，签名证书：{signer}。", signer)
+
+
+# Development certificate ------------------------------------------------------
+
+
+def write_self_signed_certificate(path, passphrase, common_name, days=3650):
+    """A self-signed signing certificate as a PKCS#12 file, for development and tests;
+    production uses a certificate issued by a CA the recipients trust."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, settings.DOC_TEMPLATES_CENTRE_NAME),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    encryption = (
+        serialization.BestAvailableEncryption(passphrase.encode())
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            common_name.encode(), key, certificate, None, encryption
+        )
+    )
+    path.chmod(0o600)
+    return certificate
