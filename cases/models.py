@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
-from cases.storage import EvidenceStorage
+from cms.storage import PrivateStorage
 
 User = settings.AUTH_USER_MODEL
 
@@ -422,7 +422,7 @@ class Evidence(models.Model):
     """Photos and other evidence; kept in private storage, not served directly."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to="evidence/%Y/%m/", storage=EvidenceStorage())
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/", storage=PrivateStorage("cases"))
     caption = models.CharField("说明", max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         User, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,14 +8,17 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from cms.storage import PrivateStorage
 from doc_templates.kinds import NoticeKind
-from doc_templates.storage import private_storage
 
 User = settings.AUTH_USER_MODEL
 
 
 def sha256_of(data):
     return hashlib.sha256(data).hexdigest()
+
+
+PRIVATE_STORAGE = PrivateStorage("notices")
 
 
 class FrozenRecord(Exception):
@@ -56,7 +59,7 @@ class TemplateVersion(models.Model):
 
     kind = models.CharField("文书类型", max_length=20, choices=NoticeKind.choices)
     version = models.PositiveIntegerField("版本号")
-    file = models.FileField("模板文件", storage=private_storage, upload_to="templates/")
+    file = models.FileField("模板文件", storage=PRIVATE_STORAGE, upload_to="templates/")
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     placeholders = models.JSONField("占位符", default=list, editable=False)
     note = models.CharField("修改说明", max_length=200, blank=True)
@@ -136,7 +139,7 @@ class Notice(models.Model):
         TemplateVersion, verbose_name="模板版本", on_delete=models.PROTECT, related_name="notices"
     )
     values = models.JSONField("填写内容", default=dict)
-    file = models.FileField("文书文件", storage=private_storage, upload_to="issued/%Y/")
+    file = models.FileField("文书文件", storage=PRIVATE_STORAGE, upload_to="issued/%Y/")
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     issued_by = models.ForeignKey(
         User, verbose_name="签发人", on_delete=models.PROTECT, related_name="issued_notices"
@@ -221,7 +224,7 @@ class NoticePdf(models.Model):
         Notice, verbose_name="文书", on_delete=models.PROTECT, related_name="pdf"
     )
     file = models.FileField(
-        "PDF文件", storage=private_storage, upload_to="issued-pdf/%Y/", blank=True
+        "PDF文件", storage=PRIVATE_STORAGE, upload_to="issued-pdf/%Y/", blank=True
     )
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
     signer = models.CharField("签名证书", max_length=300, blank=True)
@@ -302,7 +305,7 @@ class Delivery(models.Model):
 
 class DeliveryPhoto(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="photos")
-    file = models.FileField("照片", storage=private_storage, upload_to="delivery/%Y/%m/")
+    file = models.FileField("照片", storage=PRIVATE_STORAGE, upload_to="delivery/%Y/%m/")
 
     class Meta:
         verbose_name = "送达照片"
@@ -328,7 +331,7 @@ class NoticeBatch(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default="pending")
     total = models.PositiveIntegerField("总数", default=0)
     done = models.PositiveIntegerField("已完成", default=0)
-    archive = models.FileField("压缩包", storage=private_storage, upload_to="batches/", blank=True)
+    archive = models.FileField("压缩包", storage=PRIVATE_STORAGE, upload_to="batches/", blank=True)
     error = models.TextField("错误", blank=True)
     created_by = models.ForeignKey(User, verbose_name="发起人", on_delete=models.PROTECT)
     created_at = models.DateTimeField("发起时间", auto_now_add=True)

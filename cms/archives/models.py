@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Left, Length
@@ -25,10 +24,7 @@ from wagtail.query import PageQuerySet
 
 from cms.archives.masking import mask_id_number, mask_phone
 from cms.archives.validators import mainland_id_is_valid, validate_phone
-
-
-def private_storage():
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+from cms.storage import PrivateStorage
 
 
 class IdNumberField(models.CharField):
@@ -645,7 +641,7 @@ class ArchivePaper(Orderable):
 
     household = ParentalKey(HouseholdArchive, on_delete=models.CASCADE, related_name="papers")
     kind = models.CharField("资料类型", max_length=30, choices=PaperKind.choices)
-    file = models.FileField("文件", upload_to="archives/papers/%Y/%m/", storage=private_storage)
+    file = models.FileField("文件", upload_to="archives/papers/%Y/%m/", storage=PrivateStorage())
     received_on = models.DateField("收取日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
 
