@@ -170,19 +170,27 @@ def make_signed_pdf(notice):
     """Convert the issued .docx to PDF, sign it and freeze it beside the notice. Runs
     after the notice is committed so the numbering lock is not held during the
     conversion; a failure leaves a record saying why, in Chinese."""
-    from doc_templates.pdf import PdfNotProduced, certificate_name, convert_to_pdf, sign_pdf
+    from doc_templates.pdf import (
+        PdfNotProduced,
+        certificate_name,
+        configured_signer,
+        convert_to_pdf,
+        sign_pdf,
+    )
 
     record = NoticePdf(notice=notice)
     try:
-        signed, certificate = sign_pdf(
+        signer = configured_signer()  # first: without a certificate, do not convert at all
+        signed = sign_pdf(
             convert_to_pdf(notice.read_bytes()),
             reason=f"签发{notice.get_kind_display()} {notice.number}",
+            signer=signer,
         )
     except PdfNotProduced as error:
         record.error = str(error)
     else:
         record.sha256 = sha256_of(signed)
-        record.signer = certificate_name(certificate)
+        record.signer = certificate_name(signer.signing_cert)
         record.file.save(f"{notice.number}.pdf", ContentFile(signed), save=False)
     record.save()
     return record

@@ -105,12 +105,11 @@ def certificate_name(certificate):
     return subject.get("common_name") or certificate.subject.human_friendly
 
 
-def sign_pdf(pdf_bytes, reason):
-    """PAdES baseline signature over the whole PDF with the configured certificate."""
+def sign_pdf(pdf_bytes, reason, signer):
+    """PAdES baseline signature over the whole PDF with ``signer`` (see configured_signer)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = configured_signer()
     metadata = signers.PdfSignatureMetadata(
         field_name="NoticeSignature",
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -119,8 +118,7 @@ def sign_pdf(pdf_bytes, reason):
         location=settings.DOC_TEMPLATES_CENTRE_NAME,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    signed = signers.sign_pdf(writer, metadata, signer=signer)
-    return signed.getvalue(), signer.signing_cert
+    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
 
 
 # Checking ---------------------------------------------------------------------

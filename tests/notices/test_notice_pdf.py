@@ -238,3 +238,39 @@ def test_make_signing_certificate_writes_a_loadable_protected_certificate(settin
 
     with pytest.raises(PdfNotProduced, match="口令错误"):
         configured_signer()
+
+
+@pytest.mark.django_db
+def test_without_a_certificate_the_pdf_is_marked_not_produced(issued, settings, tmp_path):
+    settings.NOTICE_SIGNING_P12 = str(tmp_path / "absent.p12")
+    notice = actions.issue_notice(
+        NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY
+    )
+    record = pdf_of(notice)
+    assert not record.produced
+    assert "未配置签名证书" in record.error
+
+
+def test_a_hanging_libreoffice_is_stopped_after_the_timeout(settings, tmp_path):
+    from doc_templates.pdf import PdfNotProduced, convert_to_pdf
+
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 60 &\nwait\n")
+    hanging.chmod(0o755)
+    settings.NOTICE_SOFFICE = str(hanging)
+    settings.NOTICE_PDF_TIMEOUT = 1
+    with pytest.raises(PdfNotProduced, match="超过 1 秒未完成"):
+        convert_to_pdf(b"not used")
+
+
+@pytest.mark.django_db
+def test_concurrent_conversions_each_get_their_pdf(issued):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from doc_templates.pdf import convert_to_pdf
+
+    docx_bytes = issued["notice"].read_bytes()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(convert_to_pdf, [docx_bytes, docx_bytes]))
+    for data in results:
+        assert issued["notice"].number in pdf_text(data)
