@@ -4,6 +4,7 @@ Views, the management command and tests all call these functions.
 """
 
 import io
+import logging
 import zipfile
 
 from django.conf import settings
@@ -32,6 +33,8 @@ from doc_templates.values import (
     notice_values,
     person_name,
 )
+
+logger = logging.getLogger(__name__)
 
 ISSUE_PERMISSION = "doc_templates.issue_notice"
 NUMBER_WIDTH = 4
@@ -188,6 +191,11 @@ def make_signed_pdf(notice):
         )
     except PdfNotProduced as error:
         record.error = str(error)
+    except Exception:
+        # The notice is already issued; an unexpected conversion or signing fault must
+        # not turn that into an error page.
+        logger.exception("PDF of notice %s not produced", notice.number)
+        record.error = "生成或签名PDF时出错，未生成PDF；Word 文书已正常签发，请报告管理员。"
     else:
         record.sha256 = sha256_of(signed)
         record.signer = certificate_name(signer.signing_cert)

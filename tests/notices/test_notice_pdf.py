@@ -274,3 +274,21 @@ def test_concurrent_conversions_each_get_their_pdf(issued):
         results = list(pool.map(convert_to_pdf, [docx_bytes, docx_bytes]))
     for data in results:
         assert issued["notice"].number in pdf_text(data)
+
+
+@pytest.mark.django_db
+def test_a_broken_conversion_still_issues_the_notice(issued, settings, tmp_path):
+    broken = tmp_path / "soffice"
+    broken.write_text(
+        '#!/bin/sh\nwhile [ "$1" != "--outdir" ]; do shift; done\n'
+        'mkdir -p "$2" && echo "no pdf here" > "$2/notice.pdf"\n'
+    )
+    broken.chmod(0o755)
+    settings.NOTICE_SOFFICE = str(broken)
+    notice = actions.issue_notice(
+        NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY
+    )
+    assert notice.file_is_intact()
+    record = pdf_of(notice)
+    assert not record.produced
+    assert "生成或签名PDF时出错" in record.error
