@@ -69,11 +69,11 @@ def index(request):
         .select_related("topic")
         .order_by("-received_at")[:50]
     )
-    notices = Notice.objects.select_related("issued_by", "case").filter(
+    notices = Notice.objects.select_related("issued_by", "case", "pdf").filter(
         case__in=visible_cases(request.user)
     )
     if actions.can_issue(request.user):
-        notices = Notice.objects.select_related("issued_by", "case")
+        notices = Notice.objects.select_related("issued_by", "case", "pdf")
     return render(
         request,
         "doc_templates/index.html",
@@ -118,7 +118,7 @@ def case_notices(request, case_id):
             "header_icon": "doc-full",
             "case": case,
             "form": form,
-            "notices": case.notices.select_related("issued_by").order_by("-issued_at"),
+            "notices": case.notices.select_related("issued_by", "pdf").order_by("-issued_at"),
             "can_issue": actions.can_issue(request.user),
         },
     )

@@ -181,6 +181,8 @@ class TestPdfPages:
         page = client.get(f"/admin/notices/{notice.pk}/").content.decode()
         assert "下载签名PDF" in page
         assert pdf_of(notice).sha256 in page
+        case_page = client.get(f"/admin/notices/case/{issued['case'].pk}/").content.decode()
+        assert f"/admin/notices/{notice.pk}/download/pdf/" in case_page
         response = client.get(f"/admin/notices/{notice.pk}/download/pdf/")
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
