@@ -27,6 +27,7 @@ from cases.models import (
 from cases.notifications import notify_managers_of_major_case
 from cases.querysets import retention_until
 from cms.numbering import format_number, next_number
+from search.indexing import deferred_sync
 
 S = Case.Status
 
@@ -245,8 +246,12 @@ def exempt_from_visit(case, by, exemption, note=""):
     return case
 
 
+@deferred_sync()
 def close_quiet_cases(now=None, by=None, progress=None):
-    """Close handled complaints with no repeat complaint within 7 days (the one-week rule)."""
+    """Close handled complaints with no repeat complaint within 7 days (the one-week rule).
+
+    The closed cases reach the search index at the end, in one bulk request.
+    """
     closed = []
     for case in Case.objects.quiet_for_a_week(now).iterator():
         with transaction.atomic():

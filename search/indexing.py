@@ -2,16 +2,21 @@
 
 Every change is sent after commit (signals.py); when Elasticsearch cannot be
 reached the change waits in PendingIndexOperation and is replayed by the next
-successful operation or by ``manage.py search_replay``. ``reindex`` builds a
+successful operation or by ``manage.py search_replay``. Bulk work (imports,
+batch jobs) wraps its loop in ``deferred_sync()``: the changes it saves are
+collected and sent after commit in one bulk request instead of one each. ``reindex`` builds a
 fresh index and swaps the alias in one atomic step, so searching never stops.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from elasticsearch import exceptions as es_exceptions
-from elasticsearch.helpers import scan, streaming_bulk
+from elasticsearch.helpers import bulk, scan, streaming_bulk
 
 from search.indices import SearchDocument, get_client, index_name
 from search.kinds import KINDS
@@ -22,7 +27,16 @@ logger = logging.getLogger(__name__)
 # Any failure to talk to the cluster: the change is queued instead of lost.
 ELASTICSEARCH_ERRORS = (es_exceptions.TransportError, es_exceptions.ApiError)
 
-REPLAY_BATCH = 200
+REPLAY_BATCH = 500
+
+# A deferred batch goes out as one bulk request up to these sizes (10,000 households
+# are about 15 MB); beyond them the helper splits it, well below the node's 100 MB limit.
+DEFERRED_CHUNK_ACTIONS = 20_000
+DEFERRED_CHUNK_BYTES = 50 * 2**20
+DATABASE_CHUNK = 500
+
+# The batch of the innermost running deferred_sync(), or None for one request per change.
+_deferred_batch = ContextVar("deferred_search_batch", default=None)
 
 
 def alias_name(kind):
@@ -98,29 +112,174 @@ def sync_object(kind_name, object_id, action=PendingIndexOperation.Action.INDEX)
 
 
 def schedule_sync(kind_name, object_id, action=PendingIndexOperation.Action.INDEX):
-    transaction.on_commit(lambda: sync_object(kind_name, object_id, action))
+    batch = _deferred_batch.get()
+    if batch is None:
+        transaction.on_commit(lambda: sync_object(kind_name, object_id, action))
+    else:
+        # Collected only when its transaction commits, so rolled-back rows are never sent.
+        transaction.on_commit(lambda: batch.update({(kind_name, str(object_id)): action}))
+
+
+@contextmanager
+def deferred_sync():
+    """Send the index changes saved inside the block after commit in one bulk request.
+
+    Interactive saves keep one request each (searchable at once); imports and batch
+    jobs that save thousands of rows wrap their loop in this instead. If the cluster
+    is away the whole batch waits in PendingIndexOperation, as single changes do.
+    Nested blocks join the outermost one.
+    """
+    if _deferred_batch.get() is not None:
+        yield
+        return
+    batch = {}
+    token = _deferred_batch.set(batch)
+    try:
+        yield
+    finally:
+        _deferred_batch.reset(token)
+        # Registered after the block's own callbacks, so it runs once they have filled
+        # the batch; also after an error, for what was committed before it.
+        transaction.on_commit(lambda: sync_objects(batch))
+
+
+def sync_objects(operations):
+    """Send many changes ({(kind, id): action}) in one bulk request; queue them if that fails.
+
+    Returns how many were written.
+    """
+    if not operations:
+        return 0
+    try:
+        failed = write_objects(operations)
+    except ELASTICSEARCH_ERRORS as error:
+        logger.warning("索引暂缓（批量 %s 条）：%s", len(operations), error)
+        queue_operations(operations, error)
+        return 0
+    done = {key: action for key, action in operations.items() if key not in failed}
+    _forget_pending(done)
+    if PendingIndexOperation.objects.exists():
+        replay_pending()
+    queue_operations({key: operations[key] for key in failed}, "；".join(failed.values()))
+    return len(done)
+
+
+def write_objects(operations, client=None):
+    """Write or remove many index entries in one bulk request, then refresh once.
+
+    Returns {(kind, id): error} for the entries the cluster refused one by one.
+    """
+    client = client or get_client()
+    actions, targets = [], set()
+    for kind_name, object_ids in _ids_by_kind(operations).items():
+        kind = KINDS[kind_name]
+        indices = _target_indices(kind, client)
+        targets.update(indices)
+        actions.extend(_bulk_actions(kind, object_ids, indices))
+    _written, errors = bulk(
+        client,
+        actions,
+        chunk_size=DEFERRED_CHUNK_ACTIONS,
+        max_chunk_bytes=DEFERRED_CHUNK_BYTES,
+        raise_on_error=False,
+        raise_on_exception=True,
+        max_retries=2,
+    )
+    client.indices.refresh(index=",".join(sorted(targets)))
+    return _refused(errors)
+
+
+def _ids_by_kind(operations):
+    ids = {}
+    for kind_name, object_id in operations:
+        if kind_name in KINDS and KINDS[kind_name].available:
+            ids.setdefault(kind_name, []).append(object_id)
+    return ids
+
+
+def _bulk_actions(kind, object_ids, indices):
+    """Index actions for the rows still indexable, delete actions for the rest."""
+    found = set()
+    for start in range(0, len(object_ids), DATABASE_CHUNK):
+        chunk = object_ids[start : start + DATABASE_CHUNK]
+        for obj in kind.indexable().filter(pk__in=chunk):
+            document = kind.document(obj)
+            if document is None:
+                continue
+            found.add(str(obj.pk))
+            for index in indices:
+                yield bulk_action(document, index)
+    for object_id in object_ids:
+        if object_id not in found:
+            for index in indices:
+                yield {"_op_type": "delete", "_index": index, "_id": object_id}
+
+
+def _refused(errors):
+    """Bulk item errors as {(kind, id): message}; a delete of a missing entry is no error."""
+    refused = {}
+    for error in errors:
+        ((op_type, item),) = error.items()
+        if op_type == "delete" and item.get("status") == 404:
+            continue
+        key = (_kind_of_index(item.get("_index", "")), str(item.get("_id")))
+        refused[key] = str(item.get("error", item.get("status")))[:1000]
+    return refused
+
+
+def _kind_of_index(index):
+    for kind in KINDS.values():
+        if index.startswith(alias_name(kind)):
+            return kind.name
+    return ""
+
+
+def queue_operations(operations, error):
+    """Queue many changes at once (one row per object, the latest wish wins)."""
+    if not operations:
+        return
+    _forget_pending(operations)
+    PendingIndexOperation.objects.bulk_create(
+        [
+            PendingIndexOperation(
+                kind=kind_name, object_id=object_id, action=action, last_error=str(error)[:1000]
+            )
+            for (kind_name, object_id), action in operations.items()
+        ],
+        batch_size=DATABASE_CHUNK,
+    )
+
+
+def _forget_pending(operations):
+    for kind_name, object_ids in _ids_by_kind(operations).items():
+        for start in range(0, len(object_ids), DATABASE_CHUNK):
+            PendingIndexOperation.objects.filter(
+                kind=kind_name, object_id__in=object_ids[start : start + DATABASE_CHUNK]
+            ).delete()
 
 
 def replay_pending(limit=REPLAY_BATCH):
-    """Replay queued operations oldest first; stop at the first sign the cluster is still away.
+    """Replay queued operations oldest first, in one bulk request per batch.
 
     Returns (replayed, still pending).
     """
-    client = get_client()
-    replayed = 0
-    for operation in PendingIndexOperation.objects.all()[:limit]:
-        kind = KINDS.get(operation.kind)
-        try:
-            if kind is not None and kind.available:
-                write_object(kind, operation.object_id, client)
-        except ELASTICSEARCH_ERRORS as error:
-            PendingIndexOperation.objects.filter(pk=operation.pk).update(
-                attempts=operation.attempts + 1, last_error=str(error)[:1000]
+    waiting = list(PendingIndexOperation.objects.all()[:limit])
+    operations = {(op.kind, op.object_id): op.action for op in waiting}
+    try:
+        refused = write_objects(operations) if operations else {}
+    except ELASTICSEARCH_ERRORS as error:
+        PendingIndexOperation.objects.filter(pk__in=[op.pk for op in waiting]).update(
+            attempts=F("attempts") + 1, last_error=str(error)[:1000]
+        )
+        return 0, PendingIndexOperation.objects.count()
+    for op in waiting:
+        if (op.kind, op.object_id) in refused:
+            PendingIndexOperation.objects.filter(pk=op.pk).update(
+                attempts=F("attempts") + 1, last_error=refused[(op.kind, op.object_id)]
             )
-            break
-        operation.delete()
-        replayed += 1
-    return replayed, PendingIndexOperation.objects.count()
+    replayed = [op.pk for op in waiting if (op.kind, op.object_id) not in refused]
+    PendingIndexOperation.objects.filter(pk__in=replayed).delete()
+    return len(replayed), PendingIndexOperation.objects.count()
 
 
 def bulk_action(document, index):
@@ -218,6 +377,9 @@ def compare(kind, client=None):
 
 
 def repair(kind, object_ids, client=None):
-    client = client or get_client()
-    for object_id in object_ids:
-        write_object(kind, object_id, client)
+    """Rewrite (or remove) the given entries in one bulk request."""
+    operations = {
+        (kind.name, str(object_id)): PendingIndexOperation.Action.INDEX for object_id in object_ids
+    }
+    if operations:
+        write_objects(operations, client)

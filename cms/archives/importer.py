@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.archives.models import ArchiveChange, Building, Estate, HouseholdArchive, Owner
+from search.indexing import deferred_sync
 
 # Column title → (key, required)
 COLUMNS = {
@@ -275,7 +276,9 @@ class Importer:
                     )
 
     # Writing: one transaction; equal rooms are left untouched. Imported rows refer to no
-    # other object, so Wagtail's reference index has nothing to learn from them.
+    # other object, so Wagtail's reference index has nothing to learn from them. The
+    # search index gets the imported households after commit in one bulk request.
+    @deferred_sync()
     @transaction.atomic
     @disable_reference_index_auto_update()
     def write(self, parsed, source_name):

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from cases.models import CaseTopic
 from cms.replies.actions import publish_script, save_draft, topic_from_path
 from cms.replies.models import ReplyScript
+from search.indexing import deferred_sync
 
 # Column names in English or Chinese; the first four are required.
 COLUMNS = {
@@ -138,9 +139,13 @@ def _answer_html(text):
     return "".join(f"<p>{escape(part)}</p>" for part in text.splitlines() if part.strip())
 
 
+@deferred_sync()
 @transaction.atomic
 def import_rows(parsed, by, publish=True, progress=None):
-    """Save all checked rows (creating or updating by question). Returns (created, updated)."""
+    """Save all checked rows (creating or updating by question). Returns (created, updated).
+
+    The search index gets the saved scripts after commit in one bulk request.
+    """
     created = updated = 0
     for row in parsed:
         values = dict(row.values)
