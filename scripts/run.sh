@@ -9,6 +9,8 @@ scripts/elasticsearch.sh start
 .venv/bin/python manage.py migrate --noinput
 if [[ ! -f var/.demo-loaded ]]; then
   .venv/bin/python manage.py load_demo_data
+  # A self-signed certificate so that demo notices get their signed PDF.
+  [[ -f var/signing/notices.p12 ]] || .venv/bin/python manage.py make_signing_certificate
   touch var/.demo-loaded
 fi
 echo
