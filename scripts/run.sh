@@ -10,7 +10,7 @@ scripts/elasticsearch.sh start
 if [[ ! -f var/.demo-loaded ]]; then
   .venv/bin/python manage.py load_demo_data
   # A self-signed certificate so that demo notices get their signed PDF.
-  [[ -f var/signing/notices.p12 ]] || .venv/bin/python manage.py make_signing_certificate
+  [[ -n "${NOTICE_SIGNING_P12:-}" || -f var/signing/notices.p12 ]] || .venv/bin/python manage.py make_signing_certificate
   touch var/.demo-loaded
 fi
 echo
