@@ -77,7 +77,12 @@ def _target_indices(kind, client):
 
 
 def write_object(kind, object_id, client=None):
-    """Bring one object's index entry in line with the database (write or remove it)."""
+    """Bring one object's index entry in line with the database (write or remove it).
+
+    Interactive saves refresh at once, so the caller can find the change right away: a
+    forced refresh costs a few ms on the node, whereas refresh="wait_for" holds the
+    saving request up to the refresh interval (1 s). Bulk work never comes here.
+    """
     client = client or get_client()
     obj = kind.indexable().filter(pk=object_id).first()
     document = kind.document(obj) if obj is not None else None
@@ -202,7 +207,7 @@ def _bulk_actions(kind, object_ids, indices):
     found = set()
     for start in range(0, len(object_ids), DATABASE_CHUNK):
         chunk = object_ids[start : start + DATABASE_CHUNK]
-        for obj in kind.indexable().filter(pk__in=chunk):
+        for obj in kind.prepared(kind.indexable().filter(pk__in=chunk)):
             document = kind.document(obj)
             if document is None:
                 continue
@@ -287,7 +292,17 @@ def bulk_action(document, index):
 
 
 def _documents(kind, index, queryset):
-    for obj in queryset.iterator(chunk_size=1000):
+    batch = []
+    for obj in queryset.iterator(chunk_size=DATABASE_CHUNK):
+        batch.append(obj)
+        if len(batch) == DATABASE_CHUNK:
+            yield from _batch_actions(kind, index, batch)
+            batch = []
+    yield from _batch_actions(kind, index, batch)
+
+
+def _batch_actions(kind, index, objects):
+    for obj in kind.prepared(objects):
         document = kind.document(obj)
         if document is not None:
             yield bulk_action(document, index)
