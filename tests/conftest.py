@@ -36,6 +36,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+@pytest.fixture(autouse=True)
+def demo_credentials_file(tmp_path, monkeypatch):
+    """Demo users made by tests keep their passwords out of var/demo-credentials.txt,
+    which scripts/run.sh prints for the real demo users."""
+    from cms import demo
+
+    path = tmp_path / "demo-credentials.txt"
+    monkeypatch.setattr(demo, "CREDENTIALS_FILE", path)
+    return path
+
+
 @pytest.fixture(scope="session", autouse=True)
 def test_index_prefix():
     """Every run writes to indices of its own and removes them afterwards."""

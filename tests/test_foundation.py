@@ -110,13 +110,10 @@ class TestSettings:
 
 
 @pytest.mark.django_db
-def test_demo_data_creates_one_user_per_role(tmp_path, settings, monkeypatch):
-    from cms import demo
-
-    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "credentials.txt")
+def test_demo_data_creates_one_user_per_role(demo_credentials_file):
     call_command("load_demo_data", stdout=StringIO())
     call_command("load_demo_data", stdout=StringIO())
-    lines = (tmp_path / "credentials.txt").read_text(encoding="utf-8").splitlines()
+    lines = demo_credentials_file.read_text(encoding="utf-8").splitlines()
     assert [line.split("\t")[0] for line in lines] == [
         "档案员",
         "客服人员",
@@ -130,13 +127,10 @@ def test_demo_data_creates_one_user_per_role(tmp_path, settings, monkeypatch):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_demo_user_logs_in_and_sees_the_chinese_dashboard(page, tmp_path, monkeypatch):
-    from cms import demo
-
-    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "credentials.txt")
+def test_demo_user_logs_in_and_sees_the_chinese_dashboard(page, demo_credentials_file):
     call_command("load_demo_data", stdout=StringIO())
     role, username, password = (
-        (tmp_path / "credentials.txt").read_text(encoding="utf-8").splitlines()[1].split("\t")
+        demo_credentials_file.read_text(encoding="utf-8").splitlines()[1].split("\t")
     )
 
     page.goto("/admin/login/")

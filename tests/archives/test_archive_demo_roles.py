@@ -52,9 +52,6 @@ def test_demo_butler_group_sees_its_building_only(role_groups):
     assert {h.building.title for h in visible} == {"1栋"}
 
 
-def test_load_demo_data_command_includes_the_archives(tmp_path, monkeypatch):
-    from cms import demo as users_demo
-
-    monkeypatch.setattr(users_demo, "CREDENTIALS_FILE", tmp_path / "credentials.txt")
+def test_load_demo_data_command_includes_the_archives():
     call_command("load_demo_data", stdout=StringIO())
     assert HouseholdArchive.objects.count() == len(demo.HOUSEHOLDS)
