@@ -23,6 +23,7 @@ from cases.models import (
     TimelineStep,
     Tombstone,
     WarmReminder,
+    person_name,
 )
 from cases.notifications import notify_managers_of_major_case
 from cases.querysets import retention_until
@@ -65,8 +66,27 @@ def _set_status(case, status, by, reason):
             f"案件 {case.number} 当前为「{case.get_status_display()}」，"
             f"不能变为「{S(status).label}」。"
         )
+    refuse_without_named_handler(case)
     case.status = status
     _save(case, by, reason)
+
+
+def refuse_without_named_handler(case):
+    """A complaint taking over a working day moves on only with a named handler."""
+    if case.handler_id is None and Case.objects.filter(pk=case.pk).needs_named_handler().exists():
+        raise TransitionError(
+            f"投诉 {case.number} 受理已超过一个工作日，须先指定处理人"
+            f"（并填写顾客投诉处理记录表），才能继续办理。"
+        )
+
+
+@transaction.atomic
+def assign_handler(case, by, handler, note=""):
+    """指定处理人: the person answerable for the case, named on the timeline."""
+    case.handler = handler
+    _save(case, by, f"指定处理人：{person_name(handler)}")
+    add_timeline_step(case, "指定处理人", by, "。".join(filter(None, [person_name(handler), note])))
+    return case
 
 
 def add_timeline_step(case, action, by, note=""):
@@ -145,8 +165,12 @@ def mark_major(case, by, note=""):
 
 @transaction.atomic
 def start_handling(case, by, note="", handler=None):
-    """Take the case on (处理中) and give the customer the first response."""
-    case.handler = handler or case.handler or by
+    """Take the case on (处理中) and give the customer the first response. The one
+    taking it on becomes the handler, unless the complaint is past its first working
+    day: then the handler must be named on purpose (assign_handler)."""
+    case.handler = handler or case.handler
+    refuse_without_named_handler(case)
+    case.handler = case.handler or by
     case.responded_at = case.responded_at or timezone.now()
     _set_status(case, S.IN_PROGRESS, by, "开始处理")
     add_timeline_step(case, "开始处理", by, note)

@@ -99,6 +99,13 @@ ACTIONS = [
         ANY_OPEN,
     ),
     CaseAction(
+        "handler",
+        "指定处理人",
+        forms.HandlerForm,
+        lambda c, u, d: actions.assign_handler(c, u, d["handler"], d["note"]),
+        ANY_OPEN,
+    ),
+    CaseAction(
         "start",
         "开始处理",
         forms.NoteForm,

@@ -144,17 +144,19 @@ def load(groups, stdout):
 
 
 def _handle(cases, staff, supervisor, manager):
+    # Complaints past a working day need their handler named on purpose.
     _web, noise, attitude, fees, cleaning, gate, leak, dog, thrown, clutter, sunroom, drill = cases
-    actions.start_handling(noise, staff, "已联系商铺负责人，约定今晚检查外机")
-    actions.start_handling(attitude, supervisor, "已向吴先生致歉并重新讲解流程")
+    actions.start_handling(noise, staff, "已联系商铺负责人，约定今晚检查外机", handler=staff)
+    actions.start_handling(attitude, supervisor, "已向吴先生致歉并重新讲解流程", handler=supervisor)
     actions.reply(attitude, supervisor, "前台员工已接受服务规范再培训，主管当面致歉")
-    actions.start_handling(cleaning, staff)
+    actions.start_handling(cleaning, staff, handler=staff)
     actions.reply(cleaning, staff, "调整保洁巡查频次为每两小时一次，地面已清洗")
     actions.record_visit(cleaning, staff, "phone", 5, quality="及时", effect="地面干净")
-    actions.start_handling(fees, supervisor, "整理能耗分摊台账")
+    actions.start_handling(fees, supervisor, "整理能耗分摊台账", handler=supervisor)
     actions.reply(fees, supervisor, "已在公告栏公示分摊明细，并电话解释计算方法")
     actions.exempt_from_visit(fees, supervisor, Case.VisitExemption.SATISFIED_ON_SPOT)
-    actions.start_handling(gate, manager, "经理亲自跟进，夜班增派一名秩序维护员")
+    actions.start_handling(gate, manager, "经理亲自跟进，夜班增派一名秩序维护员", handler=manager)
+    actions.assign_handler(leak, staff, staff, "二类投诉，由客服专员跟进开发商答复")
     actions.transfer(leak, staff, "开发商客服部", "已发书面联系函")
     actions.start_handling(dog, staff)
     actions.add_dispute_party(

@@ -2,9 +2,11 @@
 form per action on the case page."""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cases.models import Case, DisputeParticipant, FollowUpVisit
+from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
 
 
 class CaseForm(WagtailAdminModelForm):
@@ -43,6 +45,29 @@ class CaseForm(WagtailAdminModelForm):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandlerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return person_name(user)
+
+
+def handler_candidates():
+    """Active users who may handle cases (their group grants cases.change_case)."""
+    may_handle = Q(
+        groups__permissions__codename="change_case",
+        groups__permissions__content_type__app_label="cases",
+    )
+    return get_user_model().objects.filter(may_handle, is_active=True).distinct()
+
+
+class HandlerForm(forms.Form):
+    handler = HandlerChoiceField(label="处理人", queryset=None)
+    note = forms.CharField(label="说明", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handler_candidates().order_by("last_name", "first_name")
 
 
 class ReplyForm(forms.Form):

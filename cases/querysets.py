@@ -1,10 +1,13 @@
 """Domain queries on cases: open, due today, overdue, quiet enough to close, expired."""
 
+import bisect
 import datetime as dt
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from cases.calendar import add_working_days
 
 CLOSED = "closed"
 QUIET_DAYS = 7
@@ -43,11 +46,21 @@ class CaseQuerySet(models.QuerySet):
             keys.add((customer, topic))
         return len(keys)
 
-    def without_handler_after_a_day(self, now=None):
-        """Open complaints past their one-working-day response time with nobody named
-        as handler: each needs a handler and a handling record."""
+    def needs_named_handler(self, now=None):
+        """Open complaints received more than one working day ago with nobody named as
+        handler: each needs a named handler and a complaint handling record
+        (顾客投诉处理记录表). Counted on the working calendar, so a complaint received
+        on Friday afternoon is due on Monday afternoon, or on a 调休 Sunday."""
         now = now or timezone.now()
-        return self.open().filter(kind="complaint", handler__isnull=True, response_due_at__lt=now)
+        waiting = self.open().complaints().filter(handler__isnull=True)
+        received = sorted(
+            set(waiting.filter(received_at__lt=now).values_list("received_at", flat=True))
+        )
+        # A later receipt never falls due earlier, so one bisection finds the late ones.
+        late = bisect.bisect_left(received, True, key=lambda at: add_working_days(at, 1) >= now)
+        if not late:
+            return waiting.none()
+        return waiting.filter(received_at__lte=received[late - 1])
 
     def due_today(self, now=None):
         """Open cases with a clock falling due later today."""

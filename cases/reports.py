@@ -52,7 +52,7 @@ def daily_stocktake(cases, day=None):
         "open_by_status": _counts(cases.open(), "status", STATUS_LABELS),
         "due_today": list(cases.due_today().select_related("topic")[:100]),
         "overdue": list(cases.overdue().select_related("topic")[:100]),
-        "without_handler": list(cases.without_handler_after_a_day().select_related("topic")[:100]),
+        "without_handler": list(cases.needs_named_handler().select_related("topic")[:100]),
     }
 
 

@@ -78,6 +78,7 @@ class CaseDetailView(CaseAdminView):
             merged_cases=case.merged_cases.all(),
             reply_scripts=suggested_reply_scripts(case),
             decision_in_effect=bool(case.measure and case.signed_at),
+            needs_named_handler=Case.objects.filter(pk=case.pk).needs_named_handler().exists(),
             **kwargs,
         )
 

@@ -325,7 +325,8 @@ def register_reports_menu_item():
 
 
 class DeadlinePanel(Component):
-    """Dashboard: cases falling due today and overdue cases, for the signed-in user."""
+    """Dashboard: cases falling due today, overdue cases and complaints past a working
+    day without a named handler, for the signed-in user."""
 
     name = "case_deadlines"
     order = 60
@@ -341,6 +342,8 @@ class DeadlinePanel(Component):
             "overdue_count": cases.overdue().count(),
             "due_today": cases.due_today().order_by("response_due_at")[:20],
             "due_today_count": cases.due_today().count(),
+            "needs_handler": cases.needs_named_handler().order_by("received_at")[:20],
+            "needs_handler_count": cases.needs_named_handler().count(),
             "notices": ManagerNotice.objects.filter(
                 user=self.user, read_at__isnull=True
             ).select_related("case")[:10],

@@ -58,6 +58,8 @@ def test_a_web_complaint_from_intake_to_closure(page, staff, manager):
 
     page.goto(f"/admin/cases/{case.pk}/")
     assert page.locator("#response-due").inner_text().startswith("2026-10-10 11:30（4个工作小时）")
+    # Received weeks ago, so past its working day: the handler is named first.
+    act(page, "handler", {}, {"handler": str(manager.pk)})
     act(page, "start", {"note": "已安排电梯维保单位上门"})
     act(page, "reply", {"result": "维保单位更换了按钮面板，已在论坛回帖告知"})
     assert page.locator("#case-status").inner_text() == "待回访"

@@ -216,7 +216,7 @@ class TestClocks:
         evening = timezone.make_aware(dt.datetime(2026, 3, 4, 18, 0))
         assert list(Case.objects.due_today(noon)) == [web]
         assert list(Case.objects.overdue(evening)) == [web]
-        actions.start_handling(web, staff)  # the response stops the response clock
+        actions.start_handling(web, staff, handler=staff)  # the response stops the response clock
         assert not Case.objects.overdue(evening).exists()
 
     def test_invalid_complaints_have_no_resolution_clock(self, new_case):
