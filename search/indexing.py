@@ -11,6 +11,7 @@ fresh index and swaps the alias in one atomic step, so searching never stops.
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import F
@@ -175,15 +176,17 @@ def write_objects(operations, client=None):
     Returns {(kind, id): error} for the entries the cluster refused one by one.
     """
     client = client or get_client()
-    actions, targets = [], set()
+    streams, targets = [], set()
     for kind_name, object_ids in _ids_by_kind(operations).items():
         kind = KINDS[kind_name]
         indices = _target_indices(kind, client)
         targets.update(indices)
-        actions.extend(_bulk_actions(kind, object_ids, indices))
+        streams.append(_bulk_actions(kind, object_ids, indices))
+    if not targets:
+        return {}
     _written, errors = bulk(
         client,
-        actions,
+        chain.from_iterable(streams),
         chunk_size=DEFERRED_CHUNK_ACTIONS,
         max_chunk_bytes=DEFERRED_CHUNK_BYTES,
         raise_on_error=False,
