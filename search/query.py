@@ -170,6 +170,8 @@ def search(user, text, kinds=None, filters=None, size=10):
         return result
     result.total = response["hits"]["total"]["value"]
     result.hits = [_hit(hit["_source"], query) for hit in response["hits"]["hits"]]
+    # Before anything is indexed no index exists; Elasticsearch then answers without aggregations.
+    aggregations = response.body.get("aggregations", {})
     result.facets = {
         name: [
             {
@@ -177,7 +179,7 @@ def search(user, text, kinds=None, filters=None, size=10):
                 "count": bucket["doc_count"],
                 "label": _facet_label(name, bucket["key"]),
             }
-            for bucket in response["aggregations"][name]["buckets"]
+            for bucket in aggregations.get(name, {}).get("buckets", [])
         ]
         for name in FACETS
     }

@@ -1,0 +1,183 @@
+"""Smoke test: every demo role crawls the admin from the dashboard and its menu, and no page breaks.
+
+A page that breaks answers 5xx; a page that renders must be in Chinese. Only GET requests are
+made, and links that change anything (delete, unpublish, logout, actions) are never followed.
+"""
+
+import json
+import re
+import traceback
+from collections import Counter, deque
+from io import StringIO
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.signals import got_request_exception
+from django.test import Client
+
+from cms.demo import DEMO_USERS
+
+MAX_URLS_PER_USER = 150
+MAX_DEPTH = 2
+# Edit pages of twenty calendar days are the same page; two of each kind leave room for the rest.
+MAX_PER_SHAPE = 2
+
+HREF = re.compile(r"""href=["']([^"'#]+)""")
+SIDEBAR_PROPS = re.compile(r'<script[^>]*id="wagtail-sidebar-props"[^>]*>(.*?)</script>', re.DOTALL)
+# Path segments of links with side effects or that only make sense with a POST.
+UNSAFE = re.compile(
+    r"/(logout|delete|unpublish|copy|move|lock|unlock|revert|approve|reject|cancel|restart"
+    r"|disable|enable|convert_alias|set_privacy|action|actions|issue|sign|close|publish"
+    r"|bulk|workflow|import|reorder|sort|set_default|switch)(?=[/_-]|$)",
+    re.IGNORECASE,
+)
+CHINESE_HTML = '<html lang="zh-hans"'
+
+
+def sidebar_urls(html):
+    """The main menu is drawn by JavaScript from a JSON blob; take every admin URL out of it."""
+    match = SIDEBAR_PROPS.search(html)
+    if not match:
+        return []
+    blob = json.loads(match.group(1))
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and node.startswith("/admin/"):
+            found.append(node)
+
+    walk(blob)
+    return found
+
+
+def admin_links(base, html):
+    links = [urljoin(base, href.replace("&amp;", "&")) for href in HREF.findall(html)]
+    links += sidebar_urls(html)
+    result = []
+    for link in links:
+        parts = urlsplit(link)
+        if parts.netloc and parts.netloc != "testserver":
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path.startswith("/admin/") and not UNSAFE.search(parts.path):
+            result.append(path)
+    return result
+
+
+def shape(url):
+    return re.sub(r"\d+", "N", url)
+
+
+def crawl(client):
+    """Breadth-first from /admin/ to depth 2; returns {url: status} and the failures."""
+    seen = {"/admin/": 0}
+    shapes = Counter()
+    queue = deque(["/admin/"])
+    statuses, problems = {}, []
+    while queue and len(statuses) < MAX_URLS_PER_USER:
+        url = queue.popleft()
+        response = client.get(url)
+        statuses[url] = response.status_code
+        if response.status_code >= 500:
+            problems.append(f"{url} → {response.status_code}")
+            continue
+        content_type = response.get("Content-Type", "")
+        if response.status_code != 200 or not content_type.startswith("text/html"):
+            continue
+        html = response.content.decode("utf-8", errors="replace")
+        if "<html" in html and CHINESE_HTML not in html:
+            problems.append(f"{url} is not in Chinese")
+        if seen[url] >= MAX_DEPTH:
+            continue
+        for link in admin_links(url, html):
+            if link not in seen and shapes[shape(link)] < MAX_PER_SHAPE:
+                shapes[shape(link)] += 1
+                seen[link] = seen[url] + 1
+                queue.append(link)
+    return statuses, problems
+
+
+@pytest.fixture
+def demo_data(db, elasticsearch_node):
+    call_command("load_demo_data", stdout=StringIO())
+
+
+@pytest.fixture
+def server_errors():
+    """Tracebacks of exceptions raised inside views, so a 500 says where it came from."""
+    errors = []
+
+    def record(sender, request=None, **kwargs):
+        errors.append(f"{request.path if request else '?'}\n{traceback.format_exc()}")
+
+    got_request_exception.connect(record)
+    yield errors
+    got_request_exception.disconnect(record)
+
+
+def logged_in_client(user):
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def crawl_users():
+    User = get_user_model()
+    users = [User.objects.get(username=username) for username, *_ in DEMO_USERS]
+    admin, _ = User.objects.get_or_create(
+        username="smoke-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return [*users, admin]
+
+
+def test_every_role_crawls_the_admin_without_server_errors_and_in_chinese(demo_data, server_errors):
+    report, problems = {}, []
+    for user in crawl_users():
+        statuses, user_problems = crawl(logged_in_client(user))
+        report[user.username] = len(statuses)
+        problems += [f"{user.username}: {problem}" for problem in user_problems]
+        # The crawl reached beyond the dashboard, so it found the menu.
+        assert len(statuses) > 10, f"{user.username} only reached {sorted(statuses)}"
+    print("crawled per user:", report)
+    assert not problems, "\n".join(problems) + "\n\n" + "\n".join(server_errors[:3])
+
+
+def test_public_and_staff_endpoints_answer(demo_data, server_errors):
+    staff = get_user_model().objects.get(username="kefu")
+    client = logged_in_client(staff)
+    health = client.get("/healthz")
+    assert health.status_code == 200, health.content
+    assert health.json()["elasticsearch"]["ok"]
+
+    search = client.get("/search/query.json", {"q": "投诉"})
+    assert search.status_code == 200, server_errors
+    assert search["Content-Type"].startswith("application/json")
+
+    anonymous = Client(raise_request_exception=False)
+    for url in ("/api/v2/pages/", "/api/v2/replies/"):
+        response = anonymous.get(url)
+        assert response.status_code == 200, (url, response.status_code, server_errors)
+        assert "items" in response.json()
+
+
+def test_search_before_anything_is_indexed_finds_nothing_instead_of_failing(
+    elasticsearch_node, role_groups, django_user_model, settings
+):
+    """Elasticsearch answers without aggregations when none of the indices exist yet."""
+    from cms.roles import STAFF
+    from search.query import search
+
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"{settings.ELASTICSEARCH_INDEX_PREFIX}-never-indexed"
+    staff = django_user_model.objects.create_user("kefu-new", is_staff=True)
+    staff.groups.add(role_groups[STAFF])
+    result = search(staff, "投诉")
+    assert (result.total, result.hits, result.unavailable) == (0, [], False)
+    assert all(buckets == [] for buckets in result.facets.values())
