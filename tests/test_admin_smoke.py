@@ -181,3 +181,20 @@ def test_search_before_anything_is_indexed_finds_nothing_instead_of_failing(
     result = search(staff, "投诉")
     assert (result.total, result.hits, result.unavailable) == (0, [], False)
     assert all(buckets == [] for buckets in result.facets.values())
+
+
+def test_reply_script_admin_search_finds_part_of_a_chinese_question(demo_data):
+    from cms.replies.models import ReplyScript
+
+    script = ReplyScript.objects.order_by("pk").first()
+    part = script.question[1:4]
+    client = logged_in_client(get_user_model().objects.get(username="jingli"))
+    response = client.get("/admin/snippets/replies/replyscript/", {"q": part})
+    assert response.status_code == 200
+    assert script.question in response.content.decode()
+
+
+def test_archive_catalogue_of_an_estate_that_is_not_a_number_is_not_found(demo_data):
+    client = logged_in_client(get_user_model().objects.get(username="dangan"))
+    assert client.get("/admin/archives/catalogue/", {"estate": "翠湖"}).status_code == 404
+    assert client.get("/admin/archives/catalogue/", {"building": "x"}).status_code == 404

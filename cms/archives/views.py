@@ -263,11 +263,7 @@ def access_register(request):
 @archivist_only
 def catalogue_export(request):
     """业户档案目录 of an estate or a building (or everything) as Excel or CSV."""
-    scope = None
-    if request.GET.get("building"):
-        scope = get_object_or_404(Building, pk=request.GET["building"])
-    elif request.GET.get("estate"):
-        scope = get_object_or_404(Estate, pk=request.GET["estate"])
+    scope = _catalogue_scope(request.GET)
     households = exports.catalogue_households(scope, policy.readable_households(request.user))
     name = f"业户档案目录-{scope.title if scope else '全部'}-{timezone.localdate():%Y%m%d}"
     if request.GET.get("format") == "csv":
@@ -282,6 +278,17 @@ def catalogue_export(request):
         response["Content-Disposition"] = _attachment(f"{name}.xlsx")
     exports.register_export(request.user, written, request)
     return response
+
+
+def _catalogue_scope(params):
+    """The building or estate chosen for the catalogue; an id that is not a number is not found."""
+    for key, model in (("building", Building), ("estate", Estate)):
+        value = params.get(key)
+        if value:
+            if not value.isdigit():
+                raise Http404
+            return get_object_or_404(model, pk=value)
+    return None
 
 
 def _attachment(filename):

@@ -15,6 +15,9 @@ class ReplyScriptViewSet(SnippetViewSet):
     list_display = ["question", "topic", "live", "last_published_at"]
     list_filter = ["topic", "live"]
     search_fields = ["question", "keywords"]
+    # Substring matching in the database: SQLite's full-text backend cannot search single
+    # fields (it fails with "no such column") and does not split Chinese into words.
+    search_backend_name = None
     ordering = ["question"]
 
 
