@@ -147,12 +147,13 @@ def search(user, text, kinds=None, filters=None, size=10):
     query = analyse_query(text, SynonymGroup.objects.term_groups())
     result = SearchResult(query=query.text)
     kinds = [kind for kind in selected_kinds(kinds) if kind.allowed_for(user)]
-    if query.is_empty or not kinds:
+    matching = build_query(query)
+    # Punctuation alone ('"', "(((") leaves nothing to match; Elasticsearch would refuse the
+    # empty query and the user would be told the search is down.
+    if query.is_empty or not kinds or not matching["dis_max"]["queries"]:
         return result
     body = {
-        "query": {
-            "bool": {"must": [build_query(query)], "filter": [permission_filter(user, kinds)]}
-        },
+        "query": {"bool": {"must": [matching], "filter": [permission_filter(user, kinds)]}},
         "aggs": {name: {"terms": {"field": name, "size": 30}} for name in FACETS},
         "size": size,
         "_source": {"excludes": ["*_bigrams", "*_words", "*_pinyin", "*_initials", "suggest"]},

@@ -7,6 +7,6 @@ app_name = "search"
 urlpatterns = [
     path("query.json", views.search_json, name="query"),
     path("suggest.json", views.suggest_json, name="suggest"),
-    path("open/<str:kind>/<str:object_id>/", views.open_hit, name="open"),
+    path("open/<str:kind>/<int:object_id>/", views.open_hit, name="open"),
     path("api/", views.SearchAPIView.as_view(), name="api"),
 ]

@@ -198,3 +198,19 @@ def test_archive_catalogue_of_an_estate_that_is_not_a_number_is_not_found(demo_d
     client = logged_in_client(get_user_model().objects.get(username="dangan"))
     assert client.get("/admin/archives/catalogue/", {"estate": "翠湖"}).status_code == 404
     assert client.get("/admin/archives/catalogue/", {"building": "x"}).status_code == 404
+
+
+def test_search_for_punctuation_alone_finds_nothing_and_does_not_say_search_is_down(
+    elasticsearch_node, role_groups, django_user_model
+):
+    from cms.roles import STAFF
+
+    staff = django_user_model.objects.create_user("kefu-quote", is_staff=True)
+    staff.groups.add(role_groups[STAFF])
+    client = logged_in_client(staff)
+    for text in ('"', "(((", "*:*", ""):
+        response = client.get("/search/query.json", {"q": text})
+        assert response.status_code == 200, text
+        assert (response.json()["total"], response.json()["unavailable"]) == (0, False)
+    assert client.get("/search/open/case/abc/").status_code == 404
+    assert client.get("/search/open/reply/x/").status_code == 404
