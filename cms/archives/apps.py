@@ -12,9 +12,12 @@ class ArchivesConfig(AppConfig):
 
         from cms.archives.models import HouseholdArchive
         from cms.archives.permanence import (
+            guard_page_querysets,
             refuse_archive_row_deletion,
             refuse_moves_out_of_the_tree,
         )
+
+        guard_page_querysets()
 
         pre_delete.connect(
             refuse_archive_row_deletion,

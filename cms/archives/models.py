@@ -59,14 +59,8 @@ class ArchiveDeletionRefused(Exception):
 
 
 class ArchiveTreeQuerySet(PageQuerySet):
-    def delete(self, *args, **kwargs):
-        from cms.archives.permanence import refuse_if_archives_within
-
-        refuse_if_archives_within(self, via="queryset")
-        return super().delete(*args, **kwargs)
-
-    delete.alters_data = True
-    delete.queryset_only = True
+    """Page querysets of the archive tree (deletes are guarded for every page
+    queryset by ``permanence.guard_page_querysets``)."""
 
 
 ArchiveTreeManager = PageManager.from_queryset(ArchiveTreeQuerySet)

@@ -1,13 +1,14 @@
 """永久保存: household archives are never deleted, by anyone, by any path.
 
 Every deleting path asks ``refuse_if_archives_within`` first: the page models'
-``delete``, their querysets' ``delete`` and the admin hooks (wagtail_hooks). The
-``pre_delete`` receiver is the last line for paths that bypass them (a plain
-``Page`` queryset): it stops the deletion before any row is removed.
+``delete``, every page queryset's ``delete`` (``guard_page_querysets``) and the
+admin guards. The ``pre_delete`` receiver is the last line for anything else: it
+stops the deletion before any row is removed.
 """
 
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+from wagtail.query import PageQuerySet
 
 from cms.archives.models import ArchiveDeletionRefused, DeletionAttempt, HouseholdArchive
 
@@ -67,3 +68,24 @@ def refuse_moves_out_of_the_tree(sender, instance, parent_page_after, **kwargs):
         return
     record_deletion_attempt(instance, "move")
     raise ArchiveMoveRefused()
+
+
+def guard_page_querysets():
+    """Check archives before any page queryset delete, plain ``Page.objects`` included.
+
+    Wagtail has no hook before a queryset delete, and treebeard lowers the parents'
+    child counts before Django's delete signals run; refusing any later would leave
+    the tree miscounted and the attempt unrecorded (its transaction rolls back).
+    """
+    unguarded_delete = PageQuerySet.delete
+    if getattr(unguarded_delete, "guards_archives", False):
+        return
+
+    def delete(self, *args, **kwargs):
+        refuse_if_archives_within(self, via="queryset")
+        return unguarded_delete(self, *args, **kwargs)
+
+    delete.guards_archives = True
+    delete.alters_data = True
+    delete.queryset_only = True
+    PageQuerySet.delete = delete

@@ -3,7 +3,6 @@
 import pytest
 from archive_helpers import add_household
 from django.contrib.messages import get_messages
-from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page, Site
 
@@ -107,11 +106,14 @@ class TestModelAndQuerySet:
             Page.objects.get(pk=archive_tree["household"].pk).delete()
         assert_still_there(archive_tree)
 
-    def test_plain_page_queryset_delete_is_stopped_before_any_row_goes(self, archive_tree):
-        with pytest.raises(ArchiveDeletionRefused), transaction.atomic():
-            Page.objects.filter(pk=archive_tree["estate"].pk).delete()
+    def test_plain_page_queryset_delete_is_refused_before_the_tree_changes(self, archive_tree):
+        building = archive_tree["building_a"]
+        estate_children = Page.objects.get(pk=archive_tree["estate"].pk).numchild
+        with pytest.raises(ArchiveDeletionRefused, match="永久保存"):
+            Page.objects.filter(pk=building.pk).delete()
         assert_still_there(archive_tree)
-        assert Estate.objects.count() == 1
+        assert Page.objects.get(pk=archive_tree["estate"].pk).numchild == estate_children
+        assert [attempt.page_id_attempted for attempt in attempts("queryset")] == [building.pk]
 
 
 class TestMoveThenDelete:
