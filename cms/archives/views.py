@@ -163,30 +163,44 @@ def request_access(request):
     if policy.butler_buildings(request.user) is not None:
         form.fields["household"].queryset = policy.listable_households(request.user)
         form.fields["building"].queryset = policy.butler_buildings(request.user)
-    household_id = str(form["household"].value() or "")
-    chosen = (
-        HouseholdArchive.objects.filter(pk=household_id).first() if household_id.isdigit() else None
-    )
+    chosen = _household_shown_on_request(request.user, form["household"].value())
+    may_break_glass = policy.can_approve_access(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        scope = {
+            "household": data["household"] if data["scope"] == "household" else None,
+            "building": data["building"] if data["scope"] == "building" else None,
+        }
         try:
-            actions.request_access(
-                request.user,
-                data["reason"],
-                data["duration_days"],
-                household=data["household"] if data["scope"] == "household" else None,
-                building=data["building"] if data["scope"] == "building" else None,
-            )
+            if may_break_glass and "break_glass" in request.POST:
+                actions.open_for_myself(request.user, data["reason"], **scope)
+            else:
+                actions.request_access(request.user, data["reason"], data["duration_days"], **scope)
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error.args[0] if error.args else str(error))
+            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
         else:
-            messages.success(request, "查阅申请已提交，等待客户服务中心经理审批。")
+            if "break_glass" in request.POST:
+                messages.warning(
+                    request, "已紧急自行开启，期限一天；本次开启及其后的查阅均在登记簿中特别标出。"
+                )
+            else:
+                messages.success(request, "查阅申请已提交，等待客户服务中心经理审批。")
             return redirect("archives_admin:grants")
     return render(
         request,
         "archives/admin/request_access.html",
-        {"form": form, "chosen": attach_parents([chosen])[0] if chosen else None},
+        {"form": form, "chosen": chosen, "may_break_glass": may_break_glass},
     )
+
+
+def _household_shown_on_request(user, household_id):
+    """The address is printed only for a household the user may see listed; any other
+    id gets the form without it (the request page is no way to look up addresses)."""
+    household_id = str(household_id or "")
+    if not household_id.isdigit():
+        return None
+    household = policy.listable_households(user).filter(pk=household_id).first()
+    return attach_parents([household])[0] if household else None
 
 
 def grant_list(request):

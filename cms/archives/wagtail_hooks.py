@@ -2,9 +2,39 @@ from django.urls import include, path, reverse_lazy
 from wagtail import hooks
 from wagtail.admin.compare import TextFieldComparison, register_comparison_class
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from cms.archives import admin_urls, policy
 from cms.archives.models import IdNumberField, PhoneField
+
+
+class ArchivePagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy with the archive rules: every explorer listing, admin
+    search, the explorer menu's admin API and bulk actions leave out the archive
+    pages the user may not see (``policy.listable_archive_pages``)."""
+
+    def explorable_instances(self, user):
+        return policy.without_hidden_archive_pages(super().explorable_instances(user), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        pages = super().instances_user_has_any_permission_for(user, actions)
+        return policy.without_hidden_archive_pages(pages, user)
+
+
+# Registered before anything asks Wagtail for the page policy.
+register_permission_policy(Page, ArchivePagePermissionPolicy(Page))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosers_leave_out_hidden_archive_pages(pages, request):
+    return policy.without_hidden_archive_pages(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_leaves_out_hidden_archive_pages(parent_page, pages, request):
+    return policy.without_hidden_archive_pages(pages, request.user)
 
 
 class MaskedFieldComparison(TextFieldComparison):
