@@ -31,4 +31,11 @@ class ArchivesConfig(AppConfig):
             sender=HouseholdArchive,
             dispatch_uid="archives_never_deleted",
         )
+        from wagtail.models import Revision
+
+        from cms.archives.permanence import keep_archive_revisions
+
+        pre_delete.connect(
+            keep_archive_revisions, sender=Revision, dispatch_uid="archive_revisions_kept"
+        )
         pre_page_move.connect(refuse_moves_out_of_the_tree, dispatch_uid="archives_stay_in_tree")

@@ -84,3 +84,17 @@ def refuse_moves_out_of_the_tree(sender, instance, parent_page_after, **kwargs):
         return
     record_deletion_attempt(instance, "move")
     raise ArchiveMoveRefused()
+
+
+def keep_archive_revisions(sender, instance, **kwargs):
+    """Archive revisions hold earlier phone numbers and owners: never purged.
+    ``ProtectedError`` is what ``purge_revisions`` expects and counts as ignored."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import ProtectedError
+    from wagtail.models import Page
+
+    if instance.base_content_type_id != ContentType.objects.get_for_model(Page).pk:
+        return
+    page = Page.objects.filter(pk=instance.object_id).only("path").first()
+    if page is not None and in_archive_tree(page):
+        raise ProtectedError("业户档案的修订版本永久保存，不能删除。", [instance])

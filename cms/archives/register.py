@@ -7,9 +7,12 @@ someone able to lift the database triggers) breaks the chain at that very place.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, time
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
 
 from cms.archives.models import AccessRecord, RegisterCheck
 
@@ -91,3 +94,46 @@ def check_and_keep():
         message=report.message(),
     )
     return report
+
+
+def daily_reading_limit():
+    return int(getattr(settings, "ARCHIVES_DAILY_READING_LIMIT", 20))
+
+
+def heavy_readers(day):
+    """(user id, households read) for everyone who read more distinct households on
+    ``day`` than the configured limit (``ARCHIVES_DAILY_READING_LIMIT``)."""
+    records = AccessRecord.objects.filter(accessed_at__date=day, user__isnull=False)
+    counts = records.values("user").annotate(households=Count("household", distinct=True))
+    return [
+        (row["user"], row["households"])
+        for row in counts.filter(households__gt=daily_reading_limit()).order_by("-households")
+    ]
+
+
+def outside_working_hours(records):
+    """Readings made before or after the centre's working hours, or on a weekend."""
+    start, end = (time.fromisoformat(t) for t in settings.CASES_WORKING_HOURS)
+    found = []
+    for record in records:
+        local = timezone.localtime(record.accessed_at)
+        if local.weekday() >= 5 or not start <= local.time() <= end:
+            found.append(record)
+    return found
+
+
+def alerts(day=None):
+    """What the manager should look at in the register today."""
+    from django.contrib.auth import get_user_model
+
+    day = day or timezone.localdate()
+    users = get_user_model().objects.in_bulk([user_id for user_id, _ in heavy_readers(day)])
+    heavy = [(users[user_id], count) for user_id, count in heavy_readers(day)]
+    recent = AccessRecord.objects.filter(accessed_at__date=day).select_related("user")
+    return {
+        "day": day,
+        "limit": daily_reading_limit(),
+        "heavy": heavy,
+        "after_hours": outside_working_hours(recent.order_by("accessed_at")[:500]),
+        "last_check": RegisterCheck.objects.first(),
+    }

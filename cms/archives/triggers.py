@@ -49,6 +49,16 @@ _CHILD_COUNT = (
 )
 
 
+# A revision belongs to the archive tree when it is a page revision of a page there.
+_ARCHIVE_REVISION = (
+    "OLD.base_content_type_id IN (SELECT id FROM django_content_type "
+    "WHERE app_label = 'wagtailcore' AND model = 'page') AND EXISTS (SELECT 1 FROM "
+    "wagtailcore_page ap WHERE CAST(ap.id AS TEXT) = OLD.object_id AND "
+    + _IN_TREE.format(path="ap.path")
+    + ")"
+)
+
+
 def _page_move_refused():
     """A path change inside the archive tree is refused unless a single room (a page
     without children) moves to an existing parent at the same depth inside the tree:
@@ -108,6 +118,13 @@ def sqlite_statements():
             PERMANENT,
         ),
         _sqlite_trigger(
+            "archives_revisions_never_deleted",
+            "BEFORE DELETE",
+            "wagtailcore_revision",
+            _ARCHIVE_REVISION,
+            PERMANENT,
+        ),
+        _sqlite_trigger(
             "archives_tree_counts_stay",
             "BEFORE UPDATE OF numchild",
             "wagtailcore_page",
@@ -126,6 +143,7 @@ def sqlite_trigger_names():
         "archives_tree_pages_never_deleted",
         "archives_tree_pages_stay",
         "archives_tree_counts_stay",
+        "archives_revisions_never_deleted",
     ]
 
 
@@ -152,6 +170,7 @@ def postgresql_statements():
         _pg_refusal_function(
             "archives_guard_tree_delete", PERMANENT, _IN_TREE.format(path="OLD.path")
         ),
+        _pg_refusal_function("archives_guard_revision_delete", PERMANENT, _ARCHIVE_REVISION),
         _pg_refusal_function(
             "archives_guard_tree_update",
             PERMANENT,
@@ -198,6 +217,12 @@ def postgresql_statements():
             "wagtailcore_page",
             "archives_guard_tree_update",
         ),
+        _pg_trigger(
+            "archives_revisions_never_deleted",
+            "BEFORE DELETE",
+            "wagtailcore_revision",
+            "archives_guard_revision_delete",
+        ),
     ]
     return statements
 
@@ -217,6 +242,7 @@ def postgresql_drop_statements():
     drops += [
         "DROP TRIGGER IF EXISTS archives_tree_pages_never_deleted ON wagtailcore_page",
         "DROP TRIGGER IF EXISTS archives_tree_pages_stay ON wagtailcore_page",
+        "DROP TRIGGER IF EXISTS archives_revisions_never_deleted ON wagtailcore_revision",
     ]
     return drops
 

@@ -2,6 +2,7 @@ from django.urls import include, path, reverse_lazy
 from wagtail import hooks
 from wagtail.admin.compare import TextFieldComparison, register_comparison_class
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -105,3 +106,23 @@ def archives_menu():
         ]
     )
     return SubmenuMenuItem("业户档案", menu, icon_name="folder-inverse", name="archives", order=250)
+
+
+class RegisterWatchPanel(Component):
+    """The manager's dashboard: the last check of the register's hash chain and the
+    day's alerts (a user reading many households, readings outside working hours)."""
+
+    name = "archive_register_watch"
+    order = 60
+    template_name = "archives/admin/register_watch_panel.html"
+
+    def get_context_data(self, parent_context):
+        from cms.archives.register import alerts
+
+        return alerts()
+
+
+@hooks.register("construct_homepage_panels")
+def add_register_watch_panel(request, panels):
+    if policy.can_view_register(request.user):
+        panels.append(RegisterWatchPanel())

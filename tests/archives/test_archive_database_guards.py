@@ -282,3 +282,29 @@ class TestTamperEvidentRegister:
             triggers.install(connection)
         report = verify_chain()
         assert not report.ok and report.broken_record_id == records[2].pk
+
+
+@pytest.mark.django_db(transaction=True)
+class TestRevisionsStay:
+    def test_purge_revisions_keeps_every_archive_revision(self, users, tree):
+        from cms.archives import actions
+
+        owner = tree["household"].owners.get()
+        actions.change_contact(owner, users["archivist"], "业主换号", phone="13900001111")
+        actions.change_contact(owner, users["archivist"], "业主再次换号", phone="13900002222")
+        household = HouseholdArchive.objects.get(pk=tree["household"].pk)
+        before = household.revisions.count()
+        assert before >= 2
+        call_command("purge_revisions")
+        assert household.revisions.count() == before
+        oldest = household.revisions.order_by("created_at").first()
+        assert_refused(lambda: raw("DELETE FROM wagtailcore_revision WHERE id = %s", [oldest.pk]))
+        assert household.revisions.count() == before
+
+    def test_other_revisions_are_still_purged(self, tree):
+        home = Site.objects.get(is_default_site=True).root_page
+        news = home.add_child(instance=Page(title="通知", slug="news"))
+        news.save_revision()
+        news.save_revision()
+        call_command("purge_revisions")
+        assert news.revisions.count() == 1
