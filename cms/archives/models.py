@@ -331,6 +331,30 @@ class HouseholdPageForm(WagtailAdminPageForm):
         self.instance.slug = free_slug(building, self.instance.room_slug(), self.instance.pk)
         return cleaned
 
+    def save(self, commit=True):
+        """An owner taken off the card in the editor is an explicit change: who, when
+        and every value of the removed owner stay in the archive's change record."""
+        page = super().save(commit=commit)
+        removed = (
+            [
+                form.instance
+                for form in self.formsets["owners"].forms
+                if form.instance.pk and form["DELETE"].data
+            ]
+            if "owners" in self.formsets
+            else []
+        )
+        if removed and page.pk:
+            ArchiveChange.objects.create(
+                household_id=page.pk,
+                kind=ArchiveChange.Kind.OWNER_REMOVED,
+                changed_by=self.for_user,
+                reason="在档案编辑页删除业主记录",
+                before={"owners": [owner_snapshot(owner) for owner in removed]},
+                after={},
+            )
+        return page
+
     def refuse_removed_papers(self):
         papers = self.formsets.get("papers")
         for form in papers.forms if papers else []:
@@ -552,6 +576,15 @@ def attach_parents(households):
     return households
 
 
+def owner_snapshot(owner):
+    """Every value of an owner, as kept in a change record."""
+    return {
+        field.name: str(value) if (value := getattr(owner, field.attname)) is not None else None
+        for field in Owner._meta.concrete_fields
+        if field.name not in ("household", "sort_order")
+    }
+
+
 class Owner(Orderable):
     """业主: an owner on the owner card; former owners stay with their end date."""
 
@@ -767,6 +800,7 @@ class ArchiveChange(models.Model):
         CLOSED = "closed", "归档关闭"
         REOPENED = "reopened", "恢复档案"
         IMPORTED = "imported", "批量导入"
+        OWNER_REMOVED = "owner_removed", "删除业主记录"
 
     household = models.ForeignKey(
         HouseholdArchive, on_delete=models.PROTECT, related_name="changes", verbose_name="业户档案"

@@ -128,3 +128,21 @@ class TestDuplicateRooms:
         assert re.fullmatch(
             r"2-1201(-\d+)?", HouseholdArchive.objects.child_of(building).get(room="1201").slug
         )
+
+
+def test_removing_an_owner_in_the_editor_is_a_recorded_change(client, users, archive_tree):
+    from cms.archives.models import ArchiveChange
+
+    household = archive_tree["household"]
+    household.save_revision().publish()
+    client.force_login(users["archivist"])
+    url = reverse("wagtailadmin_pages:edit", args=[household.pk])
+    data = edit_form_data(client.get(url))
+    data["owners-0-DELETE"] = "1"
+    data["action-publish"] = "1"
+    assert client.post(url, data).status_code == 302
+    change = ArchiveChange.objects.get(household=household, kind="owner_removed")
+    assert change.changed_by == users["archivist"]
+    removed = change.before["owners"][0]
+    assert removed["name"] == "张伟" and removed["phone"] == "13812345678"
+    assert removed["id_number"] == "11010519491231002X"

@@ -172,3 +172,18 @@ def test_a_new_household_in_a_building_is_protected_too(archive_tree):
     extra = add_household(archive_tree["building_b"], unit="1", floor=5, room="502")
     with pytest.raises(ArchiveDeletionRefused):
         extra.delete()
+
+
+@pytest.mark.parametrize(
+    "ids", ["id=all&childOf={building}", "id=+{household}", "id={household}%20"]
+)
+def test_every_bulk_delete_wagtail_accepts_is_recorded(client, users, archive_tree, ids):
+    client.force_login(users["superuser"])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+    query = ids.format(
+        building=archive_tree["building_a"].pk, household=archive_tree["household"].pk
+    )
+    response = client.post(f"{url}?{query}", {"confirm": "1"})
+    assert response.status_code == 302
+    assert_still_there(archive_tree)
+    assert [a.page_id_attempted for a in attempts("bulk")] == [archive_tree["household"].pk]
