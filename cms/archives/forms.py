@@ -68,7 +68,11 @@ class HouseholdFilterForm(forms.Form):
         choices=[("", "在档"), ("1", "已归档关闭"), ("all", "全部")],
         required=False,
     )
-    q = forms.CharField(label="房号", required=False)
+    q = forms.CharField(
+        label="房号／业主姓名／电话",
+        required=False,
+        widget=forms.TextInput({"placeholder": "如 1201、张伟、5678"}),
+    )
 
 
 class RegisterFilterForm(forms.Form):
@@ -87,8 +91,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=300)
 
 
+class OwnerWithCurrentContact(forms.ModelChoiceField):
+    """The archivist sees what is being replaced: each owner with the current numbers."""
+
+    def label_from_instance(self, owner):
+        alt = f"，备用 {owner.phone_alt}" if owner.phone_alt else ""
+        return f"{owner.name}（现联系电话 {owner.phone or '未登记'}{alt}）"
+
+
 class ContactChangeForm(forms.Form):
-    owner = forms.ModelChoiceField(label="业主", queryset=Owner.objects.none())
+    owner = OwnerWithCurrentContact(label="业主", queryset=Owner.objects.none())
     phone = forms.CharField(label="新联系电话", validators=[validate_phone])
     phone_alt = forms.CharField(label="新备用电话", required=False, validators=[validate_phone])
     reason = forms.CharField(label="变更原因", max_length=300)

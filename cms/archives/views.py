@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -74,6 +74,18 @@ def masked_owner(owner):
     return owner
 
 
+def matching_room_owner_or_phone(text):
+    """The list's one search box: a room number, a current owner's name, or a phone
+    (whole or its last digits) — results stay masked as always."""
+    text = text.strip()
+    query = Q(room__contains=text) | Q(owners__is_current=True, owners__name__contains=text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4:
+        query |= Q(owners__is_current=True, owners__phone__contains=digits)
+        query |= Q(owners__is_current=True, owners__phone_alt__contains=digits)
+    return query
+
+
 def household_list(request):
     """业户档案一览: what the user may see, in floor and room order, phones masked."""
     form = HouseholdFilterForm(request.GET or None)
@@ -91,7 +103,7 @@ def household_list(request):
         elif data["closed"] != "all":
             households = households.open()
         if data["q"]:
-            households = households.filter(room__contains=data["q"])
+            households = households.filter(matching_room_owner_or_phone(data["q"])).distinct()
     else:
         households = households.open()
     households = households.in_catalogue_order()
