@@ -31,6 +31,7 @@ from cases.models import (
 )
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, evidence_download
+from cms.archives.models import HeldRecordRefused
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -117,6 +118,9 @@ class CaseEditView(generic.EditView):
             return super().form_valid(form)
         except EditConflict:
             form.refuse_as_conflict(Case.objects.get(pk=form.instance.pk).version)
+            return self.form_invalid(form)
+        except HeldRecordRefused as held:
+            form.add_error(None, held)
             return self.form_invalid(form)
 
     def get_success_url(self):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.archives import policy
+from cms.archives.holds import refuse_if_held
 from cms.archives.models import (
     AccessGrant,
     ArchiveChange,
@@ -122,6 +123,7 @@ def change_contact(owner, by, reason, phone=None, phone_alt=None):
     """联系方式变更: new phone numbers for an owner, the old ones kept in the change record."""
     if not reason.strip():
         raise ValidationError({"reason": "请填写变更原因。"})
+    refuse_if_held(HouseholdArchive.objects.get(pk=owner.household_id))
     before = _owner_snapshot(owner)
     if phone is not None:
         owner.phone = phone.strip()
@@ -152,6 +154,7 @@ def change_owner(household, by, reason, new_owners, changed_on=None):
         raise ValidationError("请至少填写一位新业主。")
     changed_on = changed_on or timezone.localdate()
     household = HouseholdArchive.objects.select_for_update().get(pk=household.pk)
+    refuse_if_held(household)
     previous = list(household.owners.filter(is_current=True))
     created = []
     for fields in new_owners:
@@ -184,6 +187,7 @@ def close_archive(household, by, reason):
     if not reason.strip():
         raise ValidationError({"reason": "请填写归档关闭原因。"})
     household = HouseholdArchive.objects.select_for_update().get(pk=household.pk)
+    refuse_if_held(household)
     if household.is_closed:
         raise ValidationError("该档案已经归档关闭。")
     household.is_closed = True
@@ -200,6 +204,7 @@ def reopen_archive(household, by, reason):
     if not reason.strip():
         raise ValidationError({"reason": "请填写恢复原因。"})
     household = HouseholdArchive.objects.select_for_update().get(pk=household.pk)
+    refuse_if_held(household)
     if not household.is_closed:
         raise ValidationError("该档案未归档关闭，无需恢复。")
     household.is_closed = False

@@ -134,3 +134,38 @@ class ContactLogForm(forms.ModelForm):
             "satisfaction",
         ]
         widgets = {"contacted_on": forms.DateInput({"type": "date"})}
+
+
+class HoldForm(forms.Form):
+    """保全: a household (from its page) or a case by its number."""
+
+    household = forms.ModelChoiceField(
+        queryset=HouseholdArchive.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    case_number = forms.CharField(
+        label="案件编号",
+        max_length=40,
+        required=False,
+        help_text="如 违章-2026-000012；保全业户档案请从档案页进入",
+    )
+    reason = forms.CharField(label="保全原因", max_length=300)
+    reference = forms.CharField(
+        label="依据编号", max_length=100, required=False, help_text="如法院案号"
+    )
+
+    def clean(self):
+        from cases.models import Case
+
+        data = super().clean()
+        if data.get("household") is None:
+            number = (data.get("case_number") or "").strip()
+            data["target"] = Case.objects.filter(number=number).first() if number else None
+            if data["target"] is None:
+                self.add_error("case_number", "没有这个案件编号；请核对，或从业户档案页设置保全。")
+        else:
+            data["target"] = data["household"]
+        return data
+
+
+class LiftHoldForm(forms.Form):
+    lift_reason = forms.CharField(label="解除原因", max_length=300)

@@ -92,11 +92,16 @@ class PermanentPagePermissionTester(PagePermissionTester):
     def can_delete(self, ignore_bulk=False):
         return False
 
+    def _held(self):
+        from cms.archives.holds import is_held
+
+        return isinstance(self.page.specific_deferred, HouseholdArchive) and is_held(self.page)
+
     def can_edit(self):
-        return super().can_edit() and self._policy_allows()
+        return super().can_edit() and self._policy_allows() and not self._held()
 
     def can_publish(self):
-        return super().can_publish() and self._policy_allows()
+        return super().can_publish() and self._policy_allows() and not self._held()
 
     def can_add_subpage(self):
         return super().can_add_subpage() and self._policy_allows()
@@ -1121,3 +1126,65 @@ class RegisterCheck(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class HoldQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def on(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=content_type, object_id=obj.pk)
+
+
+class Hold(models.Model):
+    """保全: a manager freezes a violation case, a dispute or a household archive (for a
+    court case, a complaint to the authorities …). While held it is not edited,
+    disposed, nor does its retention run out; placing and lifting stay on record."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    target_label = models.CharField("保全对象", max_length=200)
+    reason = models.CharField("保全原因", max_length=300)
+    reference = models.CharField(
+        "依据编号", max_length=100, blank=True, help_text="如法院案号 （2026）粤0305民初1234号"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="保全人"
+    )
+    placed_at = models.DateTimeField("保全时间", default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="解除人",
+    )
+    lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
+    lift_reason = models.CharField("解除原因", max_length=300, blank=True)
+
+    objects = HoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "保全"
+        verbose_name_plural = "保全登记"
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        permissions = [("place_hold", "设置和解除保全")]
+
+    def __str__(self):
+        return f"{self.target_label} · {self.reason}"
+
+
+class HeldRecordRefused(ValidationError):
+    def __init__(self, hold):
+        reference = f"（{hold.reference}）" if hold.reference else ""
+        super().__init__(
+            f"{hold.target_label} 已于 {timezone.localtime(hold.placed_at):%Y-%m-%d} 保全"
+            f"{reference}：{hold.reason}。保全解除前不能修改、销毁或到期处理。"
+        )

@@ -15,14 +15,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from cms.archives import actions, exports, policy
+from cms.archives import actions, exports, holds, policy
 from cms.archives import reports as reports_module
 from cms.archives.forms import (
     AccessRequestForm,
     ContactChangeForm,
     ContactLogForm,
     DecisionForm,
+    HoldForm,
     HouseholdFilterForm,
+    LiftHoldForm,
     NewOwnerForm,
     ReasonForm,
     RegisterFilterForm,
@@ -34,6 +36,7 @@ from cms.archives.models import (
     Building,
     DeletionAttempt,
     Estate,
+    Hold,
     HouseholdArchive,
     Owner,
     attach_parents,
@@ -446,3 +449,47 @@ def reports(request):
             "buildings": Building.objects.order_by("path"),
         },
     )
+
+
+@requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
+def hold_list(request):
+    """保全登记: every hold placed and lifted; place a new one, lift one."""
+    initial = {"household": request.GET.get("household")} if request.GET.get("household") else {}
+    form = HoldForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hold = holds.place_hold(
+                form.cleaned_data["target"],
+                request.user,
+                form.cleaned_data["reason"],
+                form.cleaned_data["reference"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
+        else:
+            messages.success(request, f"已保全：{hold.target_label}。")
+            return redirect("archives_admin:holds")
+    return render(
+        request,
+        "archives/admin/holds.html",
+        {
+            "form": form,
+            "holds": Hold.objects.select_related("placed_by", "lifted_by")[:300],
+            "lift_form": LiftHoldForm(),
+        },
+    )
+
+
+@require_POST
+@requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
+def lift_hold(request, pk):
+    hold = get_object_or_404(Hold, pk=pk)
+    form = LiftHoldForm(request.POST)
+    try:
+        reason = form.cleaned_data["lift_reason"] if form.is_valid() else ""
+        holds.lift_hold(hold, request.user, reason)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        messages.success(request, f"已解除保全：{hold.target_label}。")
+    return redirect("archives_admin:holds")

@@ -97,6 +97,13 @@ def archives_menu():
                 order=30,
             ),
             PolicyMenuItem(
+                "保全登记",
+                "archives_admin:holds",
+                lambda user: user.has_perm("archives.place_hold"),
+                icon_name="lock",
+                order=35,
+            ),
+            PolicyMenuItem(
                 "档案报表",
                 "archives_admin:reports",
                 policy.reads_everything,
