@@ -120,6 +120,9 @@ class ArchiveTreePage(Page):
 
     # Only a household has a preview (an admin-only, masked rendering).
     preview_modes = []
+    # An archive, not a web page: no SEO, public-title or publishing-schedule fields.
+    promote_panels = []
+    settings_panels = []
 
     def get_sitemap_urls(self, request=None):
         return []
@@ -151,7 +154,10 @@ class Estate(ArchiveTreePage):
 
     address = models.CharField("小区地址", max_length=200, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("address")]
+    content_panels = [
+        FieldPanel("title", heading="小区名称", help_text="如 翠湖花园"),
+        FieldPanel("address"),
+    ]
 
     parent_page_types = ["archives.ArchiveRoot"]
     subpage_types = ["archives.Building"]
@@ -172,7 +178,10 @@ class Building(ArchiveTreePage):
         "auth.Group", blank=True, related_name="archive_buildings", verbose_name="片区管家组"
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("butler_groups")]
+    content_panels = [
+        FieldPanel("title", heading="楼栋名称", help_text="如 3栋"),
+        FieldPanel("butler_groups"),
+    ]
 
     parent_page_types = ["archives.Estate"]
     subpage_types = ["archives.HouseholdArchive"]

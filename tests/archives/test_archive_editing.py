@@ -146,3 +146,24 @@ def test_removing_an_owner_in_the_editor_is_a_recorded_change(client, users, arc
     removed = change.before["owners"][0]
     assert removed["name"] == "张伟" and removed["phone"] == "13812345678"
     assert removed["id_number"] == "11010519491231002X"
+
+
+@pytest.mark.parametrize("key", ["estate", "building_a"])
+def test_estate_and_building_editors_read_like_an_archive(client, users, archive_tree, key):
+    client.force_login(users["archivist"])
+    page = archive_tree[key]
+    body = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "SEO" not in body and "公众" not in body and "搜索引擎" not in body
+    assert ("小区名称" if key == "estate" else "楼栋名称") in body
+
+
+def test_a_new_estate_needs_only_its_name(client, users, archive_tree):
+    from cms.archives.models import Estate
+
+    client.force_login(users["archivist"])
+    url = reverse("wagtailadmin_pages:add", args=["archives", "estate", archive_tree["root"].pk])
+    data = edit_form_data(client.get(url))
+    data.update(title="桂语江南", address="南山区科技园", slug="")
+    data["action-publish"] = "1"
+    assert client.post(url, data).status_code == 302
+    assert Estate.objects.get(title="桂语江南").slug
