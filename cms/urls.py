@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
     path("notices/", include("doc_templates.urls")),
+    path("survey/", include("quality.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 

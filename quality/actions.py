@@ -355,7 +355,7 @@ def open_rectification(finding, by, working_days=RECTIFICATION_WORKING_DAYS, han
     )
     case_actions.register_case(case, by)
     case_actions.add_timeline_step(
-        case, "督导检查整改要求", by, reverse("quality_audit_detail", args=[audit.pk])
+        case, "督导检查整改要求", by, reverse("quality_audits:detail", args=[audit.pk])
     )
     finding.case = case
     finding.save(update_fields=["case"])

@@ -202,6 +202,9 @@ class AuditSignature(models.Model):
             models.UniqueConstraint(fields=["audit", "auditor"], name="one_signature_per_auditor")
         ]
 
+    def __str__(self):
+        return f"{self.auditor} {self.signed_at:%Y-%m-%d %H:%M}"
+
 
 class Finding(models.Model):
     """检查发现: problems found against one item; its deduction follows the item's rule."""
@@ -256,6 +259,9 @@ class FindingPhoto(models.Model):
         verbose_name = "现场照片"
         verbose_name_plural = "现场照片"
 
+    def __str__(self):
+        return self.image.name.rsplit("/", 1)[-1]
+
 
 class IndicatorScore(models.Model):
     """The computed score of one first-level indicator in one audit, kept for trends."""
@@ -271,6 +277,9 @@ class IndicatorScore(models.Model):
         verbose_name = "指标得分"
         verbose_name_plural = "指标得分"
         ordering = ["audit", "indicator__sort_order", "id"]
+
+    def __str__(self):
+        return f"{self.name} {self.score}"
 
 
 # Satisfaction surveys ---------------------------------------------------------
@@ -421,6 +430,9 @@ class SurveyInvitation(models.Model):
             models.UniqueConstraint(fields=["survey", "household"], name="one_invitation_per_household")
         ]
 
+    def __str__(self):
+        return f"{self.survey} · {self.household}"
+
 
 class SurveyResponse(models.Model):
     """The household's one answer sheet (答卷)."""
@@ -445,6 +457,9 @@ class SurveyResponse(models.Model):
         verbose_name = "调查答卷"
         verbose_name_plural = "调查答卷"
 
+    def __str__(self):
+        return f"{self.invitation} 答卷"
+
 
 class SurveyAnswer(models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
@@ -452,6 +467,9 @@ class SurveyAnswer(models.Model):
     choices = models.JSONField(default=list, blank=True)
     text = models.TextField(blank=True)
     score = models.DecimalField(max_digits=4, decimal_places=2, null=True)
+
+    def __str__(self):
+        return str(self.question)
 
 
 # Care -------------------------------------------------------------------------
@@ -469,6 +487,9 @@ class HouseholdCareInfo(models.Model):
     class Meta:
         verbose_name = "房屋保修期"
         verbose_name_plural = "房屋保修期"
+
+    def __str__(self):
+        return f"{self.household} 保修期至 {self.warranty_ends_on}"
 
 
 class Birthday(models.Model):
@@ -489,6 +510,9 @@ class Birthday(models.Model):
         verbose_name = "生日"
         verbose_name_plural = "生日"
         indexes = [models.Index(fields=["month", "day"])]
+
+    def __str__(self):
+        return f"{self.relation} {self.name}"
 
     def save(self, *args, **kwargs):
         self.month, self.day = self.birthday.month, self.birthday.day
@@ -547,6 +571,9 @@ class OutboxMessage(models.Model):
         verbose_name_plural = "发件箱"
         ordering = ["-created_at", "-id"]
         default_permissions = ("view", "add")
+
+    def __str__(self):
+        return f"{self.recipient} {self.get_status_display()}"
 
 
 class CarePlan(models.Model):
@@ -684,6 +711,9 @@ class ActionProgress(models.Model):
             models.UniqueConstraint(fields=["action", "month"], name="one_progress_a_month")
         ]
 
+    def __str__(self):
+        return f"{self.month}月 {self.get_state_display()}"
+
 
 # Interview plans --------------------------------------------------------------
 
@@ -699,6 +729,9 @@ class StaffProfile(models.Model):
     class Meta:
         verbose_name = "员工籍贯"
         verbose_name_plural = "员工籍贯"
+
+    def __str__(self):
+        return f"{self.user} {self.native_place}"
 
 
 class InterviewPlan(models.Model):
@@ -780,6 +813,9 @@ class InterviewAssignment(models.Model):
             models.UniqueConstraint(fields=["plan", "household"], name="household_once_per_plan")
         ]
 
+    def __str__(self):
+        return f"{self.plan} · {self.household}"
+
 
 class InterviewAnalysis(models.Model):
     """The monthly interview analysis, due by the 5th of the following month."""
@@ -797,3 +833,6 @@ class InterviewAnalysis(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["estate", "year", "month"], name="one_analysis_a_month")
         ]
+
+    def __str__(self):
+        return f"{self.year}年{self.month}月访谈分析"
