@@ -531,7 +531,11 @@ def _apply_satisfaction(response, score, by):
             f"{timezone.localdate():%Y-%m-%d}满意度调查得分{score}，已建立关怀计划："
             f"{plan.actions}（期限{plan.due_on:%Y-%m-%d}）"
         )
-    household.save_revision(user=by, log_action=True).publish(user=by)
+    # The survey rule itself changes the archive (not the answering person's page rights);
+    # the revision keeps who entered the answer.
+    household.save_revision(user=by, log_action=True).publish(
+        user=by, skip_permission_checks=True
+    )
 
 
 # Care plans --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from quality.checklist_demo import CHECKLIST_NAME, INDICATORS
 from quality.models import (
     Checklist,
     ChecklistIndicator,
+    InterviewPlan,
     ChecklistItem,
     MessageTemplate,
     Occasion,
@@ -22,6 +23,8 @@ from quality.models import (
     RelationshipAction,
     RelationshipPlan,
     StaffProfile,
+    Survey,
+    SurveyResponse,
 )
 
 QUESTIONNAIRE_TITLE = "业户满意度调查问卷"
@@ -89,6 +92,34 @@ def load_questionnaire():
     return questionnaire
 
 
+def load_survey_and_plans(estate, supervisor, manager):
+    today = timezone.localdate()
+    questionnaire = Questionnaire.objects.get(title=QUESTIONNAIRE_TITLE, status="published")
+    survey = actions.create_survey(
+        supervisor, title=f"{today.year}年度业户满意度调查", questionnaire=questionnaire,
+        estate=estate, opens_on=today - timedelta(days=7), closes_on=today + timedelta(days=21),
+        sampling=Survey.Sampling.PROPORTION, proportion=50,
+    )
+    questions = list(questionnaire.questions.all())
+    for invitation, (overall, front) in zip(
+        survey.invitations.all()[:2], [(5, "很满意"), (3, "一般")], strict=False
+    ):
+        actions.submit_response(
+            invitation,
+            {questions[0].pk: overall, questions[1].pk: front, questions[2].pk: 4,
+             questions[3].pk: ["前台"], questions[4].pk: "希望地库照明再亮一些"},
+            channel=SurveyResponse.Channel.PHONE, by=supervisor,
+        )
+    plan = actions.draft_interview_plan(
+        supervisor, estate=estate, kind=InterviewPlan.Kind.MONTHLY, year=today.year,
+        month=today.month, scope="重要客户全部走访，普通业户每栋抽取两成",
+        content="了解对秩序维护、保洁和报修响应的意见，收集对社区活动的建议",
+        preparation="带上服务中心联系卡和近期工作简报", proportion=20,
+    )
+    actions.submit_interview_plan(plan, supervisor)
+    actions.approve_interview_plan(plan, manager, "同意，月底前完成")
+
+
 def load(groups, stdout):
     if Checklist.objects.filter(name=CHECKLIST_NAME).exists():
         return
@@ -126,6 +157,7 @@ def load(groups, stdout):
     actions.record_finding(audit, items["装修巡查"], supervisor,
                            "2栋两户装修巡查记录缺少上周记录", location="2栋", count=2)
     actions.sign_audit(audit, supervisor)
+    load_survey_and_plans(estate, supervisor, manager)
     stdout.write(
         f"服务品质演示数据：检查标准（{len(items)}项）、问卷、短信模板、"
         f"{year}年客户关系建设计划、一次督导检查（得分{audit.total_score or Decimal(0)}）"

@@ -180,6 +180,14 @@ def audits_workbook(estate, trend, deductions, rectifications):
     return output.getvalue()
 
 
+def _table_headed(document, heading):
+    """The template's table whose first cell reads ``heading`` (survives restyling)."""
+    for table in document.tables:
+        if table.rows and table.rows[0].cells[0].text.strip() == heading:
+            return table
+    raise ValueError(f"检查报告模板缺少表头为「{heading}」的表格。")
+
+
 def audit_docx(audit):
     """The audit report from doc_templates/docx/audit_report.docx, tables filled in."""
     from doc_templates.filling import fill_document, format_date, open_document
@@ -198,7 +206,8 @@ def audit_docx(audit):
         "整改情况": f"共{len(report['findings'])}个问题，已开整改{report['with_case']}个，"
         f"已整改{report['rectified']}个",
     })
-    scores_table, findings_table = document.tables[0], document.tables[1]
+    scores_table = _table_headed(document, "一级指标")
+    findings_table = _table_headed(document, "序号")
     for score in report["scores"]:
         cells = scores_table.add_row().cells
         for cell, value in zip(cells, [score.name, score.points, score.deducted, score.score],

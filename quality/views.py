@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cases.models import person_name
-from cms.archives.models import Estate
+from cms.archives.models import Estate, attach_parents
 from quality import actions, care, policy, reports
 from quality.forms import (
     AcknowledgeForm,
@@ -323,16 +323,15 @@ class SurveyDetailView(QualityView):
 
     def get_context_data(self, **kwargs):
         visible = policy.care_households(self.request.user)
-        pending = (
+        pending = list(
             self.survey.invitations.filter(response__isnull=True, household__in=visible)
             .select_related("household")
             .order_by("household__path")[:200]
         )
-        from cms.archives.models import attach_parents
-
+        attach_parents([invitation.household for invitation in pending])
         return super().get_context_data(
             results=self.results,
-            pending=attach_parents(pending),
+            pending=pending,
             can_enter=self.request.user.has_perm("quality.enter_survey_answer"),
             **kwargs,
         )
