@@ -13,8 +13,8 @@ from quality.checklist_demo import CHECKLIST_NAME, INDICATORS
 from quality.models import (
     Checklist,
     ChecklistIndicator,
-    InterviewPlan,
     ChecklistItem,
+    InterviewPlan,
     MessageTemplate,
     Occasion,
     OwnerStage,
