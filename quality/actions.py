@@ -621,11 +621,10 @@ def draft_interview_plan(by, *, estate, kind, year, month=None, scope, content, 
     )
     plan.full_clean()
     plan.save()
-    profiles = list(
-        StaffProfile.objects.select_related("user").filter(
-            user__in=interviewers if interviewers is not None else policy.interviewers()
-        )
-    )
+    profiles = StaffProfile.objects.select_related("user").filter(user__is_active=True)
+    if interviewers is not None:
+        profiles = profiles.filter(user__in=interviewers)
+    profiles = list(profiles)
     heads = [p for p in profiles if p.is_centre_head]
     others = [p for p in profiles if not p.is_centre_head] or profiles
     households = list(

@@ -7,11 +7,9 @@
   under the archive policy; only the address and a salutation are shown.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from cms.archives.policy import listable_households, reads_everything
-from cms.roles import ROLE_NAMES, STAFF, SUPERVISOR
 
 
 def can_view_audits(user):
@@ -38,9 +36,3 @@ def care_households(user):
     if user.has_perm("quality.view_care_lists") or reads_everything(user):
         return HouseholdArchive.objects.all()
     return listable_households(user)
-
-
-def interviewers():
-    """Staff who interview: the service staff and supervisors groups."""
-    names = [ROLE_NAMES[STAFF], ROLE_NAMES[SUPERVISOR]]
-    return get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct()
