@@ -66,6 +66,9 @@ class QualityView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied("您无权查看此页面。")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
 
 # Audits ------------------------------------------------------------------------
 
