@@ -61,6 +61,20 @@ def owner_steps(case):
     return steps
 
 
+def portal_user():
+    """Who records an owner's own rating: an account that cannot sign in, named for what
+    it is, so the visit list says 业主网上评价 where a staff member's name would be."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username="owner-portal", defaults={"last_name": "业主网上评价", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def _record_rating(case, satisfaction, comment):
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -68,7 +82,7 @@ def _record_rating(case, satisfaction, comment):
             raise ValidationError("此案件当前不需要评价。")
         return actions.record_visit(
             case,
-            None,
+            portal_user(),
             FollowUpVisit.Method.WEB,
             satisfaction,
             shortcomings=comment if satisfaction < FollowUpVisit.SATISFIED_FROM else "",

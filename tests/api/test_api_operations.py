@@ -1,5 +1,7 @@
 """Each operation through HTTP with the scopes it needs, asking the same policies as the admin."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -81,14 +83,29 @@ def test_staff_see_only_their_own_cases(register, other_staff, token_for, call, 
 @pytest.mark.django_db
 def test_steps_and_a_satisfied_visit_close_the_case(register, staff, call):
     case_id = register().json()["id"]
-    step = call("post", f"/api/cases/{case_id}/steps", register.key, json={"action": "电话联系业主", "note": "约定明晚上门"})
+    step = call(
+        "post",
+        f"/api/cases/{case_id}/steps",
+        register.key,
+        json={"action": "电话联系业主", "note": "约定明晚上门"},
+    )
     assert step.status_code == 201 and step.json()["by"] == "陈佳怡"
-    early = call("post", f"/api/cases/{case_id}/visits", register.key, json={"method": "phone", "satisfaction": 5})
+    early = call(
+        "post",
+        f"/api/cases/{case_id}/visits",
+        register.key,
+        json={"method": "phone", "satisfaction": 5},
+    )
     assert (early.status_code, early.json()["code"]) == (409, "invalid_transition")
     case = Case.objects.get(pk=case_id)
     actions.start_handling(case, staff)
     actions.reply(case, staff, "已与楼上住户沟通，加装家具脚垫")
-    visit = call("post", f"/api/cases/{case_id}/visits", register.key, json={"method": "phone", "satisfaction": 5})
+    visit = call(
+        "post",
+        f"/api/cases/{case_id}/visits",
+        register.key,
+        json={"method": "phone", "satisfaction": 5},
+    )
     assert visit.status_code == 201
     assert visit.json()["satisfied"] is True and visit.json()["case"]["status"] == "closed"
     assert FollowUpVisit.objects.get(case=case).by == staff
@@ -98,11 +115,15 @@ def test_steps_and_a_satisfied_visit_close_the_case(register, staff, call):
 def test_only_those_who_may_handle_a_case_add_steps(register, other_staff, token_for, call):
     case_id = register().json()["id"]
     key = token_for(other_staff, "cases:register", "cases:read")
-    assert call("post", f"/api/cases/{case_id}/steps", key, json={"action": "看看"}).status_code == 404
+    assert (
+        call("post", f"/api/cases/{case_id}/steps", key, json={"action": "看看"}).status_code == 404
+    )
 
 
 @pytest.mark.django_db
-def test_archive_reading_needs_a_grant_is_registered_and_masked(tree, staff, manager, token_for, call):
+def test_archive_reading_needs_a_grant_is_registered_and_masked(
+    tree, staff, manager, token_for, call
+):
     from cms.archives.actions import approve_access
 
     household = tree["household"]
@@ -112,7 +133,12 @@ def test_archive_reading_needs_a_grant_is_registered_and_masked(tree, staff, man
     assert (refused.status_code, refused.json()["code"]) == (403, "archive_forbidden")
     assert not AccessRecord.objects.exists()
 
-    asked = call("post", "/api/archives/access-requests", key, json={"household_id": household.pk, "reason": "处理噪音投诉需联系业主", "duration_days": 1})
+    asked = call(
+        "post",
+        "/api/archives/access-requests",
+        key,
+        json={"household_id": household.pk, "reason": "处理噪音投诉需联系业主", "duration_days": 1},
+    )
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     approve_access(AccessGrant.objects.get(pk=asked.json()["id"]), manager)
 
@@ -120,7 +146,10 @@ def test_archive_reading_needs_a_grant_is_registered_and_masked(tree, staff, man
     assert read.status_code == 200
     owner = read.json()["owners"][0]
     assert owner["name"] == "张伟"
-    assert "13812345678" not in read.content.decode() and "110101199003077777" not in read.content.decode()
+    assert (
+        "13812345678" not in read.content.decode()
+        and "110101199003077777" not in read.content.decode()
+    )
     assert owner["phone"].startswith("138") and "*" in owner["phone"]
     record = AccessRecord.objects.get()
     assert (record.user, record.household, record.via) == (staff, household, "api")
@@ -135,11 +164,20 @@ def test_archive_scope_is_needed_even_for_archivists(tree, archivist, token_for,
     key = token_for(archivist, "cases:read")
     response = call("get", f"/api/archives/households/{tree['household'].pk}", key)
     assert response.json()["code"] == "scope_missing"
-    assert call("get", f"/api/archives/households/{tree['household'].pk}", token_for(archivist, "archives")).status_code == 200
+    assert (
+        call(
+            "get",
+            f"/api/archives/households/{tree['household'].pk}",
+            token_for(archivist, "archives"),
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db
-def test_deleting_an_archive_page_through_any_api_is_refused_and_recorded(tree, archivist, token_for, call, client):
+def test_deleting_an_archive_page_through_any_api_is_refused_and_recorded(
+    tree, archivist, token_for, call, client
+):
     household = tree["household"]
     key = token_for(archivist, "archives")
     ninja = call("delete", f"/api/pages/{household.pk}", key)
@@ -158,8 +196,10 @@ def test_deleting_an_archive_page_through_any_api_is_refused_and_recorded(tree, 
 
 
 @pytest.mark.django_db
-def test_notice_verification_and_register_entry(tree, manager, staff, token_for, call, settings, tmp_path):
-    from doc_templates.actions import start_batch, run_batch
+def test_notice_verification_and_register_entry(
+    tree, manager, staff, token_for, call, settings, tmp_path
+):
+    from doc_templates.actions import run_batch, start_batch
     from doc_templates.models import Notice
 
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
@@ -171,13 +211,21 @@ def test_notice_verification_and_register_entry(tree, manager, staff, token_for,
     verified = call("post", "/api/notices/verify", key, data={"file": upload})
     assert verified.status_code == 200
     assert verified.json()["matched"] is True and verified.json()["number"] == notice.number
-    forged = call("post", "/api/notices/verify", key, data={"file": SimpleUploadedFile("x.docx", b"PK\x03\x04 other")})
+    forged = call(
+        "post",
+        "/api/notices/verify",
+        key,
+        data={"file": SimpleUploadedFile("x.docx", b"PK\x03\x04 other")},
+    )
     assert forged.json()["matched"] is False and forged.json()["message"]
 
     entry = call("get", f"/api/notices/{notice.number}", token_for(manager, "cases:read"))
     assert entry.status_code == 200
     assert entry.json()["sha256"] == notice.sha256 and entry.json()["issued_by"] == "王立新"
-    assert call("get", "/api/notices/不存在-2026-0001", token_for(manager, "cases:read")).status_code == 404
+    assert (
+        call("get", "/api/notices/不存在-2026-0001", token_for(manager, "cases:read")).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -191,5 +239,5 @@ def test_the_schema_and_docs_are_in_chinese(client):
     assert 'lang="zh-CN"' in docs and "api/swagger-zh.js" in docs
     from django.contrib.staticfiles import finders
 
-    labels = open(finders.find("api/swagger-zh.js"), encoding="utf-8").read()
+    labels = Path(finders.find("api/swagger-zh.js")).read_text(encoding="utf-8")
     assert '"Try it out": "试一试"' in labels and '"Execute": "执行"' in labels

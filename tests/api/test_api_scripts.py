@@ -7,7 +7,9 @@ import pytest
 
 
 @pytest.fixture
-def demo_scripts(role_groups, settings, test_index_prefix, elasticsearch_node, django_capture_on_commit_callbacks):
+def demo_scripts(
+    role_groups, settings, test_index_prefix, elasticsearch_node, django_capture_on_commit_callbacks
+):
     from cms.replies import demo
     from cms.replies.models import ReplyScript
 
@@ -33,7 +35,9 @@ def test_search_finds_scripts_by_pinyin_with_highlighting(demo_scripts, staff, t
 
 
 @pytest.mark.django_db
-def test_drafts_never_show_and_other_scopes_are_refused(demo_scripts, staff, manager, token_for, call):
+def test_drafts_never_show_and_other_scopes_are_refused(
+    demo_scripts, staff, manager, token_for, call
+):
     from cms.replies import actions as reply_actions
 
     script = demo_scripts.first()
@@ -44,6 +48,9 @@ def test_drafts_never_show_and_other_scopes_are_refused(demo_scripts, staff, man
     key = token_for(staff, "scripts:read")
     body = call("get", f"/api/scripts/{script.pk}", key).json()
     assert body["answer_html"] == approved_answer and "尚未审批" not in body["answer_html"]
-    assert call("get", "/api/scripts/search?q=物业费", token_for(staff, "cases:read")).status_code == 403
+    assert (
+        call("get", "/api/scripts/search?q=物业费", token_for(staff, "cases:read")).status_code
+        == 403
+    )
     empty = call("get", "/api/scripts/search?q=", key)
     assert (empty.status_code, empty.json()["code"]) == (422, "invalid_input")

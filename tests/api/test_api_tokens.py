@@ -94,8 +94,18 @@ def test_rate_limit_answers_429_with_retry_after(staff, token_for, call, setting
 def test_command_creates_lists_and_revokes(staff, call):
     out, err = StringIO(), StringIO()
     call_command(
-        "api_token", "create", "--user", staff.username, "--name", "呼叫中心",
-        "--scope", "cases:read", "--days", "7", stdout=out, stderr=err,
+        "api_token",
+        "create",
+        "--user",
+        staff.username,
+        "--name",
+        "呼叫中心",
+        "--scope",
+        "cases:read",
+        "--days",
+        "7",
+        stdout=out,
+        stderr=err,
     )
     key = out.getvalue().strip()
     assert "只显示这一次" in err.getvalue()
@@ -114,7 +124,12 @@ def test_admin_creates_a_scoped_token_shown_once_and_revokes_it(admin_client, st
     assert page.status_code == 200 and "权限范围" in page.content.decode()
     created = admin_client.post(
         "/admin/api-tokens/new/",
-        {"user": staff.pk, "name": "微信小程序", "scopes": ["cases:register", "cases:read"], "days": 30},
+        {
+            "user": staff.pk,
+            "name": "微信小程序",
+            "scopes": ["cases:register", "cases:read"],
+            "days": 30,
+        },
     )
     html = created.content.decode()
     assert "不会再次显示" in html
