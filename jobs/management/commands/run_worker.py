@@ -22,4 +22,6 @@ class Command(BaseCommand):
                 "rqworker", "default", job_class="django_tasks_rq.backend.Job", burst=burst
             )
         else:
-            call_command("db_worker", batch=burst, no_startup_delay=True, interval=0.5)
+            call_command(
+                "db_worker", batch=burst, startup_delay=False, interval=0.5, reload=False
+            )
