@@ -90,8 +90,10 @@ def test_killed_worker_resumes_and_every_notice_is_issued_once(
 
     second = workers()
     wait_for(
-        lambda: BackgroundJob.objects.get(pk=job.pk).status
-        in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED),
+        lambda: (
+            BackgroundJob.objects.get(pk=job.pk).status
+            in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED)
+        ),
         timeout=HOUSEHOLDS * 15,
         interval=2,
     )

@@ -22,6 +22,4 @@ class Command(BaseCommand):
                 "rqworker", "default", job_class="django_tasks_rq.backend.Job", burst=burst
             )
         else:
-            call_command(
-                "db_worker", batch=burst, startup_delay=False, interval=0.5, reload=False
-            )
+            call_command("db_worker", batch=burst, startup_delay=False, interval=0.5, reload=False)
