@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from api.auth import scoped
-from api.errors import ApiError, responses
+from api.errors import MAX_ID, ApiError, responses
 from api.models import Scope
 from cases.models import person_name
 from cms.archives import actions, policy
@@ -20,8 +20,8 @@ router = Router(tags=["业户档案"])
 
 
 class AccessRequestIn(Schema):
-    household_id: int | None = Field(None, description="申请查阅的业户档案编号")
-    building_id: int | None = Field(None, description="或整栋楼的编号")
+    household_id: int | None = Field(None, ge=1, le=MAX_ID, description="申请查阅的业户档案编号")
+    building_id: int | None = Field(None, ge=1, le=MAX_ID, description="或整栋楼的编号")
     reason: str = Field(min_length=1, max_length=300, description="查阅事由")
     duration_days: int = Field(1, ge=1, le=30, description="查阅天数 1–30")
 
@@ -71,7 +71,7 @@ class RegisterOut(Schema):
 
 
 class RegisterFilter(Schema):
-    household_id: int | None = Field(None, description="只看某户")
+    household_id: int | None = Field(None, ge=1, le=MAX_ID, description="只看某户")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -106,13 +106,16 @@ def request_access(request, payload: AccessRequestIn):
     except PermissionDenied as error:
         raise ApiError(403, "forbidden", str(error)) from error
     target = household or building
-    return 201, {
-        "id": grant.pk,
-        "status": grant.status,
-        "status_label": grant.get_status_display(),
-        "scope": getattr(target, "address", None) or target.title,
-        "duration_days": grant.duration_days,
-    }
+    return Status(
+        201,
+        {
+            "id": grant.pk,
+            "status": grant.status,
+            "status_label": grant.get_status_display(),
+            "scope": getattr(target, "address", None) or target.title,
+            "duration_days": grant.duration_days,
+        },
+    )
 
 
 @router.get(
@@ -122,7 +125,7 @@ def request_access(request, payload: AccessRequestIn):
     summary="查阅业户档案",
     description="须有已批准且未过期的查阅申请（或档案员）；每次查阅记入查阅登记簿。",
 )
-def read_household(request, household_id: int):
+def read_household(request, household_id: int = Path(..., ge=1, le=MAX_ID)):
     household = HouseholdArchive.objects.filter(pk=household_id).first()
     if household is None or not policy.can_read_household(request.user, household):
         raise ApiError(403, "archive_forbidden", "该业户档案属绝密，您无权查阅。请先提交查阅申请。")

@@ -4,10 +4,10 @@ from datetime import datetime
 from enum import Enum
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from api.auth import scoped
-from api.errors import ApiError, responses
+from api.errors import MAX_ID, ApiError, responses
 from api.models import Scope
 from cases import actions
 from cases.models import Case, CaseTopic, FollowUpVisit, person_name
@@ -19,7 +19,7 @@ router = Router(tags=["案件"])
 
 Channel = Enum("Channel", {value: value for value in Case.Channel.values}, type=str)
 Kind = Enum("Kind", {value: value for value in Case.Kind.values}, type=str)
-Status = Enum("Status", {value: value for value in Case.Status.values}, type=str)
+CaseStatus = Enum("CaseStatus", {value: value for value in Case.Status.values}, type=str)
 VisitMethod = Enum("VisitMethod", {value: value for value in FollowUpVisit.Method.values}, type=str)
 
 
@@ -79,7 +79,7 @@ class ComplaintIn(Schema):
     description: str = Field(min_length=1, max_length=4000, description="投诉内容")
     topic: str = Field("", max_length=30, description="主题名称，如 噪音、高空抛物")
     location: str = Field("", max_length=100, description="地点或房号")
-    household_id: int | None = Field(None, description="业户档案编号（可选）")
+    household_id: int | None = Field(None, ge=1, le=MAX_ID, description="业户档案编号（可选）")
     anonymous: bool = Field(False, description="匿名")
 
 
@@ -105,7 +105,7 @@ class VisitOut(Schema):
 
 
 class CaseFilter(Schema):
-    status: Status | None = Field(None, description="状态代码")
+    status: CaseStatus | None = Field(None, description="状态代码")
     kind: Kind | None = Field(None, description="类别代码")
     number: str | None = Field(None, max_length=30, description="案件编号")
     limit: int = Field(20, ge=1, le=100, description="每页条数")
@@ -204,7 +204,7 @@ def register_complaint(request, payload: ComplaintIn):
     link = owner_link(case)
     body = case_detail(_visible(request, case.pk))
     body["owner_link"] = link.__dict__ if link else None
-    return 201, body
+    return Status(201, body)
 
 
 @router.get(
@@ -235,7 +235,7 @@ def list_cases(request, filters: Query[CaseFilter]):
     auth=scoped(Scope.READ_CASES),
     summary="查看案件",
 )
-def read_case(request, case_id: int):
+def read_case(request, case_id: int = Path(..., ge=1, le=MAX_ID)):
     return case_detail(_visible(request, case_id))
 
 
@@ -246,15 +246,18 @@ def read_case(request, case_id: int):
     summary="添加办理步骤",
     description="在案件时间线上记一步（如 电话联系业主），须是能办理该案件的人。",
 )
-def add_step(request, case_id: int, payload: StepIn):
+def add_step(request, payload: StepIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
     case = _handled(request, case_id)
     step = actions.add_timeline_step(case, payload.action.strip(), request.user, payload.note)
-    return 201, {
-        "action": step.action,
-        "at": step.at,
-        "by": person_name(request.user),
-        "note": step.note,
-    }
+    return Status(
+        201,
+        {
+            "action": step.action,
+            "at": step.at,
+            "by": person_name(request.user),
+            "note": step.note,
+        },
+    )
 
 
 @router.post(
@@ -264,7 +267,7 @@ def add_step(request, case_id: int, payload: StepIn):
     summary="登记回访",
     description="已回复或待回访的案件：满意（4–5 分）即结案，不满意则重开并再次回访。",
 )
-def record_visit(request, case_id: int, payload: VisitIn):
+def record_visit(request, payload: VisitIn, case_id: int = Path(..., ge=1, le=MAX_ID)):
     case = _handled(request, case_id)
     visit = actions.record_visit(
         case,
@@ -276,4 +279,6 @@ def record_visit(request, case_id: int, payload: VisitIn):
         shortcomings=payload.shortcomings,
         suggestions=payload.suggestions,
     )
-    return 201, {"case": case_detail(_visible(request, case_id)), "satisfied": visit.satisfied}
+    return Status(
+        201, {"case": case_detail(_visible(request, case_id)), "satisfied": visit.satisfied}
+    )

@@ -26,6 +26,9 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+# Ids beyond this cannot exist; larger numbers are refused as bad input, not sent to the database.
+MAX_ID = 2**53
+
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
 
 

@@ -1,11 +1,11 @@
 """The product's API under /api/ (django-ninja): OpenAPI 3.1 at /api/openapi.json and
 interactive docs at /api/docs, in Chinese."""
 
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Path, Router
 
 from api import archives, cases, notices, scripts
 from api.auth import scoped
-from api.errors import ErrorOut, install_error_handlers, responses
+from api.errors import MAX_ID, ErrorOut, install_error_handlers, responses
 from api.pages import refuse_page_deletion
 
 DESCRIPTION = """\
@@ -47,7 +47,7 @@ pages = Router(tags=["页面"])
     summary="删除页面（不提供）",
     description="接口不删除页面；对业户档案的删除尝试被拒绝并记入删除档案尝试。",
 )
-def delete_page(request, page_id: int):
+def delete_page(request, page_id: int = Path(..., ge=1, le=MAX_ID)):
     refuse_page_deletion(page_id, request.user)
 
 

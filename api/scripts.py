@@ -4,10 +4,10 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from api.auth import scoped
-from api.errors import ApiError, responses
+from api.errors import MAX_ID, ApiError, responses
 from api.models import Scope
 from cms.replies.models import ReplyScript
 from search.query import search
@@ -75,7 +75,7 @@ def search_scripts(request, params: Query[SearchParams]):
     summary="查看回复口径",
     description="只给出已审批的措辞；草稿与待审批的修改不会出现。",
 )
-def read_script(request, script_id: int):
+def read_script(request, script_id: int = Path(..., ge=1, le=MAX_ID)):
     script = get_object_or_404(ReplyScript.objects.approved().select_related("topic"), pk=script_id)
     return {
         "id": script.pk,
