@@ -254,8 +254,14 @@ INSTALLED_APPS = [
     "django_rq",
     "ninja",
 ]
-# Static files straight from the WSGI server (gunicorn), compressed and cached.
+# Static files straight from the WSGI server (gunicorn), compressed and cached; in
+# development straight from the apps, without collectstatic.
 MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 # Background work (django-tasks). The database backend needs nothing more and runs
 # with `manage.py run_worker`; TASKS_BACKEND=rq puts the same tasks on Redis (RQ) for

@@ -85,3 +85,10 @@ def test_a_merged_case_names_the_case_carrying_it(client, complaint, staff):
     html = client.get(path_of(owner_link(mine))).content.decode()
     assert target.number in html and "合并办理" in html
     assert "钱女士" not in html and "2222" not in html
+
+
+@pytest.mark.django_db
+def test_staff_copy_the_sms_from_the_admin(client, replied, staff):
+    client.force_login(staff)
+    page = client.get(f"/admin/cases/{replied.pk}/owner-link/").content.decode()
+    assert replied.number in page and "/track/" in page and "请勿转发" in page
