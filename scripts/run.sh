@@ -25,10 +25,11 @@ echo "管理后台: http://127.0.0.1:${PORT}/admin/　接口文档: http://127.0
 .venv/bin/python manage.py run_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null' EXIT
-# gunicorn with 2 × CPUs + 1 workers; static files come through whitenoise.
+# gunicorn with 2 × CPUs + 1 workers of 4 threads each (calls wait mostly on the database
+# and Elasticsearch); static files come through whitenoise.
 workers="${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}"
 .venv/bin/gunicorn cms.wsgi:application --bind "127.0.0.1:${PORT}" --workers "$workers" \
-  --timeout 120 --access-logfile - &
+  --threads 4 --preload --timeout 120 --access-logfile - &
 web=$!
 trap 'kill "$worker" "$web" 2>/dev/null' EXIT
 wait "$web"
