@@ -241,3 +241,12 @@ NOTICE_SOFFICE = os.environ.get("NOTICE_SOFFICE", "soffice")
 NOTICE_PDF_TIMEOUT = int(os.environ.get("NOTICE_PDF_TIMEOUT", "120"))
 NOTICE_SIGNING_P12 = os.environ.get("NOTICE_SIGNING_P12", str(VAR_DIR / "signing" / "notices.p12"))
 NOTICE_SIGNING_PASSPHRASE = os.environ.get("NOTICE_SIGNING_PASSPHRASE", "")
+
+# --- error handling ---
+# Junk ids, oversize posts and Wagtail views given impossible values end on a Chinese
+# 404/400/413 page (cms/guards.py, cms/errors.py). It runs before CSRF, which reads the form.
+MIDDLEWARE.insert(1, "cms.guards.JunkRequestGuardMiddleware")
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
+# Form fields of one post (files not counted); a whole request, files included.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(50 * 1024 * 1024)))

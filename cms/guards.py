@@ -1,0 +1,134 @@
+"""Guards at the project's seams, so junk in a URL or a form is a Chinese 404/400/413, never a 500.
+
+Wagtail's and Django's own views look rows up with whatever the URL or the form carried: a
+household id past SQLite's 64-bit range, a non-numeric id in a snippet chooser or a revision
+comparison, a chooser re-rendered with a junk value. Those views are not ours to rewrite, so the
+request is checked on its way in (path parameters, request size) and the few errors that only
+mean "no such row" are mapped on the way out.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError
+from django.db.models import AutoField, BigAutoField, IntegerField
+from django.http import Http404
+
+from cms import errors
+
+logger = logging.getLogger(__name__)
+
+# The range every supported database stores in an integer column.
+SMALLEST_ID = -(2**63)
+LARGEST_ID = 2**63 - 1
+# Path parameters that name a row by its integer key in the views the project serves.
+ID_PARAMETER_SUFFIXES = ("_id", "_pk", "_id_a", "_id_b")
+ID_PARAMETERS = {"pk", "id", "object_id"}
+# Wagtail's page views that assume the page has a parent; the tree root has none.
+VIEWS_NEEDING_A_PARENT = {"wagtailadmin_pages:set_page_position"}
+
+
+def is_id_parameter(name):
+    return name in ID_PARAMETERS or name.endswith(ID_PARAMETER_SUFFIXES)
+
+
+def fits_integer_column(value):
+    return SMALLEST_ID <= value <= LARGEST_ID
+
+
+def has_integer_key(model):
+    key = model._meta.pk
+    while key.is_relation:  # a page's key is its link to the base page
+        key = key.target_field
+    return isinstance(key, (AutoField, BigAutoField, IntegerField))
+
+
+def view_model(view_func):
+    """The model a class-based view was set up for (Wagtail's viewsets pass it to as_view)."""
+    model = getattr(view_func, "view_initkwargs", {}).get("model")
+    if model is None:
+        model = getattr(getattr(view_func, "view_class", None), "model", None)
+    return model if isinstance(model, type) else None
+
+
+def is_plain_integer(text):
+    return text.isascii() and text.lstrip("-").isdigit() and fits_integer_column(int(text))
+
+
+def junk_path_parameter(view_func, view_kwargs):
+    """The name of the first path parameter no row could ever have, or None."""
+    integer_keyed = (model := view_model(view_func)) is not None and has_integer_key(model)
+    for name, value in view_kwargs.items():
+        if isinstance(value, int) and not fits_integer_column(value):
+            return name
+        if isinstance(value, str) and integer_keyed and name in ID_PARAMETERS:
+            if not is_plain_integer(value):
+                return name
+    return None
+
+
+def means_no_such_row(exception):
+    """Errors a lookup raises only when the value could never be a key of the table."""
+    text = str(exception)
+    if isinstance(exception, OverflowError):
+        return "too large to convert" in text
+    if isinstance(exception, (ValueError, TypeError)):
+        return text.startswith("Field '") and "expected a number" in text
+    if isinstance(exception, DataError):
+        return "out of range" in text or "invalid input syntax" in text
+    return False
+
+
+def request_too_big(request):
+    """Judge the size before any view reads the body, so the user gets the Chinese 413 page."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > settings.REQUEST_MAX_BYTES:
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if request.method != "POST" or not content_type.startswith(
+        ("multipart/form-data", "application/x-www-form-urlencoded")
+    ):
+        return False
+    try:
+        request.POST  # noqa: B018 - reading the form enforces DATA_UPLOAD_MAX_MEMORY_SIZE
+    except RequestDataTooBig:
+        return True
+    return False
+
+
+class JunkRequestGuardMiddleware:
+    """Oversize posts → 413 page; impossible ids → 404; the remaining "no such row"
+    errors from Wagtail's views → 404 (GET) or 400 with a way back to the form (POST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            if request_too_big(request):
+                return errors.request_too_big(request)
+        except TooManyFieldsSent as error:
+            return errors.bad_request(request, error)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        name = junk_path_parameter(view_func, view_kwargs)
+        if name is not None:
+            raise Http404(f"地址中的编号无效（{name}）")
+        match = request.resolver_match
+        if match and match.view_name in VIEWS_NEEDING_A_PARENT:
+            from wagtail.models import Page
+
+            page_id = next(iter(view_kwargs.values()), None)
+            if Page.objects.filter(pk=page_id, depth=1).exists():
+                raise Http404("根页面不能调整位置")
+        return None
+
+    def process_exception(self, request, exception):
+        if not means_no_such_row(exception):
+            return None
+        logger.warning("无效编号（%s %s）：%s", request.method, request.path, exception)
+        if request.method in ("GET", "HEAD"):
+            raise Http404("没有这条记录") from exception
+        raise BadRequest("提交的内容中有无法识别的编号") from exception
