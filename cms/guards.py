@@ -14,6 +14,8 @@ from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsS
 from django.db import DataError
 from django.db.models import AutoField, BigAutoField, IntegerField
 from django.http import Http404
+from django.utils.html import escape
+from wagtail.admin.rich_text import DraftailRichTextArea
 
 from cms import errors
 
@@ -27,6 +29,7 @@ ID_PARAMETER_SUFFIXES = ("_id", "_pk", "_id_a", "_id_b")
 ID_PARAMETERS = {"pk", "id", "object_id"}
 # Wagtail's page views that assume the page has a parent; the tree root has none.
 VIEWS_NEEDING_A_PARENT = {"wagtailadmin_pages:set_page_position"}
+INTEGER_QUERY_PARAMETERS = ("parent_page_id", "page_id")
 
 
 def is_id_parameter(name):
@@ -97,6 +100,58 @@ def request_too_big(request):
     return False
 
 
+def junk_query_parameter(request):
+    """Wagtail's choosers put these query parameters into URLs they reverse as numbers."""
+    for name in INTEGER_QUERY_PARAMETERS:
+        value = request.GET.get(name)
+        if value not in (None, "") and not is_plain_integer(value):
+            return name
+    return None
+
+
+def fill_missing_link_fields(request, view_class):
+    """Wagtail's link choosers read a missing URL as None and break; posted empty instead,
+    the form answers with its own 必填 message."""
+    from wagtail.admin.views.chooser import BaseLinkFormView
+
+    if not issubclass(view_class, BaseLinkFormView):
+        return
+    form = view_class.form_class(prefix=view_class.form_prefix)
+    missing = [form.add_prefix(name) for name in form.fields if form.add_prefix(name) not in request.POST]
+    if missing:
+        data = request.POST.copy()
+        for name in missing:
+            data[name] = ""
+        request.POST = data
+
+
+def refuse_chooser_without_creation_form(request, view_func, view_class):
+    """A chooser whose model offers no creation form has nothing to post to."""
+    from wagtail.admin.views.generic.chooser import CreateViewMixin
+
+    model = view_model(view_func)
+    if not issubclass(view_class, CreateViewMixin) or model is None:
+        return
+    if not request.user.is_authenticated:
+        return  # the view's own login check answers first
+    view = view_class(**getattr(view_func, "view_initkwargs", {}))
+    view.setup(request)
+    if view.get_creation_form_class() is None:
+        raise Http404("此处不能新建")
+
+
+class SafeDraftailRichTextArea(DraftailRichTextArea):
+    """Draftail posts its content as JSON; a client that posts anything else (plain text,
+    a broken editor state) keeps its words as escaped paragraphs instead of a 500."""
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            return super().value_from_datadict(data, files, name)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            raw = data.get(name) or ""
+            return "".join(f"<p>{escape(line)}</p>" for line in str(raw).splitlines() if line.strip())
+
+
 class JunkRequestGuardMiddleware:
     """Oversize posts → 413 page; impossible ids → 404; the remaining "no such row"
     errors from Wagtail's views → 404 (GET) or 400 with a way back to the form (POST)."""
@@ -116,6 +171,13 @@ class JunkRequestGuardMiddleware:
         name = junk_path_parameter(view_func, view_kwargs)
         if name is not None:
             raise Http404(f"地址中的编号无效（{name}）")
+        junk_query = junk_query_parameter(request)
+        if junk_query is not None:
+            raise BadRequest(f"地址参数无效（{junk_query}）")
+        view_class = getattr(view_func, "view_class", None)
+        if request.method == "POST" and view_class is not None:
+            fill_missing_link_fields(request, view_class)
+            refuse_chooser_without_creation_form(request, view_func, view_class)
         match = request.resolver_match
         if match and match.view_name in VIEWS_NEEDING_A_PARENT:
             from wagtail.models import Page

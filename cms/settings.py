@@ -250,3 +250,4 @@ CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
 # Form fields of one post (files not counted); a whole request, files included.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(50 * 1024 * 1024)))
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "cms.guards.SafeDraftailRichTextArea"}}
