@@ -65,9 +65,8 @@ def junk_path_parameter(view_func, view_kwargs):
     for name, value in view_kwargs.items():
         if isinstance(value, int) and not fits_integer_column(value):
             return name
-        if isinstance(value, str) and integer_keyed and name in ID_PARAMETERS:
-            if not is_plain_integer(value):
-                return name
+        if isinstance(value, str) and integer_keyed and name in ID_PARAMETERS and not is_plain_integer(value):
+            return name
     return None
 
 

@@ -162,7 +162,6 @@ class Fuzzer:
 
     def _record_exception(self, sender, request=None, **kwargs):
         import sys
-
         import traceback
 
         error = sys.exc_info()[1]
@@ -196,7 +195,7 @@ class Fuzzer:
         for step in itertools.cycle(passes):
             order = planned[:]
             self.rng.shuffle(order)
-            for route, paths in order:
+            for _route, paths in order:
                 for role in roles:
                     if self.report.requests >= self.max_requests:
                         self.report.stopped_by = "request bound"

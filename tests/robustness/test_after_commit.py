@@ -63,8 +63,10 @@ def database_fails_after_commit():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_intake_is_reported_as_registered_when_after_commit_work_fails(
-    client, staff, elasticsearch_node, database_fails_after_commit
+    client, staff, settings, stopped_search_node, database_fails_after_commit
 ):
+    # With the node away the change is queued in the database, which now fails as well.
+    settings.ELASTICSEARCH_URL = stopped_search_node
     client.force_login(staff)
     token = intake_token(client)
     response = client.post("/admin/cases/new/", new_complaint_form(token))
