@@ -37,7 +37,11 @@ def same_site_referer(request):
 
 
 def home_for(request):
-    return ("/admin/", "返回管理后台首页") if request.path.startswith("/admin") else ("/", "返回首页")
+    """Owners following their case from a phone go back to their own pages; everyone else
+    works in the admin (the site's start page leads there too)."""
+    if request.path.startswith("/portal"):
+        return "/portal/", "返回业主服务首页"
+    return "/admin/", "返回管理后台首页"
 
 
 def render_error(request, status, detail=None):
