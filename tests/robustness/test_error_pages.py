@@ -4,8 +4,8 @@ DEBUG=0 and always show the way back to where the user was."""
 from io import StringIO
 
 import pytest
-from django.core.files.base import ContentFile
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from cases import actions
