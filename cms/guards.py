@@ -10,9 +10,14 @@ mean "no such row" are mapped on the way out.
 import logging
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DataError
-from django.db.models import AutoField, BigAutoField, IntegerField
+from django.db.models import IntegerField
 from django.http import Http404
 from django.utils.html import escape
 from wagtail.admin.rich_text import DraftailRichTextArea
@@ -24,16 +29,11 @@ logger = logging.getLogger(__name__)
 # The range every supported database stores in an integer column.
 SMALLEST_ID = -(2**63)
 LARGEST_ID = 2**63 - 1
-# Path parameters that name a row by its integer key in the views the project serves.
-ID_PARAMETER_SUFFIXES = ("_id", "_pk", "_id_a", "_id_b")
+# Path parameters that name the row of the view's own model (Wagtail's viewsets take them as text).
 ID_PARAMETERS = {"pk", "id", "object_id"}
 # Wagtail's page views that assume the page has a parent; the tree root has none.
 VIEWS_NEEDING_A_PARENT = {"wagtailadmin_pages:set_page_position"}
 INTEGER_QUERY_PARAMETERS = ("parent_page_id", "page_id")
-
-
-def is_id_parameter(name):
-    return name in ID_PARAMETERS or name.endswith(ID_PARAMETER_SUFFIXES)
 
 
 def fits_integer_column(value):
@@ -44,7 +44,7 @@ def has_integer_key(model):
     key = model._meta.pk
     while key.is_relation:  # a page's key is its link to the base page
         key = key.target_field
-    return isinstance(key, (AutoField, BigAutoField, IntegerField))
+    return isinstance(key, IntegerField)  # auto keys included
 
 
 def view_model(view_func):
@@ -162,7 +162,7 @@ class JunkRequestGuardMiddleware:
         try:
             if request_too_big(request):
                 return errors.request_too_big(request)
-        except TooManyFieldsSent as error:
+        except (TooManyFieldsSent, TooManyFilesSent) as error:
             return errors.bad_request(request, error)
         return self.get_response(request)
 

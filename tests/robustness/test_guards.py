@@ -118,3 +118,17 @@ def test_moving_the_tree_root_is_404_not_500(manager, manager_client):
     manager.is_superuser = True
     manager.save()
     assert manager_client.post("/admin/pages/1/set_position/?position=0").status_code == 404
+
+
+@pytest.mark.parametrize("month", ["0-5", "2026-13", "abc", "99999-01", "2026-0", "-1-3"])
+def test_reports_with_a_junk_month_show_the_current_month(manager_client, month):
+    for report in ("monthly", "public"):
+        response = manager_client.get(f"/admin/case-reports/{report}/", {"month": month})
+        assert response.status_code == 200, (report, month)
+
+
+def test_quiz_and_disposition_posts_with_a_junk_id_are_refused_in_chinese(manager_client):
+    for path, field in (("/admin/replies/quiz/", "attempt"), ("/admin/case-reports/disposition/", "case")):
+        response = manager_client.post(path, {field: "abc"})
+        assert response.status_code in (400, 404), path
+        assert "系统出错" not in response.content.decode()
