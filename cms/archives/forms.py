@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from cms.archives.models import (
+    AccessRecord,
     Building,
     ContactLog,
     HouseholdArchive,
@@ -85,6 +87,15 @@ class RegisterFilterForm(forms.Form):
     household = forms.ModelChoiceField(
         label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
     )
+    user = forms.ModelChoiceField(
+        label="查阅人",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+    )
+    via = forms.ChoiceField(
+        label="查阅途径", choices=[("", "全部途径"), *AccessRecord.Via.choices], required=False
+    )
+    break_glass = forms.BooleanField(label="仅经理紧急自行开启", required=False)
 
 
 class ReasonForm(forms.Form):

@@ -267,6 +267,12 @@ def access_register(request):
             records = records.filter(accessed_at__date__lte=data["until"])
         if data["household"]:
             records = records.filter(household=data["household"])
+        if data["user"]:
+            records = records.filter(user=data["user"])
+        if data["via"]:
+            records = records.filter(via=data["via"])
+        if data["break_glass"]:
+            records = records.filter(grant__break_glass=True)
     if request.GET.get("format") == "xlsx":
         stream = io.BytesIO()
         exports.write_register_xlsx(records, stream)

@@ -64,3 +64,23 @@ class TestFromWhere:
     @override_settings(ARCHIVES_TRUSTED_PROXIES=["127.0.0.1"])
     def test_garbage_in_the_header_is_not_an_address(self):
         assert policy.client_ip(self.request("127.0.0.1", "<script>")) is None
+
+
+def test_register_report_by_user_and_way_of_reading_exports_to_excel(client, users, archive_tree):
+    import io
+
+    from openpyxl import load_workbook
+
+    policy.record_access(users["archivist"], archive_tree["household"], "admin")
+    policy.record_access(users["archivist"], archive_tree["other"], "document")
+    policy.record_access(users["manager"], archive_tree["other"], "read")
+    client.force_login(users["manager"])
+    url = reverse("archives_admin:register")
+    query = {"user": users["archivist"].pk, "via": "document", "format": "xlsx"}
+    sheet = load_workbook(io.BytesIO(client.get(url, query).content)).active
+    rows = [
+        row
+        for row in sheet.iter_rows(values_only=True)
+        if any("室" in str(cell) for cell in row if cell)
+    ]
+    assert len(rows) == 1 and "301室" in rows[0][2] and rows[0][3] == "资料下载"
