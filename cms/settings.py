@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # The product's own apps, in dependency order. Role permissions (roles.py) and
 # demo data (demo.py) are collected from them in this order.
-LOCAL_APPS = ["cms", "cms.archives", "cms.replies", "cases", "search", "doc_templates"]
+LOCAL_APPS = ["cms", "cms.archives", "cms.replies", "cases", "search", "doc_templates", "quality"]
 
 INSTALLED_APPS = [
     *LOCAL_APPS,
@@ -288,3 +288,13 @@ API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600
 # Owners' personal case links stay valid this many days.
 PORTAL_LINK_DAYS = int(os.environ.get("PORTAL_LINK_DAYS", "60"))
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+
+# --- error handling ---
+# Junk ids, oversize posts and Wagtail views given impossible values end on a Chinese
+# 404/400/413 page (cms/guards.py, cms/errors.py). It runs before CSRF, which reads the form.
+MIDDLEWARE.insert(1, "cms.guards.JunkRequestGuardMiddleware")
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
+# Form fields of one post (files not counted); a whole request, files included.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(50 * 1024 * 1024)))
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "cms.guards.SafeDraftailRichTextArea"}}

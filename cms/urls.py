@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("search/", include("search.urls")),
     path("notices/", include("doc_templates.urls")),
+    path("survey/", include("quality.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
@@ -29,3 +30,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("pages/", include(wagtail_urls))]
+
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

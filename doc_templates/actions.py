@@ -231,11 +231,13 @@ def correct_notice(old, by, *, options, reason, request=None):
 # Verification -----------------------------------------------------------------
 
 
-def verify_copy(data):
+def verify_copy(data, name=""):
     """(notice or None, message in Chinese) for an uploaded copy of a notice: the Word
     file or its signed PDF."""
     if data.startswith(b"%PDF"):
         return verify_pdf_copy(data)
+    if name.lower().endswith(".pdf"):
+        return None, "无法识别：上传的文件名为 .pdf，但内容不是 PDF 文件，可能已损坏或被改名。"
     notice = (
         Notice.objects.matching(data).select_related("issued_by", "case", "superseded_by").first()
     )

@@ -234,7 +234,7 @@ def verify(request):
         if upload.size > 20 * 1024 * 1024:
             form.add_error("file", "文件过大，无法核验。")
         else:
-            notice, message = actions.verify_copy(upload.read())
+            notice, message = actions.verify_copy(upload.read(), upload.name)
             result = {"notice": notice, "message": message, "ok": notice is not None}
     return render(
         request,
