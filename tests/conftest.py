@@ -37,6 +37,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    """Tasks run inline in tests, Wagtail's own (reference index, page search index) among
+    them; tests/tasks start real workers on each backend and override this."""
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+
+
+@pytest.fixture(autouse=True)
 def demo_credentials_file(tmp_path, monkeypatch):
     """Demo users made by tests keep their passwords out of var/demo-credentials.txt,
     which scripts/run.sh prints for the real demo users."""
