@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -230,7 +231,7 @@ def audit_docx(audit):
 # Surveys ------------------------------------------------------------------------
 
 
-def survey_results(survey):
+def survey_results(survey, text_limit=200):
     """Response rate, average per scored question and per building, option counts, texts."""
     invitations = SurveyInvitation.objects.filter(survey=survey)
     sampled = invitations.count()
@@ -241,16 +242,21 @@ def survey_results(survey):
         answers.filter(score__isnull=False).values_list("question").annotate(a=Avg("score"))
     )
     per_question = []
-    choice_rows = answers.filter(
-        question__kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE]
-    ).values_list("question_id", "choices")
+    # Grouped by the stored JSON in the database, so only distinct answers are decoded.
+    choice_rows = (
+        answers.filter(question__kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE])
+        .values("question_id", "choices")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "choices", "n")
+    )
     counts = defaultdict(Counter)
-    for question_id, choices in choice_rows:
-        counts[question_id].update(choices)
+    for question_id, choices, n in choice_rows:
+        for choice in choices:
+            counts[question_id][choice] += n
     texts = defaultdict(list)
     for question_id, text in answers.filter(question__kind=Question.Kind.TEXT).exclude(
         text=""
-    ).values_list("question_id", "text")[:2000]:
+    ).values_list("question_id", "text")[: text_limit or None]:
         texts[question_id].append(text)
     for question in questions:
         per_question.append({
@@ -259,19 +265,21 @@ def survey_results(survey):
             "options": [(label, counts[question.pk][label]) for label, _ in question.parsed_options()],
             "texts": texts.get(question.pk, []),
         })
-    per_building = defaultdict(list)
-    rows = invitations.filter(response__score__isnull=False).values_list(
-        "household__path", "response__score"
-    )
-    for path, score in rows:
-        per_building[path[: -HouseholdArchive.steplen]].append(score)
     from cms.archives.models import Building
 
-    titles = dict(Building.objects.filter(path__in=per_building).values_list("path", "title"))
-    buildings = sorted(
-        (titles.get(path, path), len(scores), sum(scores) / len(scores))
-        for path, scores in per_building.items()
+    building_path = Left("household__path", Length("household__path") - HouseholdArchive.steplen)
+    rows = (
+        invitations.filter(response__score__isnull=False)
+        .annotate(building_path=building_path)
+        .values("building_path")
+        .annotate(n=Count("id"), average=Avg("response__score"))
+        .values_list("building_path", "n", "average")
     )
+    rows = list(rows)
+    titles = dict(
+        Building.objects.filter(path__in=[r[0] for r in rows]).values_list("path", "title")
+    )
+    buildings = [(titles.get(path, path), n, average) for path, n, average in sorted(rows)]
     overall = invitations.filter(response__score__isnull=False).aggregate(a=Avg("response__score"))
     return {
         "survey": survey,
