@@ -93,7 +93,7 @@ def open_rectifications(audits=None):
     )
 
 
-def svg_line_chart(series, title, width=640, height=260):
+def svg_line_chart(series, title, width=640, height=220):
     """Scores over time as an inline SVG line chart (one line per series)."""
     points = [p for values in series.values() for p in values]
     if not points:
@@ -101,13 +101,17 @@ def svg_line_chart(series, title, width=640, height=260):
     days = sorted({d for d, _ in points})
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
-    peak = float(max(v for _, v in points)) or 1.0
+    # Scores move within a few points, so the axis spans the values seen, not 0–max.
+    values = [float(v) for _, v in points]
+    low, peak = min(values), max(values)
+    margin = max((peak - low) * 0.15, 1.0)
+    low, peak = max(low - margin, 0.0), peak + margin
     left, top, bottom, right = 40, 24, 40, 170
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def xy(day, value):
         x = left + plot_w * (day - first).days / span
-        y = top + plot_h * (1 - float(value) / peak)
+        y = top + plot_h * (1 - (float(value) - low) / (peak - low))
         return f"{x:.1f},{y:.1f}"
 
     parts = [
@@ -116,7 +120,8 @@ def svg_line_chart(series, title, width=640, height=260):
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
         f'<text x="{left}" y="{height - 20}" font-size="11">{first:%Y-%m-%d}</text>',
         f'<text x="{left + plot_w - 60}" y="{height - 20}" font-size="11">{last:%Y-%m-%d}</text>',
-        f'<text x="0" y="{top + 10}" font-size="11">{peak:g}</text>',
+        f'<text x="0" y="{top + 10}" font-size="11">{peak:.1f}</text>',
+        f'<text x="0" y="{top + plot_h}" font-size="11">{low:.1f}</text>',
     ]
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
