@@ -24,6 +24,13 @@ def _publish(household, user):
     household.save_revision(user=user, log_action=True).publish(user=user)
 
 
+def save_imported_revision(household, by):
+    """批量导入: a household the import filed or changed keeps a revision by the
+    importing user, like any edit; publishing it re-indexes the household for search
+    (after commit, in the import's one bulk request)."""
+    _publish(household, by)
+
+
 def _owner_snapshot(owner):
     return {
         "name": owner.name,
