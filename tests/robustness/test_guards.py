@@ -135,3 +135,8 @@ def test_quiz_and_disposition_posts_with_a_junk_id_are_refused_in_chinese(manage
         response = manager_client.post(path, {field: "abc"})
         assert response.status_code in (400, 404), path
         assert "系统出错" not in response.content.decode()
+
+
+def test_page_revision_compare_one_past_the_integer_range_is_404(manager_client):
+    path = "/admin/pages/9223372036854775808/revisions/compare/1...2/"
+    assert manager_client.get(path).status_code == 404
