@@ -3,9 +3,10 @@
 
 from django.contrib.auth import get_user_model
 
-from doc_templates.actions import can_issue, issue_notice
+from doc_templates.actions import issue_notice
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import Notice, TemplateVersion
+from doc_templates.policy import can_issue
 from doc_templates.values import NoticeOptions
 
 

@@ -2,7 +2,7 @@
 tree, a manager and a staff member, and cases to issue notices from."""
 
 import pytest
-from notice_helpers import add_household, make_user
+from notice_helpers import add_household, grant_reading, make_user
 from wagtail.models import Page
 
 from cms.roles import MANAGER, STAFF
@@ -39,8 +39,12 @@ def tree(db):
 
 
 @pytest.fixture
-def manager(role_groups):
-    return make_user("jingli-n", role_groups[MANAGER], last_name="王", first_name="立新")
+def manager(role_groups, tree):
+    """The issuing manager, who holds an approved reading grant for 3栋 (so the
+    notices he issues there may name the owner)."""
+    user = make_user("jingli-n", role_groups[MANAGER], last_name="王", first_name="立新")
+    grant_reading(user, tree["building"])
+    return user
 
 
 @pytest.fixture

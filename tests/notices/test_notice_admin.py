@@ -51,7 +51,7 @@ class TestCasePage:
 
     def test_issue_then_download_the_frozen_file(self, manager_client, violation_case):
         response = manager_client.post(
-            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"}
+            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
         )
         notice = Notice.objects.get()
         assert response.status_code == 302 and response.url == f"/admin/notices/{notice.pk}/"
@@ -74,7 +74,7 @@ class TestCasePage:
         page = staff_client.get(f"/admin/notices/case/{violation_case.pk}/").content.decode()
         assert "预览（草稿）" in page and 'name="issue"' not in page
         response = staff_client.post(
-            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"}
+            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
         )
         assert "只有具备签发权限" in response.content.decode()
         assert not Notice.objects.exists()
@@ -82,7 +82,9 @@ class TestCasePage:
 
 @pytest.mark.django_db
 def test_verification_page_names_the_matching_notice(manager_client, violation_case):
-    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
+    manager_client.post(
+        f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
+    )
     notice = Notice.objects.get()
     copy = SimpleUploadedFile("copy.docx", notice.read_bytes())
     page = manager_client.post("/admin/notices/verify/", {"file": copy}).content.decode()
@@ -94,7 +96,9 @@ def test_verification_page_names_the_matching_notice(manager_client, violation_c
 
 @pytest.mark.django_db
 def test_a_refusal_is_recorded_with_photos_and_shown_on_the_case(manager_client, violation_case):
-    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
+    manager_client.post(
+        f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
+    )
     notice = Notice.objects.get()
     photos = [
         SimpleUploadedFile("a.jpg", b"\xff\xd8a", content_type="image/jpeg"),
@@ -167,7 +171,9 @@ def test_every_notices_page_opens_for_a_manager_in_chinese(
     manager_client, violation_case, tree, settings
 ):
     settings.DOC_TEMPLATES_BATCH_IN_BACKGROUND = False
-    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
+    manager_client.post(
+        f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
+    )
     manager_client.post("/admin/notices/batch/", {"scope": str(tree["estate"].pk), "topic": "噪音"})
     notice, batch = Notice.objects.filter(case=violation_case).get(), NoticeBatch.objects.get()
     pages = {
