@@ -96,12 +96,13 @@ def add_signature(document, *lines):
 def add_issuer_block(document, *, date="{{ 签发日期大写 }}"):
     """Company, centre, the place for the seal (盖章) and the date, right-aligned, with
     room above the date for the stamp."""
-    add_body(document, "")
-    add_signature(document, "{{ 公司名称 }}", "{{ 签发单位 }}")
+    company = add_body(document, "{{ 公司名称 }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    company.paragraph_format.space_before = Pt(12)
+    add_signature(document, "{{ 签发单位 }}")
     seal = add_body(
         document, ("（盖章）", {"size": FORM_SIZE}), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT
     )
-    seal.paragraph_format.space_after = Pt(18)
+    seal.paragraph_format.space_after = Pt(12)
     add_signature(document, date)
 
 
@@ -109,8 +110,8 @@ def add_cut_line(document):
     """A dashed line to cut along: the receipt below it goes back to the centre."""
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_before = Pt(12)
-    paragraph.paragraph_format.space_after = Pt(6)
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.space_after = Pt(0)
     dashes = "- " * 18
     add_run(paragraph, f"{dashes}沿此线剪开 {dashes}".strip(), size=Pt(9))
 
@@ -185,13 +186,13 @@ def build_rectification():
             ("业户签收", "", "签收日期", "    年   月   日"),
         ],
     )
-    add_body(document, "")
-    add_body(
+    refusal = add_body(
         document,
         ("拒签记录", {"font": TITLE_FONT, "bold": True}),
         indent=False,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
+    refusal.paragraph_format.space_before = Pt(8)
     add_form_table(
         document,
         [
