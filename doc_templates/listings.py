@@ -16,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from cases.models import Case
 from cases.policy import visible_cases
-from cms.downloads import XLSX, download_response
+from cms.downloads import XLSX, attachment_header, download_response
 from doc_templates.models import Notice
 from doc_templates.policy import can_issue, visible_notices
 
@@ -71,7 +71,7 @@ class ExcelReadyExportMixin:
             ]
             sheet.append(row)
             for index, value in enumerate(row):
-                shown = local_minute(value) if isinstance(value, dt.datetime) else value
+                shown = f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else value
                 widths[index] = max(widths[index], display_width(shown or ""))
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, dt.datetime):
@@ -83,6 +83,11 @@ class ExcelReadyExportMixin:
         sheet.freeze_panes = "A3"
         sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{max(sheet.max_row, 2)}"
         workbook.save(output)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Disposition"] = attachment_header(f"{self.get_filename()}.csv")
+        return response
 
     def write_xlsx_response(self, queryset):
         import io
@@ -199,6 +204,8 @@ class NoticeViewSet(ModelViewSet):
     icon = "doc-full"
     add_to_admin_menu = False
     index_view_class = NoticeIndexView
+    export_filename = NoticeIndexView.export_filename
+    list_export = NoticeIndexView.list_export
     form_fields = []
     copy_view_enabled = False
     inspect_view_enabled = False
