@@ -153,6 +153,7 @@ class CorrectionForm(NoticeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["addressee_household"]
+        self.fields["kind"].disabled = True
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -147,3 +147,33 @@ class TestWording:
         )
         page = client.get(f"/admin/notices/case/{violation_case.pk}/").content.decode()
         assert 'value="patrol" selected' in page or 'value="patrol" checked' in page
+
+
+@pytest.mark.django_db
+def test_a_correction_keeps_the_kind_and_the_addressee(client, manager, noise_complaint, tree):
+    old = actions.issue_notice(
+        NoticeKind.RECTIFICATION,
+        manager,
+        case=noise_complaint,
+        household=tree["household"],
+        options=NoticeOptions(action="拆除彩钢板房", source="complaint"),
+    )
+    client.force_login(manager)
+    page = client.get(f"/admin/notices/{old.pk}/correct/").content.decode()
+    assert "disabled" in page.split('name="kind"')[1].split(">")[0]
+    response = client.post(
+        f"/admin/notices/{old.pk}/correct/",
+        {
+            "kind": "tri_party",
+            "action": "拆除彩钢板房，恢复原状",
+            "deadline_days": "10",
+            "working_days": "1",
+            "source": "complaint",
+            "reason": "整改期限有误",
+        },
+    )
+    new = Notice.objects.get(supersedes=old)
+    assert response.status_code == 302
+    assert new.kind == NoticeKind.RECTIFICATION and new.household == tree["household"]
+    text = issued_text(new)
+    assert "张伟（翠湖花园 3栋 2单元 1201室）：" in text and "10个工作日内" in text
