@@ -177,3 +177,13 @@ def test_a_correction_keeps_the_kind_and_the_addressee(client, manager, noise_co
     assert new.kind == NoticeKind.RECTIFICATION and new.household == tree["household"]
     text = issued_text(new)
     assert "张伟（翠湖花园 3栋 2单元 1201室）：" in text and "10个工作日内" in text
+
+
+@pytest.mark.django_db
+def test_the_number_format_is_a_setting(manager, violation_case, settings):
+    settings.NOTICE_NUMBER_FORMAT = "翠物{series}字〔{year}〕{serial:03d}号"
+    notice = actions.issue_notice(
+        NoticeKind.RECTIFICATION, manager, case=violation_case, options=NoticeOptions(action="拆除")
+    )
+    assert notice.number == f"翠物整改字〔{notice.year}〕001号"
+    assert f"文号：{notice.number}" in issued_text(notice)

@@ -114,3 +114,29 @@ def test_the_case_form_has_no_default_kind_and_reads_only_the_chosen_kinds_field
 
     text = all_text(docx(response.content))
     assert "旧沙发" not in text and "拆除彩钢板房" in text
+
+
+@pytest.mark.django_db
+def test_wagtails_own_screens_of_the_viewset_change_nothing_and_show_no_owner(
+    client, manager, staff, issued
+):
+    notice = issued[0]
+    urls = [
+        "/admin/notices/new/",
+        f"/admin/notices/edit/{notice.pk}/",
+        f"/admin/notices/delete/{notice.pk}/",
+        f"/admin/notices/history/{notice.pk}/",
+        f"/admin/notices/usage/{notice.pk}/",
+        "/admin/notices/results/",
+    ]
+    for user in (manager, staff):
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+            assert "张伟" not in response.content.decode(), url
+        response = client.post(f"/admin/notices/delete/{notice.pk}/")
+        assert response.status_code in (302, 403, 404)
+    from doc_templates.models import Notice
+
+    assert Notice.objects.filter(pk=notice.pk).exists()
