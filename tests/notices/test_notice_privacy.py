@@ -176,3 +176,26 @@ def test_a_batch_zip_download_is_registered_for_each_household(client, manager, 
     assert len(names) == 2
     after = AccessRecord.objects.filter(user=manager, via="notice").count()
     assert after - before == 2
+
+
+@pytest.mark.django_db
+def test_a_butler_is_offered_addressees_of_the_own_buildings_only(
+    client, role_groups, make_case, tree
+):
+    from django.contrib.auth.models import Group
+
+    butlers = Group.objects.create(name="3栋管家组")
+    tree["building"].butler_groups.add(butlers)
+    tree["building"].save()  # a parental many-to-many is written when the page is saved
+    butler = make_user("guanjia-3", role_groups[STAFF])
+    butler.groups.add(butlers)
+    case = make_case(
+        kind="complaint", topic="噪音", household=tree["neighbour"], reporter_name="李娜"
+    )
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(created_by=butler)
+    client.force_login(butler)
+    page = client.get(f"/admin/notices/case/{case.pk}/").content.decode()
+    assert "翠湖花园 3栋 2单元 1201室" in page
+    assert "5栋" not in page.split('name="addressee_household"')[1].split("</select>")[0]
