@@ -81,3 +81,11 @@ def make_case(staff):
 @pytest.fixture
 def violation_case(make_case, tree):
     return make_case(household=tree["household"])
+
+
+@pytest.fixture
+def batches_run_now(settings, django_capture_on_commit_callbacks):
+    """Batch jobs run in the request that starts them: the immediate task backend, and
+    the after-commit hand-over executed. Use as ``with batches_run_now(): client.post(…)``."""
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -163,10 +163,12 @@ def test_a_manager_without_a_grant_issues_by_address_only(role_groups, make_case
 
 
 @pytest.mark.django_db
-def test_a_batch_zip_download_is_registered_for_each_household(client, manager, tree, settings):
-    settings.DOC_TEMPLATES_BATCH_IN_BACKGROUND = False
+def test_a_batch_zip_download_is_registered_for_each_household(
+    client, manager, tree, batches_run_now
+):
     client.force_login(manager)
-    client.post("/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "噪音"})
+    with batches_run_now():
+        client.post("/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "噪音"})
     before = AccessRecord.objects.filter(user=manager, via="notice").count()
     from doc_templates.models import NoticeBatch
 
