@@ -447,7 +447,11 @@ def _batch_notice(batch, household, options):
         if existing is not None:
             return existing
         return issue_notice(
-            NoticeKind.TRI_PARTY, batch.created_by, household=household, options=options, batch=batch
+            NoticeKind.TRI_PARTY,
+            batch.created_by,
+            household=household,
+            options=options,
+            batch=batch,
         )
 
 

@@ -5,6 +5,7 @@ frozen header, columns wide enough for Chinese)."""
 import datetime as dt
 
 import django_filters
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -109,16 +110,11 @@ class NoticeFilterSet(WagtailFilterSet):
 
 
 def downloads(notice):
-    links = format_html(
-        '<a class="button button-small button-secondary" href="/admin/notices/{}/download/">下载</a>',
-        notice.pk,
-    )
+    button = '<a class="button button-small button-secondary" href="{}">{}</a>'
+    links = format_html(button, reverse("doc_templates:download", args=[notice.pk]), "下载")
     if getattr(notice, "pdf", None) is not None and notice.pdf.file:
-        links += format_html(
-            ' <a class="button button-small button-secondary"'
-            ' href="/admin/notices/{}/download/pdf/">PDF</a>',
-            notice.pk,
-        )
+        pdf_url = reverse("doc_templates:download_pdf", args=[notice.pk])
+        links += format_html(" " + button, pdf_url, "PDF")
     return links
 
 
