@@ -36,10 +36,15 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰"]
 
 def values_for(index):
     floor, room = divmod(index, 4)
+    owner = SURNAMES[index % 10] + GIVEN[(index // 10) % 10]
+    address = f"翠湖花园 {index % 12 + 1}栋 {floor % 30 + 1:d}{room + 1:02d}室"
     return {
-        "文号": f"整改-2026-{index + 1:04d}",
-        "业户姓名": SURNAMES[index % 10] + GIVEN[(index // 10) % 10],
-        "房号": f"翠湖花园 {index % 12 + 1}栋 {floor % 30 + 1:d}{room + 1:02d}室",
+        "文号": f"〔2026〕整改第{index + 1}号",
+        "收件人": f"{owner}（{address}）",
+        "业户姓名": owner,
+        "房号": address,
+        "事实来源": "我中心工作人员于2026年11月25日在顶层露台巡查时发现",
+        "公司名称": "翠湖物业服务有限公司",
         "发现时间": "2026年11月25日",
         "发现地点": "顶层露台",
         "违规事实": "在露台加建彩钢板房约12平方米，未向物业服务中心申报。",

@@ -222,6 +222,11 @@ INSTALLED_APPS += ["rest_framework.authtoken"]
 # --- notices (issue 6) ---
 # Names printed on notices; the three tri-party signatories stand side by side.
 DOC_TEMPLATES_CENTRE_NAME = os.environ.get("NOTICE_CENTRE_NAME", "物业服务中心")
+# The company above the centre in the issuer block (where the seal goes).
+DOC_TEMPLATES_COMPANY_NAME = os.environ.get("NOTICE_COMPANY_NAME", "物业服务有限公司")
+# 文号 of issued notices: {year}, {series} (整改, 三方提示 …) and {serial}; the default
+# reads 〔2026〕整改第3号, the way official documents number themselves.
+NOTICE_NUMBER_FORMAT = os.environ.get("NOTICE_NUMBER_FORMAT", "〔{year}〕{series}第{serial}号")
 DOC_TEMPLATES_SIGNATORIES = {
     "居委会": os.environ.get("NOTICE_RESIDENTS_COMMITTEE", "社区居民委员会"),
     "业委会": os.environ.get("NOTICE_OWNERS_COMMITTEE", "业主委员会"),

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.archives.models import HouseholdArchive, attach_parents
-from cms.numbering import format_number, next_number
-from doc_templates.filling import open_document, render
-from doc_templates.kinds import NUMBER_SERIES, RECORD_KINDS, NoticeKind
+from cms.numbering import next_number
+from doc_templates.filling import add_draft_watermark, fill_document, open_document, render
+from doc_templates.kinds import ADDRESSED_KINDS, NUMBER_SERIES, RECORD_KINDS, NoticeKind
 from doc_templates.models import (
     Delivery,
     DeliveryPhoto,
@@ -26,32 +26,35 @@ from doc_templates.models import (
     TemplateVersion,
     sha256_of,
 )
+from doc_templates.policy import can_issue, register_reading
 from doc_templates.values import (
     NUMBER_PENDING,
     NoticeOptions,
-    household_of,
+    masked_values,
     notice_values,
     person_name,
 )
 
 logger = logging.getLogger(__name__)
 
-ISSUE_PERMISSION = "doc_templates.issue_notice"
-NUMBER_WIDTH = 4
+# The mark across every page of a copy handed out with the owner's name hidden.
+MASKED_COPY_MARK = "副本"
 
 
-def can_issue(user):
-    return bool(user and user.is_active and user.has_perm(ISSUE_PERMISSION))
+def format_notice_number(series, year, serial):
+    """文号 in the configured form, by default 〔2026〕整改第3号."""
+    return settings.NOTICE_NUMBER_FORMAT.format(series=series, year=year, serial=serial)
 
 
-def _record_household_access(user, case, household, request=None):
-    """Household data goes into the notice: register the reading of the archive."""
-    household = household_of(case, household)
-    if household is None or user is None:
-        return
-    from cms.archives.policy import record_access
-
-    record_access(user, household, via="notice", request=request)
+def notice_household(kind, case, household):
+    """The household a notice is about. A notice ordering someone to put things right
+    goes to the household the issuer chose; only a violation case's own household is
+    the offender by default (a complaint's household is the complainant's)."""
+    if household is not None or case is None:
+        return household
+    if kind in ADDRESSED_KINDS and case.kind != "violation":
+        return None
+    return case.household
 
 
 def _check_kind(kind, case):
@@ -61,9 +64,52 @@ def _check_kind(kind, case):
         raise ValidationError("堆物温馨提示须从案件签发，以便计入提示次数。")
 
 
+def check_addressee(kind, household, options):
+    if kind not in ADDRESSED_KINDS:
+        return
+    free_text = options.addressee.strip()
+    if household is not None and free_text:
+        raise ValidationError(
+            {"addressee": "已选择收件业户，不能另填收件人；无档案时才填写收件人。"}
+        )
+    if household is None and not free_text:
+        raise ValidationError(
+            {
+                "addressee_household": "请选择收件业户（应整改的一方）；对方无业户档案时，请填写收件人。"
+            }
+        )
+
+
+def issue_summary(kind, by, case, household, options):
+    """What the manager confirms before 签发: kind, addressee as the notice will name
+    it, case, and the number series with the number it will most likely get."""
+    from cms.models import NumberSequence
+    from doc_templates.policy import shows_owner
+    from doc_templates.values import addressee_of
+
+    year = timezone.localdate().year
+    series = NUMBER_SERIES[kind]
+    last = (
+        NumberSequence.objects.filter(series=series, year=year)
+        .values_list("last_number", flat=True)
+        .first()
+    )
+    return {
+        "kind": NoticeKind(kind).label,
+        "addressee": addressee_of(household, options, by) or "各位住户",
+        "name_hidden": household is not None and not shows_owner(by, household),
+        "case": case.number if case is not None else "—",
+        "series": f"{series}（{year}年度，按签发先后连续编号）",
+        "next_number": format_notice_number(series, year, (last or 0) + 1),
+    }
+
+
 def preview_notice(kind, by, *, case=None, household=None, options=None, request=None):
     """The notice as it would be issued, watermarked 草稿, without a number; nothing is stored."""
     _check_kind(kind, case)
+    options = options or NoticeOptions()
+    household = notice_household(kind, case, household)
+    check_addressee(kind, household, options)
     template = TemplateVersion.objects.current(kind)
     ordinal = case.reminders.count() + 1 if kind == NoticeKind.CLUTTER_REMINDER else 1
     values = notice_values(
@@ -76,21 +122,23 @@ def preview_notice(kind, by, *, case=None, household=None, options=None, request
         options=options,
         ordinal=min(ordinal, 3),
     )
-    _record_household_access(by, case, household, request)
+    register_reading(by, [household], request)
     return render(template.read_bytes(), values, draft=True)
 
 
 def print_case_record(case, by, request=None):
-    """The printable 顾客投诉处理记录表 / 邻里纠纷处理记录表 of a case, from its timeline."""
+    """The printable 顾客投诉处理记录表 / 邻里纠纷处理记录表 of a case, from its timeline,
+    with owner names only for readers of their archives."""
     kind = NoticeKind.COMPLAINT_RECORD if case.kind == "complaint" else NoticeKind.DISPUTE_RECORD
     template = TemplateVersion.objects.current(kind)
     values = notice_values(
         kind, number="", today=timezone.localdate(), issuer=by, case=case, options=None
     )
-    _record_household_access(by, case, None, request)
+    households = [case.household]
     if kind == NoticeKind.DISPUTE_RECORD:
-        for party in case.parties.exclude(household=None).select_related("household"):
-            _record_household_access(by, None, party.household, request)
+        parties = case.parties.exclude(household=None).select_related("household")
+        households += [party.household for party in parties]
+    register_reading(by, households, request)
     return kind, render(template.read_bytes(), values)
 
 
@@ -113,6 +161,8 @@ def issue_notice(
         raise PermissionDenied("只有具备签发权限的客服中心经理可以签发文书。")
     _check_kind(kind, case)
     options = options or NoticeOptions()
+    household = notice_household(kind, case, household)
+    check_addressee(kind, household, options)
     template = TemplateVersion.objects.current(kind)
     template_bytes = template.read_bytes()
     with transaction.atomic():
@@ -131,7 +181,7 @@ def issue_notice(
         year = timezone.localtime(now).year
         series = NUMBER_SERIES[kind]
         serial = next_number(series, year)
-        number = format_number(series, year, serial, width=NUMBER_WIDTH)
+        number = format_notice_number(series, year, serial)
         values = notice_values(
             kind,
             number=number,
@@ -163,7 +213,7 @@ def issue_notice(
         notice.save()
         if case is not None:
             _add_case_step(case, by, notice)
-        _record_household_access(by, case, household, request)
+        register_reading(by, [household], request)
     if settings.NOTICE_PDF_ENABLED and batch is None:
         make_signed_pdf(notice)
     return notice
@@ -226,6 +276,30 @@ def correct_notice(old, by, *, options, reason, request=None):
         correction_reason=reason,
         request=request,
     )
+
+
+def copy_for(notice, user, request=None):
+    """(content, is the frozen original) of an issued notice for ``user``: the frozen
+    file (opened for streaming) for readers of the archive (or when it names no owner), otherwise a copy
+    filled from the same template version with the owner's name hidden and 副本
+    across every page. Either way the reading is registered."""
+    from doc_templates.policy import households_of_notice, may_have_issued_copy
+
+    register_reading(user, households_of_notice(notice), request)
+    if may_have_issued_copy(user, notice):
+        return notice.file.open("rb"), True
+    document = open_document(notice.template_version.read_bytes())
+    fill_document(document, masked_values(notice.values))
+    add_draft_watermark(document, text=MASKED_COPY_MARK)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue(), False
+
+
+def register_batch_download(batch, user, request=None):
+    """The zip holds one notice per household: each is a reading by whoever downloads it."""
+    households = HouseholdArchive.objects.filter(notices__batch=batch).order_by("path")
+    register_reading(user, households, request)
 
 
 # Verification -----------------------------------------------------------------
@@ -373,7 +447,11 @@ def _batch_notice(batch, household, options):
         if existing is not None:
             return existing
         return issue_notice(
-            NoticeKind.TRI_PARTY, batch.created_by, household=household, options=options, batch=batch
+            NoticeKind.TRI_PARTY,
+            batch.created_by,
+            household=household,
+            options=options,
+            batch=batch,
         )
 
 

@@ -19,9 +19,13 @@ from doc_templates.kinds import TEMPLATE_FILES, NoticeKind
 
 OUTPUT_DIR = Path(__file__).resolve().parent / "docx"
 
+# Font names as Chinese Word installations know them; on the server fontconfig maps
+# them to Simplified-Chinese faces from Debian's packages (scripts/fontconfig/), so
+# the PDF looks like the .docx opened in Word.
 BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
+EAST_ASIAN_LANGUAGE = "zh-CN"
 BODY_SIZE = Pt(14)
 FORM_SIZE = Pt(12)
 FORM_WIDTHS = (Cm(3.2), Cm(4.7), Cm(3.2), Cm(4.7))
@@ -36,7 +40,12 @@ def new_document():
     normal = document.styles["Normal"]
     normal.font.name = LATIN_FONT
     normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    normal_fonts = normal.element.get_or_add_rPr()
+    normal_fonts.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    language = normal_fonts.makeelement(qn("w:lang"), {})
+    language.set(qn("w:val"), "en-US")
+    language.set(qn("w:eastAsia"), EAST_ASIAN_LANGUAGE)
+    normal_fonts.append(language)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.5
     return document
@@ -61,7 +70,8 @@ def add_title(document, text):
 
 def add_number_line(document):
     paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(6)
     add_run(paragraph, "文号：{{ 文号 }}", size=Pt(12))
 
 
@@ -81,6 +91,29 @@ def add_body(document, *parts, indent=True, align=None):
 def add_signature(document, *lines):
     for line in lines:
         add_body(document, line, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def add_issuer_block(document, *, date="{{ 签发日期大写 }}"):
+    """Company, centre, the place for the seal (盖章) and the date, right-aligned, with
+    room above the date for the stamp."""
+    company = add_body(document, "{{ 公司名称 }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    company.paragraph_format.space_before = Pt(12)
+    add_signature(document, "{{ 签发单位 }}")
+    seal = add_body(
+        document, ("（盖章）", {"size": FORM_SIZE}), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
+    seal.paragraph_format.space_after = Pt(12)
+    add_signature(document, date)
+
+
+def add_cut_line(document):
+    """A dashed line to cut along: the receipt below it goes back to the centre."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.space_after = Pt(0)
+    dashes = "- " * 18
+    add_run(paragraph, f"{dashes}沿此线剪开 {dashes}".strip(), size=Pt(9))
 
 
 def set_cell(cell, text, *, bold=False, size=FORM_SIZE, align=None):
@@ -122,30 +155,44 @@ def build_rectification():
     addressee = document.add_paragraph()
     # Word often stores a placeholder in two runs after editing; the bundled template
     # does the same here so every fill exercises the split-run path.
-    add_run(addressee, "{{ 业户")
-    add_run(addressee, "姓名 }}（{{ 房号 }}）：")
+    add_run(addressee, "{{ 收件")
+    add_run(addressee, "人 }}：")
+    # How the facts were learned (巡查发现 / 接业户投诉 / 接报) opens the sentence.
+    add_body(document, "{{ 事实来源 }}：{{ 违规事实 }}")
+    add_body(document, "上述行为不符合{{ 依据 }}。")
+    # The deadline is stated once: its date, with the period it was counted from.
     add_body(
         document,
-        "我中心工作人员于{{ 发现时间 }}在{{ 发现地点 }}巡查时发现：{{ 违规事实 }}",
+        "整改期限：",
+        ("{{ 整改期限 }}", {"bold": True}),
+        "（{{ 期限说明 }}）。请您在此之前完成以下整改：{{ 整改要求 }}",
     )
-    add_body(document, "上述行为不符合{{ 依据 }}的规定。")
-    add_body(document, "请您{{ 期限说明 }}完成以下整改：{{ 整改要求 }}")
-    add_body(document, "整改期限：", ("{{ 整改期限 }}", {"bold": True}), "。")
     add_body(document, "{{ 后果 }}")
     add_body(document, "特此通知。")
-    add_signature(document, "{{ 签发单位 }}", "{{ 签发日期大写 }}")
+    add_issuer_block(document)
 
-    add_body(document, "")
-    add_body(document, "送达回执", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_cut_line(document)
+    add_body(
+        document,
+        ("送达回执", {"font": TITLE_FONT, "size": Pt(16), "bold": True}),
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
     add_form_table(
         document,
         [
             ("通知书文号", "{{ 文号 }}"),
+            ("收件人", "{{ 收件人 }}"),
             ("业户签收", "", "签收日期", "    年   月   日"),
         ],
     )
-    add_body(document, "")
-    add_body(document, "拒签记录", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    refusal = add_body(
+        document,
+        ("拒签记录", {"font": TITLE_FONT, "bold": True}),
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    refusal.paragraph_format.space_before = Pt(8)
     add_form_table(
         document,
         [
@@ -198,7 +245,11 @@ def build_violation_ticket():
     add_body(
         document, "本通知单经上级审批签字后生效。如有异议，请于收到之日起三日内向物业服务中心提出。"
     )
-    add_signature(document, "{{ 服务中心 }}")
+    add_body(document, "")
+    add_signature(document, "{{ 公司名称 }}", "{{ 服务中心 }}")
+    add_body(
+        document, ("（盖章）", {"size": FORM_SIZE}), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
     return document
 
 

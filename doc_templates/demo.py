@@ -1,11 +1,12 @@
 """Demo content for notices: the bundled templates as version 1, and one issued
-整改通知书 on the first demo violation case."""
+整改通知书 on the first demo violation case with a household."""
 
 from django.contrib.auth import get_user_model
 
-from doc_templates.actions import can_issue, issue_notice
+from doc_templates.actions import issue_notice
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import Notice, TemplateVersion
+from doc_templates.policy import can_issue
 from doc_templates.values import NoticeOptions
 
 
@@ -17,7 +18,9 @@ def load(groups, stdout):
     from cases.models import Case
 
     manager = get_user_model().objects.filter(username="jingli").first()
-    case = Case.objects.filter(kind=Case.Kind.VIOLATION).order_by("received_at").first()
+    # A 整改通知书 goes to the offending household: a violation case on file with one.
+    violations = Case.objects.filter(kind=Case.Kind.VIOLATION).exclude(household=None)
+    case = violations.order_by("received_at").first()
     if manager is None or case is None or not can_issue(manager):
         return
     notice = issue_notice(

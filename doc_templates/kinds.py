@@ -25,6 +25,9 @@ class NoticeKind(models.TextChoices):
 # The record forms are printed from a case, the others are issued with a number.
 RECORD_KINDS = {NoticeKind.COMPLAINT_RECORD, NoticeKind.DISPUTE_RECORD}
 
+# Notices that tell one party to put something right: the issuer names that party.
+ADDRESSED_KINDS = {NoticeKind.RECTIFICATION, NoticeKind.VIOLATION_TICKET}
+
 # Short name of each kind in its number (文号 series), e.g. 整改-2026-0001.
 NUMBER_SERIES = {
     NoticeKind.RECTIFICATION: "整改",
@@ -44,13 +47,23 @@ TEMPLATE_FILES = {
     NoticeKind.DISPUTE_RECORD: "dispute_record.docx",
 }
 
-COMMON_OPTIONAL = {"服务中心", "小区名称", "签发日期", "签发日期大写"}
+COMMON_OPTIONAL = {"公司名称", "服务中心", "小区名称", "签发日期", "签发日期大写"}
 
 # kind: (required placeholders, optional placeholders)
 PLACEHOLDERS = {
     NoticeKind.RECTIFICATION: (
-        {"文号", "业户姓名", "房号", "违规事实", "整改要求", "整改期限", "签发单位"},
-        {"发现时间", "发现地点", "依据", "期限说明", "后果", "签发日期大写"},
+        {"文号", "收件人", "违规事实", "整改要求", "整改期限", "签发单位"},
+        {
+            "业户姓名",
+            "房号",
+            "发现时间",
+            "发现地点",
+            "事实来源",
+            "依据",
+            "期限说明",
+            "后果",
+            "签发日期大写",
+        },
     ),
     NoticeKind.TRI_PARTY: (
         {"文号", "标题", "正文", "居委会", "业委会", "物业服务中心"},

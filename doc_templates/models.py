@@ -30,24 +30,34 @@ class TemplateVersionQuerySet(models.QuerySet):
         return self.filter(kind=kind).order_by("-version")
 
     def current(self, kind):
-        """The newest version of ``kind``; the bundled file becomes version 1 the first
-        time a kind is used, so a fresh install works without any upload."""
-        latest = self.for_kind(kind).first()
-        if latest is not None:
-            return latest
+        """The newest version of ``kind``. The bundled file becomes version 1 the first
+        time a kind is used, so a fresh install works without any upload; when a
+        release brings a new bundled file and nobody has uploaded their own since, it
+        becomes the next version."""
         from doc_templates.build_templates import bundled_template_path
+
+        latest = self.for_kind(kind).first()
+        if latest is not None and latest.uploaded_by_id is not None:
+            return latest
+        data = bundled_template_path(kind).read_bytes()
+        if latest is not None and latest.sha256 == sha256_of(data):
+            return latest
+        version = latest.version + 1 if latest is not None else 1
+        note = "系统内置模板" if latest is None else "系统内置模板（新版本）"
+        return self._register_bundled(kind, version, data, note)
+
+    def _register_bundled(self, kind, version, data, note):
         from doc_templates.filling import find_placeholders, open_document
 
-        data = bundled_template_path(kind).read_bytes()
         try:
             with transaction.atomic():
                 return self.create(
                     kind=kind,
-                    version=1,
-                    file=ContentFile(data, name=f"{kind}-v1.docx"),
+                    version=version,
+                    file=ContentFile(data, name=f"{kind}-v{version}.docx"),
                     sha256=sha256_of(data),
                     placeholders=sorted(find_placeholders(open_document(data))),
-                    note="系统内置模板",
+                    note=note,
                 )
         except IntegrityError:
             return self.for_kind(kind).first()  # another request registered it first
@@ -195,6 +205,29 @@ class Notice(models.Model):
     @property
     def download_name(self):
         return f"{self.get_kind_display()}-{self.number}.docx"
+
+    # Plain values for listings and exports: addresses only, never owner names.
+    @property
+    def kind_label(self):
+        return self.get_kind_display()
+
+    @property
+    def case_number(self):
+        return self.case.number if self.case_id else ""
+
+    @property
+    def address(self):
+        return self.values.get("房号", "")
+
+    @property
+    def issued_by_display(self):
+        from cases.models import person_name
+
+        return person_name(self.issued_by)
+
+    @property
+    def status_label(self):
+        return "已被更正" if self.is_superseded else "有效"
 
     def read_bytes(self):
         with self.file.open("rb") as handle:

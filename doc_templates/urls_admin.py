@@ -1,4 +1,5 @@
-"""Admin URLs of the notices area, mounted at /admin/notices/ (wagtail_hooks)."""
+"""Admin URLs of the notices area, mounted at /admin/notices/ (wagtail_hooks); the
+list of issued notices at /admin/notices/ itself is the viewset in listings.py."""
 
 from django.urls import path
 
@@ -7,7 +8,6 @@ from doc_templates import views
 app_name = "doc_templates"
 
 urlpatterns = [
-    path("", views.index, name="index"),
     path("case/<int:case_id>/", views.case_notices, name="case"),
     path("case/<int:case_id>/record/", views.case_record, name="case_record"),
     path("<int:pk>/", views.notice_detail, name="notice"),

@@ -10,10 +10,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import models as dm
 from django.utils import timezone
 
-from doc_templates.filling import deadline_text, format_date, format_date_upper
+from doc_templates.filling import deadline, format_date, format_date_upper
 from doc_templates.kinds import NoticeKind
+from doc_templates.policy import MASKED_NAME, owner_name_for
 from doc_templates.texts import CLUTTER_CONSEQUENCES, ORDINALS, tri_party_body
 
 DEFAULT_BASIS = "《管理规约》及《前期物业服务协议》的有关约定"
@@ -22,6 +24,14 @@ DEFAULT_CONSEQUENCE = (
     "由此产生的一切后果及费用由您自行承担。"
 )
 NUMBER_PENDING = "（签发时生成）"
+
+
+class FactSource(dm.TextChoices):
+    """How the centre learned the facts; the notice's opening sentence says so."""
+
+    PATROL = "patrol", "巡查发现"
+    COMPLAINT = "complaint", "接业户投诉"
+    REPORT = "report", "接报"
 
 
 @dataclasses.dataclass
@@ -38,12 +48,17 @@ class NoticeOptions:
     items: str = ""
     approver: str = ""
     centre: str = ""
+    source: str = ""
 
 
 def centre_name(options=None):
     return (options and options.centre) or getattr(
         settings, "DOC_TEMPLATES_CENTRE_NAME", "物业服务中心"
     )
+
+
+def company_name():
+    return getattr(settings, "DOC_TEMPLATES_COMPANY_NAME", "")
 
 
 def signatory(key):
@@ -112,75 +127,129 @@ def amount_upper(amount):
 
 
 SENTENCE_ENDINGS = "。！？；…"
+# Trailing marks a typed sentence may end with that a full stop replaces.
+LOOSE_ENDINGS = "，,、.;:：；"
 
 
 def sentence(text):
-    """Free text as a full sentence, so the template can continue after it."""
-    text = (text or "").strip()
+    """Free text as one full sentence ending in a single full stop, so the template can
+    continue after it (no 。。 when the user already typed one)."""
+    text = (text or "").strip().rstrip(LOOSE_ENDINGS).strip()
+    while text.endswith("。。"):
+        text = text[:-1]
     if text and text[-1] not in SENTENCE_ENDINGS:
         text += "。"
     return text
 
 
-def household_of(case, household):
-    return household or (case.household if case is not None else None)
+RULE_ENDINGS = ("规定", "约定", "要求", "规范", "标准")
+
+
+def basis_phrase(text):
+    """The basis as it follows 不符合: 《管理规约》第十二条 → …第十二条的规定, while one
+    already ending in 规定/约定 stays as typed (never 约定的规定)."""
+    text = (text or "").strip().rstrip("。" + LOOSE_ENDINGS)
+    if not text:
+        return DEFAULT_BASIS
+    return text if text.endswith(RULE_ENDINGS) else f"{text}的规定"
 
 
 def address_of(case, household):
-    household = household_of(case, household)
     if household is not None:
         return household.address
     return case.location if case is not None else ""
 
 
-def owner_of(case, household):
-    household = household_of(case, household)
-    if household is not None and household.owner_names:
-        return household.owner_names
-    return case.reporter_display if case is not None else ""
+def owner_of(household, reader):
+    """The owners' names of the notice's household as ``reader`` may see them."""
+    return owner_name_for(reader, household)
 
 
-def estate_name(case, household):
-    household = household_of(case, household)
+def addressee_of(household, options, reader):
+    """收件人: the owner with the address, only the address for someone who may not read
+    the archive, or the party named in free text when no household is on file."""
+    if household is None:
+        return options.addressee.strip()
+    name = owner_name_for(reader, household)
+    if name and name != MASKED_NAME:
+        return f"{name}（{household.address}）"
+    return f"{household.address}业主"
+
+
+def guess_source(case):
+    """Complaints were complained about, disputes reported; violations are found on
+    patrol unless someone named reported them."""
+    if case is None:
+        return FactSource.PATROL
+    if case.kind == "complaint":
+        return FactSource.COMPLAINT
+    if case.kind == "dispute":
+        return FactSource.REPORT
+    reported = case.channel != "visit" or (case.reporter_name and "巡查" not in case.reporter_name)
+    return FactSource.REPORT if reported else FactSource.PATROL
+
+
+def facts_opening(source, when, where):
+    """我中心工作人员于…巡查时发现 / 接业户投诉 / 接报, followed by the facts."""
+    if source == FactSource.COMPLAINT:
+        return f"我中心于{when}接业户投诉，经工作人员到{where}现场核实"
+    if source == FactSource.REPORT:
+        return f"我中心于{when}接报，经工作人员到{where}现场核实"
+    return f"我中心工作人员于{when}在{where}巡查时发现"
+
+
+def estate_name(household):
     return household.estate.title if household is not None else ""
 
 
 def common_values(number, today, options, case, household):
     return {
         "文号": number,
+        "公司名称": company_name(),
         "服务中心": centre_name(options),
-        "小区名称": estate_name(case, household),
+        "小区名称": estate_name(household),
         "签发日期": format_date(today),
         "签发日期大写": format_date_upper(today),
     }
 
 
-def rectification_values(case, household, options, today):
-    period, due = deadline_text(today, options.deadline_days, working_days=options.working_days)
+def period_text(days, working_days):
+    """自签发之日起5个工作日内: the period only, the date is stated beside it once."""
+    unit = "个工作日" if working_days else "日"
+    return f"自签发之日起{days}{unit}内"
+
+
+def rectification_values(case, household, options, today, reader):
+    due = deadline(today, options.deadline_days, working_days=options.working_days)
     issuer = centre_name(options)
     if options.joint_with_owners_committee:
         issuer = f"{issuer}    {signatory('业委会')}"
+    found_on = format_date(local_date(case.received_at)) if case else format_date(today)
+    found_at = (case.location if case else "") or address_of(case, household)
+    source = options.source or guess_source(case)
     return {
-        "业户姓名": owner_of(case, household),
+        "收件人": addressee_of(household, options, reader),
+        "业户姓名": owner_of(household, reader) or options.addressee.strip(),
         "房号": address_of(case, household),
-        "发现时间": format_date(local_date(case.received_at)) if case else "",
-        "发现地点": (case.location if case else "") or address_of(case, household),
+        "发现时间": found_on,
+        "发现地点": found_at,
+        "事实来源": facts_opening(source, found_on, found_at),
         "违规事实": sentence(options.facts or (case.description if case else "")),
-        "依据": options.basis or DEFAULT_BASIS,
+        "依据": basis_phrase(options.basis),
         "整改要求": sentence(options.action),
-        "期限说明": period,
+        "期限说明": period_text(options.deadline_days, options.working_days),
         "整改期限": format_date(due),
         "后果": sentence(options.consequence) or DEFAULT_CONSEQUENCE,
         "签发单位": issuer,
     }
 
 
-def tri_party_values(case, household, options, today):
+def tri_party_values(case, household, options, today, reader):
     topic = options.topic or (case.topic.name if case else "")
     title, body = tri_party_body(topic)
     if options.addressee:
         addressee = options.addressee
-    elif household_of(case, household) is not None:
+    elif household is not None:
         addressee = f"尊敬的{address_of(case, household)}住户"
     else:
         addressee = "尊敬的各位住户"
@@ -190,22 +259,22 @@ def tri_party_values(case, household, options, today):
         "正文": body.replace("\n", "\n\u3000\u3000"),
         "致": addressee,
         "房号": address_of(case, household),
-        "业户姓名": owner_of(case, household),
+        "业户姓名": owner_of(household, reader),
         "居委会": signatory("居委会"),
         "业委会": signatory("业委会"),
         "物业服务中心": centre_name(options),
     }
 
 
-def violation_ticket_values(case, household, options, today, issuer):
+def violation_ticket_values(case, household, options, today, issuer, reader):
     amount = case.amount if case is not None else None
     approver = options.approver or person_name(getattr(case, "signed_by", None) or issuer)
     return {
-        "业户姓名": owner_of(case, household),
+        "业户姓名": owner_of(household, reader) or options.addressee.strip(),
         "房号": address_of(case, household),
         "发现时间": format_date(local_date(case.received_at)) if case else "",
-        "违规事实": options.facts or (case.description if case else ""),
-        "依据": options.basis or DEFAULT_BASIS,
+        "违规事实": sentence(options.facts or (case.description if case else "")),
+        "依据": (options.basis or DEFAULT_BASIS).strip().rstrip("。"),
         "处理措施": options.action or (case.get_measure_display() if case else ""),
         "金额": f"{amount:.2f}元" if amount is not None else "无",
         "金额大写": amount_upper(amount) if amount is not None else "无",
@@ -214,11 +283,11 @@ def violation_ticket_values(case, household, options, today, issuer):
     }
 
 
-def clutter_values(case, household, options, today, ordinal):
-    _, due = deadline_text(today, options.deadline_days, working_days=options.working_days)
+def clutter_values(case, household, options, today, ordinal, reader):
+    due = deadline(today, options.deadline_days, working_days=options.working_days)
     return {
         "房号": address_of(case, household),
-        "业户姓名": owner_of(case, household),
+        "业户姓名": owner_of(household, reader),
         "提示次数": ORDINALS[ordinal],
         "堆放位置": (case.location if case else "") or "楼道公共区域",
         "堆放物品": options.items or (case.description if case else ""),
@@ -240,12 +309,23 @@ def timeline_text(case):
     return "\n".join(lines) or "暂无处理记录"
 
 
-def complaint_record_values(case, today):
+def reporter_for(case, reader):
+    """The complainant as registered; a caller identified only by the household archive
+    is named for readers of that archive and shown by address to anyone else."""
+    if case.reporter_name or case.anonymous or not case.household_id:
+        return case.reporter_display
+    name = owner_name_for(reader, case.household)
+    if name and name != MASKED_NAME:
+        return f"{name}（{case.household.address}）"
+    return f"{case.household.address} 业户"
+
+
+def complaint_record_values(case, today, reader):
     return {
         "案件编号": case.number,
         "类别": case.get_complaint_class_display() or str(case.topic),
-        "投诉人": case.reporter_display,
-        "房号": address_of(case, None),
+        "投诉人": reporter_for(case, reader),
+        "房号": address_of(case, case.household),
         "受理时间": local_minute(case.received_at),
         "来源": case.get_channel_display(),
         "投诉内容": case.description,
@@ -257,15 +337,19 @@ def complaint_record_values(case, today):
     }
 
 
-def party_label(party):
+def party_label(party, reader):
+    """A party by name and address; a household party the reader may not read by address."""
     household = party.household
     if household is None:
         return party.name
-    return f"{party.name or household.owner_names}（{household.address}）"
+    name = party.name or owner_name_for(reader, household)
+    if not name or name == MASKED_NAME:
+        return f"{household.address}业户"
+    return f"{name}（{household.address}）"
 
 
-def dispute_record_values(case, today):
-    parties = "、".join(party_label(party) for party in case.parties.all())
+def dispute_record_values(case, today, reader):
+    parties = "、".join(party_label(party, reader) for party in case.parties.all())
     participants = "、".join(
         f"{p.get_body_display()}{p.name}{('（' + p.role + '）') if p.role else ''}"
         for p in case.participants.all()
@@ -273,8 +357,8 @@ def dispute_record_values(case, today):
     return {
         "案件编号": case.number,
         "纠纷类别": str(case.topic),
-        "当事人": parties or case.reporter_display,
-        "房号": address_of(case, None),
+        "当事人": parties or reporter_for(case, reader),
+        "房号": address_of(case, case.household),
         "地点": case.location,
         "受理时间": local_minute(case.received_at),
         "纠纷情况": case.description,
@@ -287,21 +371,43 @@ def dispute_record_values(case, today):
 
 
 def notice_values(
-    kind, *, number, today, issuer, case=None, household=None, options=None, ordinal=1
+    kind,
+    *,
+    number,
+    today,
+    issuer,
+    case=None,
+    household=None,
+    options=None,
+    ordinal=1,
+    reader=None,
 ):
-    """Every placeholder value for one notice of ``kind``."""
+    """Every placeholder value for one notice of ``kind``, with owner names as ``reader``
+    (by default the issuer) may see them."""
     options = options or NoticeOptions()
+    reader = reader or issuer
     values = common_values(number, today, options, case, household)
     if kind == NoticeKind.RECTIFICATION:
-        values.update(rectification_values(case, household, options, today))
+        values.update(rectification_values(case, household, options, today, reader))
     elif kind == NoticeKind.TRI_PARTY:
-        values.update(tri_party_values(case, household, options, today))
+        values.update(tri_party_values(case, household, options, today, reader))
     elif kind == NoticeKind.VIOLATION_TICKET:
-        values.update(violation_ticket_values(case, household, options, today, issuer))
+        values.update(violation_ticket_values(case, household, options, today, issuer, reader))
     elif kind == NoticeKind.CLUTTER_REMINDER:
-        values.update(clutter_values(case, household, options, today, ordinal))
+        values.update(clutter_values(case, household, options, today, ordinal, reader))
     elif kind == NoticeKind.COMPLAINT_RECORD:
-        values.update(complaint_record_values(case, today))
+        values.update(complaint_record_values(case, today, reader))
     elif kind == NoticeKind.DISPUTE_RECORD:
-        values.update(dispute_record_values(case, today))
+        values.update(dispute_record_values(case, today, reader))
     return values
+
+
+def masked_values(values):
+    """The values of an issued notice with the owner's name hidden, for a copy handed to
+    someone who may not read the archive."""
+    masked = dict(values)
+    if masked.get("业户姓名"):
+        masked["业户姓名"] = MASKED_NAME
+    if "收件人" in masked and masked.get("房号"):
+        masked["收件人"] = f"{masked['房号']}业主"
+    return masked

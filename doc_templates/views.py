@@ -1,17 +1,21 @@
-"""Admin views for notices (mounted under /admin/notices/ by wagtail_hooks)."""
+"""Admin views for notices (mounted under /admin/notices/ by wagtail_hooks).
 
-from urllib.parse import quote
+Listings (issued notices, template versions, batches) are Wagtail generic views in
+``doc_templates/listings.py``; the views here are the screens a generic view cannot
+express, each saying why.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cases.models import Case
-from cases.policy import can_view_case, visible_cases
+from cases.policy import can_view_case
 from cms.archives.models import Building, Estate
-from doc_templates import actions
+from cms.downloads import DOCX, PDF, ZIP, download_response
+from doc_templates import actions, policy
 from doc_templates.forms import (
     BatchForm,
     CorrectionForm,
@@ -22,91 +26,70 @@ from doc_templates.forms import (
 )
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import Notice, NoticeBatch, NoticePdf, TemplateVersion
+from doc_templates.values import guess_source
 from jobs.runner import batch_job, retry, start_job
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-VIEW_NOTICE = "doc_templates.view_notice"
-
-
-def docx_response(data, filename):
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-def _require(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied("您没有查看文书的权限。")
 
 
 def _visible_case(request, case_id):
-    _require(request.user, VIEW_NOTICE)
-    case = get_object_or_404(Case, pk=case_id)
+    if not policy.can_view_notices(request.user):
+        raise PermissionDenied("您没有查看文书的权限。")
+    case = get_object_or_404(Case.objects.select_related("household", "topic"), pk=case_id)
     if not can_view_case(request.user, case):
         raise PermissionDenied("您无权查看该案件。")
     return case
 
 
 def _visible_notice(request, pk):
-    _require(request.user, VIEW_NOTICE)
-    notice = get_object_or_404(Notice.objects.select_related("case", "issued_by"), pk=pk)
-    if notice.case_id and not can_view_case(request.user, notice.case):
-        raise PermissionDenied("您无权查看该文书。")
-    if notice.case_id is None and not actions.can_issue(request.user):
+    related = ("case", "issued_by", "household", "template_version")
+    notice = get_object_or_404(Notice.objects.select_related(*related), pk=pk)
+    if not policy.can_view_notice(request.user, notice):
         raise PermissionDenied("您无权查看该文书。")
     return notice
 
 
-def index(request):
-    _require(request.user, VIEW_NOTICE)
-    cases = (
-        visible_cases(request.user)
-        .filter(kind__in=[Case.Kind.VIOLATION, Case.Kind.DISPUTE, Case.Kind.COMPLAINT])
-        .exclude(status=Case.Status.CLOSED)
-        .select_related("topic")
-        .order_by("-received_at")[:50]
-    )
-    notices = Notice.objects.select_related("issued_by", "case", "pdf").filter(
-        case__in=visible_cases(request.user)
-    )
-    if actions.can_issue(request.user):
-        notices = Notice.objects.select_related("issued_by", "case", "pdf")
-    return render(
-        request,
-        "doc_templates/index.html",
-        {
-            "page_title": "通知文书",
-            "header_icon": "doc-full",
-            "cases": cases,
-            "notices": notices[:50],
-            "can_issue": actions.can_issue(request.user),
-        },
-    )
+def _addressable(user, case):
+    """Households offered as addressee: the case's estate when it has one."""
+    households = policy.addressable_households(user).order_by("path")
+    if case.household_id:
+        estate_path = case.household.path[: -2 * case.household.steplen]
+        households = households.filter(path__startswith=estate_path)
+    return households
+
+
+def _initial(case):
+    initial = {"source": guess_source(case)}
+    if case.kind == Case.Kind.VIOLATION and case.household_id:
+        initial["addressee_household"] = case.household_id
+    return initial
 
 
 def case_notices(request, case_id):
-    """From a case: preview (草稿), issue, download, and print the record form."""
+    """Custom: one form whose fields follow the chosen kind, with preview (草稿), a
+    confirmation step before 签发, and the record form to print."""
     case = _visible_case(request, case_id)
-    form = NoticeForm(request.POST or None, initial=_initial_kind(case))
+    form = NoticeForm(
+        request.POST or None, initial=_initial(case), households=_addressable(request.user, case)
+    )
     if request.method == "POST" and form.is_valid():
         kind, options = form.cleaned_data["kind"], form.options()
         try:
             if "issue" in request.POST:
-                notice = actions.issue_notice(
-                    kind, request.user, case=case, options=options, request=request
-                )
-                messages.success(
-                    request, f"已签发 {notice.get_kind_display()}，文号 {notice.number}。"
-                )
-                return redirect("doc_templates:notice", pk=notice.pk)
+                return _issue_or_confirm(request, case, form, kind, options)
             data = actions.preview_notice(
-                kind, request.user, case=case, options=options, request=request
+                kind,
+                request.user,
+                case=case,
+                household=form.household,
+                options=options,
+                request=request,
             )
-            return docx_response(data, f"草稿-{NoticeKind(kind).label}-{case.number}.docx")
+            return download_response(
+                data, f"草稿-{NoticeKind(kind).label}-{case.number}.docx", DOCX
+            )
         except PermissionDenied as error:
             messages.error(request, str(error))
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
     return render(
         request,
         "doc_templates/case.html",
@@ -116,27 +99,52 @@ def case_notices(request, case_id):
             "case": case,
             "form": form,
             "notices": case.notices.select_related("issued_by", "pdf").order_by("-issued_at"),
-            "can_issue": actions.can_issue(request.user),
+            "can_issue": policy.can_issue(request.user),
         },
     )
 
 
-def _initial_kind(case):
-    topic = case.topic.name if case.topic_id else ""
-    if case.kind == Case.Kind.DISPUTE:
-        return {"kind": NoticeKind.TRI_PARTY}
-    if "摆放" in topic or "堆" in topic:
-        return {"kind": NoticeKind.CLUTTER_REMINDER}
-    return {"kind": NoticeKind.RECTIFICATION}
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _issue_or_confirm(request, case, form, kind, options):
+    if not policy.can_issue(request.user):
+        raise PermissionDenied("只有具备签发权限的客服中心经理可以签发文书。")
+    if "confirm" not in request.POST:
+        household = actions.notice_household(kind, case, form.household)
+        actions.check_addressee(kind, household, options)
+        return render(
+            request,
+            "doc_templates/confirm.html",
+            {
+                "page_title": "确认签发",
+                "header_icon": "warning",
+                "case": case,
+                "form": form,
+                "summary": actions.issue_summary(kind, request.user, case, household, options),
+            },
+        )
+    notice = actions.issue_notice(
+        kind, request.user, case=case, household=form.household, options=options, request=request
+    )
+    messages.success(request, f"已签发 {notice.get_kind_display()}，文号 {notice.number}。")
+    return redirect("doc_templates:notice", pk=notice.pk)
 
 
 def case_record(request, case_id):
+    """Custom: a generated file, not a screen."""
     case = _visible_case(request, case_id)
     kind, data = actions.print_case_record(case, request.user, request=request)
-    return docx_response(data, f"{NoticeKind(kind).label}-{case.number}.docx")
+    return download_response(data, f"{NoticeKind(kind).label}-{case.number}.docx", DOCX)
 
 
 def notice_detail(request, pk):
+    """Custom: the frozen notice with its delivery records and the form to add one."""
     notice = _visible_notice(request, pk)
     delivery_form = DeliveryForm(request.POST or None, request.FILES or None, prefix="delivery")
     if request.method == "POST" and delivery_form.is_valid():
@@ -165,39 +173,46 @@ def notice_detail(request, pk):
             "header_icon": "doc-full",
             "notice": notice,
             "notice_pdf": NoticePdf.objects.filter(notice=notice).first(),
+            "original_allowed": policy.may_have_issued_copy(request.user, notice),
             "deliveries": notice.deliveries.prefetch_related("photos"),
             "delivery_form": delivery_form,
-            "can_issue": actions.can_issue(request.user),
+            "can_issue": policy.can_issue(request.user),
         },
     )
 
 
 def notice_download(request, pk):
+    """Custom: the frozen file for readers of the archive, a copy without the owner's
+    name for anyone else; both registered."""
     notice = _visible_notice(request, pk)
-    return FileResponse(
-        notice.file.open("rb"), as_attachment=True, filename=notice.download_name, content_type=DOCX
+    data, original = actions.copy_for(notice, request.user, request=request)
+    name = (
+        notice.download_name
+        if original
+        else notice.download_name.replace(".docx", "（隐去姓名副本）.docx")
     )
+    return download_response(data, name, DOCX)
 
 
 def notice_download_pdf(request, pk):
+    """Custom: the signed PDF cannot be re-made without the name, so it goes to readers
+    of the archive only."""
     notice = _visible_notice(request, pk)
     pdf = NoticePdf.objects.filter(notice=notice).exclude(file="").first()
     if pdf is None:
         raise Http404("该文书没有签名PDF。")
-    return FileResponse(
-        pdf.file.open("rb"),
-        as_attachment=True,
-        filename=pdf.download_name,
-        content_type="application/pdf",
-    )
+    if not policy.may_have_issued_copy(request.user, notice):
+        raise PermissionDenied("签名PDF载有业主姓名，须持有该业户档案的查阅授权才能下载。")
+    policy.register_reading(request.user, policy.households_of_notice(notice), request)
+    return download_response(pdf.file.open("rb"), pdf.download_name, PDF)
 
 
 def notice_correct(request, pk):
+    """Custom: a new notice issued from an old one, with the reason."""
     notice = _visible_notice(request, pk)
-    if not actions.can_issue(request.user):
+    if not policy.can_issue(request.user):
         raise PermissionDenied("只有具备签发权限的经理可以更正文书。")
-    initial = {"kind": notice.kind}
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(request.POST or None, initial={"kind": notice.kind})
     if request.method == "POST" and form.is_valid():
         try:
             new = actions.correct_notice(
@@ -212,7 +227,7 @@ def notice_correct(request, pk):
             )
             return redirect("doc_templates:notice", pk=new.pk)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
     return render(
         request,
         "doc_templates/correct.html",
@@ -226,7 +241,7 @@ def notice_correct(request, pk):
 
 
 def verify(request):
-    """Upload a copy: does it match an issued notice, and which one?"""
+    """Custom: an upload checked against the register, not a model form."""
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -244,7 +259,9 @@ def verify(request):
 
 
 def templates(request):
-    _require(request.user, "doc_templates.view_templateversion")
+    """Custom: uploading a version runs the template checks of actions.upload_template_version."""
+    if not policy.can_manage_templates(request.user):
+        raise PermissionDenied("您没有查看文书模板的权限。")
     form = TemplateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -273,14 +290,11 @@ def templates(request):
 
 
 def template_download(request, pk):
-    _require(request.user, "doc_templates.view_templateversion")
+    if not policy.can_manage_templates(request.user):
+        raise PermissionDenied("您没有查看文书模板的权限。")
     version = get_object_or_404(TemplateVersion, pk=pk)
-    return FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=f"{version.get_kind_display()}-第{version.version}版.docx",
-        content_type=DOCX,
-    )
+    name = f"{version.get_kind_display()}-第{version.version}版.docx"
+    return download_response(version.file.open("rb"), name, DOCX)
 
 
 def _scopes():
@@ -290,7 +304,8 @@ def _scopes():
 
 
 def batch_start(request):
-    if not actions.can_issue(request.user):
+    """Custom: starts the batch as a background job and follows it on its own page."""
+    if not policy.can_issue(request.user):
         raise PermissionDenied("只有具备签发权限的经理可以批量签发。")
     form = BatchForm(request.POST or None, scopes=_scopes())
     if request.method == "POST" and form.is_valid():
@@ -321,12 +336,13 @@ def batch_start(request):
 
 
 def _own_batch(request, pk):
-    if not actions.can_issue(request.user):
+    if not policy.can_issue(request.user):
         raise PermissionDenied("只有具备签发权限的经理可以查看批量任务。")
     return get_object_or_404(NoticeBatch.objects.select_related("scope"), pk=pk)
 
 
 def batch_detail(request, pk):
+    """Custom: a live progress bar polling batch_status, and a retry after a failure."""
     batch = _own_batch(request, pk)
     job = batch_job(batch)
     if request.method == "POST" and job is not None and job.can_retry:
@@ -366,8 +382,6 @@ def batch_download(request, pk):
     batch = _own_batch(request, pk)
     if not batch.archive:
         raise Http404("压缩包尚未生成。")
-    return FileResponse(
-        batch.archive.open("rb"),
-        as_attachment=True,
-        filename=f"三方温馨提示-{batch.scope.title}-{batch.topic}.zip",
-    )
+    actions.register_batch_download(batch, request.user, request=request)
+    name = f"三方温馨提示-{batch.scope.title}-{batch.topic}.zip"
+    return download_response(batch.archive.open("rb"), name, ZIP)

@@ -3,12 +3,21 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from doc_templates import urls_admin
-from doc_templates.actions import can_issue
+from doc_templates.listings import NoticeViewSet
+from doc_templates.policy import can_issue, can_manage_templates, can_view_notices
 
 
 @hooks.register("register_admin_urls")
 def register_notice_urls():
     return [path("notices/", include(urls_admin, namespace="doc_templates"))]
+
+
+notice_viewset = NoticeViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_notice_viewset():
+    return notice_viewset
 
 
 class PermissionMenuItem(MenuItem):
@@ -20,18 +29,14 @@ class PermissionMenuItem(MenuItem):
         return self.allowed(request.user)
 
 
-def _views_notices(user):
-    return user.has_perm("doc_templates.view_notice")
-
-
 notice_menu = Menu(
     items=[
         PermissionMenuItem(
             "案件文书",
-            reverse_lazy("doc_templates:index"),
+            reverse_lazy("issued_notices:index"),
             icon_name="doc-full",
             order=100,
-            allowed=_views_notices,
+            allowed=can_view_notices,
         ),
         PermissionMenuItem(
             "核验文书",
@@ -52,7 +57,7 @@ notice_menu = Menu(
             reverse_lazy("doc_templates:templates"),
             icon_name="doc-empty",
             order=400,
-            allowed=lambda user: user.has_perm("doc_templates.view_templateversion"),
+            allowed=can_manage_templates,
         ),
     ]
 )

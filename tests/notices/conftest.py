@@ -2,7 +2,7 @@
 tree, a manager and a staff member, and cases to issue notices from."""
 
 import pytest
-from notice_helpers import add_household, make_user
+from notice_helpers import add_household, grant_reading, make_user
 from wagtail.models import Page
 
 from cms.roles import MANAGER, STAFF
@@ -39,8 +39,12 @@ def tree(db):
 
 
 @pytest.fixture
-def manager(role_groups):
-    return make_user("jingli-n", role_groups[MANAGER], last_name="王", first_name="立新")
+def manager(role_groups, tree):
+    """The issuing manager, who holds an approved reading grant for 3栋 (so the
+    notices he issues there may name the owner)."""
+    user = make_user("jingli-n", role_groups[MANAGER], last_name="王", first_name="立新")
+    grant_reading(user, tree["building"])
+    return user
 
 
 @pytest.fixture
@@ -77,3 +81,11 @@ def make_case(staff):
 @pytest.fixture
 def violation_case(make_case, tree):
     return make_case(household=tree["household"])
+
+
+@pytest.fixture
+def batches_run_now(settings, django_capture_on_commit_callbacks):
+    """Batch jobs run in the request that starts them: the immediate task backend, and
+    the after-commit hand-over executed. Use as ``with batches_run_now(): client.post(…)``."""
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+    return lambda: django_capture_on_commit_callbacks(execute=True)

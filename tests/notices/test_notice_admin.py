@@ -52,7 +52,7 @@ class TestCasePage:
 
     def test_issue_then_download_the_frozen_file(self, manager_client, violation_case):
         response = manager_client.post(
-            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"}
+            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
         )
         notice = Notice.objects.get()
         assert response.status_code == 302 and response.url == f"/admin/notices/{notice.pk}/"
@@ -75,7 +75,7 @@ class TestCasePage:
         page = staff_client.get(f"/admin/notices/case/{violation_case.pk}/").content.decode()
         assert "预览（草稿）" in page and 'name="issue"' not in page
         response = staff_client.post(
-            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"}
+            f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
         )
         assert "只有具备签发权限" in response.content.decode()
         assert not Notice.objects.exists()
@@ -83,7 +83,9 @@ class TestCasePage:
 
 @pytest.mark.django_db
 def test_verification_page_names_the_matching_notice(manager_client, violation_case):
-    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
+    manager_client.post(
+        f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
+    )
     notice = Notice.objects.get()
     copy = SimpleUploadedFile("copy.docx", notice.read_bytes())
     page = manager_client.post("/admin/notices/verify/", {"file": copy}).content.decode()
@@ -102,7 +104,9 @@ def jpeg_photo():
 
 @pytest.mark.django_db
 def test_a_refusal_is_recorded_with_photos_and_shown_on_the_case(manager_client, violation_case):
-    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
+    manager_client.post(
+        f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
+    )
     notice = Notice.objects.get()
     photos = [
         SimpleUploadedFile("a.jpg", jpeg_photo(), content_type="image/jpeg"),
@@ -139,11 +143,8 @@ def test_template_upload_lists_unknown_placeholders(manager_client):
 
 
 @pytest.mark.django_db
-def test_batch_page_produces_a_zip(
-    manager_client, tree, settings, django_capture_on_commit_callbacks
-):
-    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
-    with django_capture_on_commit_callbacks(execute=True):
+def test_batch_page_produces_a_zip(manager_client, tree, batches_run_now):
+    with batches_run_now():
         response = manager_client.post(
             "/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "高空抛物"}
         )
@@ -175,11 +176,12 @@ def test_staff_cannot_open_batches_or_upload(staff_client, tree):
 
 @pytest.mark.django_db
 def test_every_notices_page_opens_for_a_manager_in_chinese(
-    manager_client, violation_case, tree, settings, django_capture_on_commit_callbacks
+    manager_client, violation_case, tree, batches_run_now
 ):
-    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
-    manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
-    with django_capture_on_commit_callbacks(execute=True):
+    manager_client.post(
+        f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1", "confirm": "1"}
+    )
+    with batches_run_now():
         manager_client.post(
             "/admin/notices/batch/", {"scope": str(tree["estate"].pk), "topic": "噪音"}
         )

@@ -37,6 +37,7 @@ def test_manager_previews_issues_downloads_and_verifies_a_rectification_notice(
     assert not Notice.objects.exists()
 
     page.click("button[name=issue]")
+    page.click("#confirm-issue")
     page.wait_for_url("**/admin/notices/*/")
     notice = Notice.objects.get()
     assert page.inner_text("#notice-number") == notice.number

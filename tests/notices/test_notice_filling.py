@@ -166,3 +166,20 @@ def test_deadlines_in_working_days_skip_the_national_day_holiday():
 )
 def test_amounts_in_words(amount, words):
     assert amount_upper(amount) == words
+
+
+def test_bundled_templates_name_chinese_word_fonts_and_simplified_chinese():
+    """The fonts a Chinese Word has (仿宋 body, 黑体 title) with zh-CN as the East-Asian
+    language, so Word and LibreOffice (through fontconfig) pick the same faces."""
+    from doc_templates.build_templates import bundled_template_path
+
+    document = Document(str(bundled_template_path("rectification")))
+    normal = document.styles["Normal"].element.rPr
+    assert normal.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    assert normal.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    title = document.paragraphs[0].runs[0]._element.rPr.rFonts
+    assert title.get(qn("w:eastAsia")) == "黑体"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "（盖章）" in text and "{{ 公司名称 }}" in text
+    cut = next(p.text for p in document.paragraphs if "沿此线剪开" in p.text)
+    assert text.index(cut) < text.index("送达回执")

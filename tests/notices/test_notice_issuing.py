@@ -2,6 +2,7 @@
 corrections, permissions, delivery and verification."""
 
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -43,7 +44,7 @@ class TestRectificationNotice:
         assert "{{" not in text and "}}" not in text
         assert paragraph_with(document, "（").text == "张伟（翠湖花园 3栋 2单元 1201室）："
         assert "文号：" + notice.number in text
-        assert notice.number.startswith("整改-") and notice.number.endswith("-0001")
+        assert notice.number == f"〔{notice.year}〕整改第1号"
         assert "在露台加建彩钢板房约12平方米" in paragraph_with(document, "巡查时发现").text
         assert "《翠湖花园管理规约》第十二条" in paragraph_with(document, "不符合").text
         order = paragraph_with(document, "完成以下整改")
@@ -143,7 +144,7 @@ def test_twenty_concurrent_issues_get_unique_gap_free_numbers(violation_case, ma
         numbers = list(pool.map(issue, range(20)))
 
     assert len(set(numbers)) == 20
-    serials = sorted(int(number.rsplit("-", 1)[1]) for number in numbers)
+    serials = sorted(int(re.fullmatch(r"〔\d{4}〕整改第(\d+)号", n).group(1)) for n in numbers)
     assert serials == list(range(1, 21))
     hashes = set(Notice.objects.values_list("sha256", flat=True))
     assert len(hashes) == 20

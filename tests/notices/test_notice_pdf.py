@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from notice_helpers import add_household, make_user
+from notice_helpers import add_household, grant_reading, make_user
 from pypdf import PdfReader
 from wagtail.models import Page
 
@@ -61,6 +61,7 @@ def _build_world():
     household = add_household(building, owner="张伟")
     manager = make_user("jingli-pdf", groups[MANAGER], last_name="王", first_name="立新")
     staff = make_user("kefu-pdf", groups[STAFF], last_name="陈", first_name="佳怡")
+    grant_reading(manager, building, approver_username="jingli-pdf-shenpi")
     case = create_case(
         staff,
         kind="violation",
@@ -128,6 +129,19 @@ class TestIssuedPdf:
         assert "张伟" in text
         assert "拆除露台加建的彩钢板房" in text
         assert "{{" not in text
+
+    def test_pdf_uses_simplified_chinese_faces_like_the_docx(self, issued):
+        """仿宋 body and 黑体 title come out in the GB faces fontconfig maps them to
+        (scripts/fontconfig/), never in a Japanese face."""
+        reader = PdfReader(io.BytesIO(pdf_of(issued["notice"]).read_bytes()))
+        fonts = {
+            str(font.get_object()["/BaseFont"]).split("+")[-1]
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert "UKaiCN" in fonts and "WenQuanYiZenHei" in fonts, fonts
+        assert not any("jp" in name.lower() for name in fonts), fonts
+        assert len(reader.pages) == 1
 
     def test_signature_is_intact_and_made_with_the_configured_certificate(self, issued):
         check = check_signature(pdf_of(issued["notice"]).read_bytes())

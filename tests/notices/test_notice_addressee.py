@@ -1,0 +1,189 @@
+"""A 整改通知书 goes to the party who must rectify, chosen by the issuer, and reads
+like an official notice: how the facts were learned, the deadline once, no doubled
+words or stops."""
+
+import pytest
+from notice_helpers import all_text, docx
+
+from doc_templates import actions
+from doc_templates.kinds import NoticeKind
+from doc_templates.models import Notice
+from doc_templates.values import NoticeOptions
+
+FORM = {
+    "kind": "rectification",
+    "facts": "",
+    "basis": "",
+    "action": "拆除露台彩钢板房，恢复原状",
+    "deadline_days": "5",
+    "working_days": "1",
+    "consequence": "",
+}
+
+
+@pytest.fixture
+def noise_complaint(make_case, tree):
+    """李娜 (1101) complains about building work on 1201's terrace; the case is
+    linked to the complainant's household, as intake does for a caller."""
+    return make_case(
+        kind="complaint",
+        topic="违章搭建",
+        household=tree["neighbour"],
+        channel="phone",
+        reporter_name="李娜",
+        description="楼上露台正在加建彩钢板房，每天敲打到晚上九点。",
+        location="3栋2单元1201室露台",
+    )
+
+
+def issued_text(notice):
+    return all_text(docx(notice.read_bytes()))
+
+
+@pytest.mark.django_db
+class TestTheIssuerChoosesTheAddressee:
+    def test_a_complaint_notice_goes_to_the_offending_household_not_the_complainant(
+        self, client, manager, noise_complaint, tree
+    ):
+        client.force_login(manager)
+        response = client.post(
+            f"/admin/notices/case/{noise_complaint.pk}/",
+            {
+                **FORM,
+                "addressee_household": str(tree["household"].pk),
+                "source": "complaint",
+                "issue": "1",
+                "confirm": "1",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        notice = Notice.objects.get()
+        text = issued_text(notice)
+        assert "张伟（翠湖花园 3栋 2单元 1201室）：" in text
+        assert "李娜" not in text and "1101" not in text
+        assert notice.household == tree["household"]
+
+    def test_a_complaint_notice_without_a_chosen_addressee_is_refused(
+        self, client, manager, noise_complaint
+    ):
+        client.force_login(manager)
+        page = client.post(
+            f"/admin/notices/case/{noise_complaint.pk}/",
+            {**FORM, "source": "complaint", "issue": "1", "confirm": "1"},
+        ).content.decode()
+        assert "请选择收件业户" in page
+        assert not Notice.objects.exists()
+
+    def test_a_party_with_no_household_on_file_is_named_in_free_text(self, manager, make_case):
+        case = make_case(description="小区东门外绿地被堆放建筑材料", location="东门绿地")
+        notice = actions.issue_notice(
+            NoticeKind.RECTIFICATION,
+            manager,
+            case=case,
+            options=NoticeOptions(
+                addressee="东门临时施工队负责人", action="清运建筑材料", source="patrol"
+            ),
+        )
+        text = issued_text(notice)
+        assert "东门临时施工队负责人：" in text
+        assert "巡查岗" not in text.split("东门临时施工队负责人")[0]
+        assert "巡查岗：" not in text and "巡查发现：" not in text
+
+    def test_free_text_is_refused_when_a_household_is_chosen(self, manager, violation_case, tree):
+        with pytest.raises(Exception, match="已选择收件业户"):
+            actions.issue_notice(
+                NoticeKind.RECTIFICATION,
+                manager,
+                case=violation_case,
+                household=tree["household"],
+                options=NoticeOptions(addressee="张伟家属", action="拆除"),
+            )
+
+
+@pytest.mark.django_db
+class TestWording:
+    @pytest.mark.parametrize(
+        ("source", "expected", "absent"),
+        [
+            ("patrol", "巡查时发现", "接业户投诉"),
+            ("complaint", "接业户投诉", "巡查"),
+            ("report", "接报", "巡查"),
+        ],
+    )
+    def test_the_facts_say_how_they_were_learned(
+        self, manager, violation_case, source, expected, absent
+    ):
+        notice = actions.issue_notice(
+            NoticeKind.RECTIFICATION,
+            manager,
+            case=violation_case,
+            options=NoticeOptions(action="拆除彩钢板房", source=source),
+        )
+        facts = next(line for line in issued_text(notice).splitlines() if "彩钢板房约12" in line)
+        assert expected in facts and absent not in facts
+
+    def test_the_deadline_is_stated_once_and_nothing_is_doubled(self, manager, violation_case):
+        notice = actions.issue_notice(
+            NoticeKind.RECTIFICATION,
+            manager,
+            case=violation_case,
+            options=NoticeOptions(
+                facts="在露台加建彩钢板房约12平方米。", action="拆除彩钢板房。", deadline_days=5
+            ),
+        )
+        text = issued_text(notice)
+        due = notice.values["整改期限"]
+        assert text.count(due) == 1
+        for doubled in ("约定的规定", "规定的规定", "。。", "的的"):
+            assert doubled not in text, doubled
+
+    def test_a_source_is_guessed_from_the_case_and_shown_on_the_form(
+        self, client, manager, noise_complaint, violation_case
+    ):
+        client.force_login(manager)
+        page = client.get(f"/admin/notices/case/{noise_complaint.pk}/").content.decode()
+        assert 'value="complaint" selected' in page.replace("\n", " ") or (
+            'value="complaint" checked' in page
+        )
+        page = client.get(f"/admin/notices/case/{violation_case.pk}/").content.decode()
+        assert 'value="patrol" selected' in page or 'value="patrol" checked' in page
+
+
+@pytest.mark.django_db
+def test_a_correction_keeps_the_kind_and_the_addressee(client, manager, noise_complaint, tree):
+    old = actions.issue_notice(
+        NoticeKind.RECTIFICATION,
+        manager,
+        case=noise_complaint,
+        household=tree["household"],
+        options=NoticeOptions(action="拆除彩钢板房", source="complaint"),
+    )
+    client.force_login(manager)
+    page = client.get(f"/admin/notices/{old.pk}/correct/").content.decode()
+    assert "disabled" in page.split('name="kind"')[1].split(">")[0]
+    response = client.post(
+        f"/admin/notices/{old.pk}/correct/",
+        {
+            "kind": "tri_party",
+            "action": "拆除彩钢板房，恢复原状",
+            "deadline_days": "10",
+            "working_days": "1",
+            "source": "complaint",
+            "reason": "整改期限有误",
+        },
+    )
+    new = Notice.objects.get(supersedes=old)
+    assert response.status_code == 302
+    assert new.kind == NoticeKind.RECTIFICATION and new.household == tree["household"]
+    text = issued_text(new)
+    assert "张伟（翠湖花园 3栋 2单元 1201室）：" in text and "10个工作日内" in text
+
+
+@pytest.mark.django_db
+def test_the_number_format_is_a_setting(manager, violation_case, settings):
+    settings.NOTICE_NUMBER_FORMAT = "翠物{series}字〔{year}〕{serial:03d}号"
+    notice = actions.issue_notice(
+        NoticeKind.RECTIFICATION, manager, case=violation_case, options=NoticeOptions(action="拆除")
+    )
+    assert notice.number == f"翠物整改字〔{notice.year}〕001号"
+    assert f"文号：{notice.number}" in issued_text(notice)
