@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
+from cms.people import display_name
 from cms.storage import PrivateStorage
 
 User = settings.AUTH_USER_MODEL
@@ -387,7 +388,7 @@ class Case(models.Model):
 
 def person_name(user):
     """Chinese order: family name then given name (王立新); the username otherwise."""
-    return f"{user.last_name}{user.first_name}" or user.get_username()
+    return display_name(user)
 
 
 def household_refuses_visits(household):

@@ -31,6 +31,7 @@ from cases.models import (
 )
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, evidence_download
+from cms.admin_ui import YesNoColumn
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -234,7 +235,7 @@ class CaseTopicViewSet(ModelViewSet):
     icon = "tag"
     menu_label = "案件主题"
     form_fields = ["name", "sort_order", "active"]
-    list_display = ["name", "sort_order", "active"]
+    list_display = ["name", "sort_order", YesNoColumn("active", label="启用", sort_key="active")]
     copy_view_enabled = False
 
 
@@ -244,7 +245,11 @@ class CalendarDayViewSet(ModelViewSet):
     icon = "date"
     menu_label = "工作日历"
     form_fields = ["date", "is_working_day", "name"]
-    list_display = ["date", "name", "is_working_day"]
+    list_display = [
+        "date",
+        "name",
+        YesNoColumn("is_working_day", label="是否上班", sort_key="is_working_day"),
+    ]
     list_filter = ["is_working_day"]
     copy_view_enabled = False
 
