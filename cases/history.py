@@ -99,4 +99,3 @@ def _display(field, value):
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
     return str(value)
-

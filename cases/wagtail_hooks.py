@@ -30,7 +30,7 @@ from cases.models import (
     person_name,
 )
 from cases.policy import can_handle_case, visible_cases
-from cases.views import CaseDetailView, CaseHistoryView, evidence_download
+from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
 from cms.admin_ui import YesNoColumn
 
 
@@ -226,6 +226,7 @@ class CaseViewSet(ModelViewSet):
             path("<int:pk>/", CaseDetailView.as_view(), name="detail"),
             path("<int:pk>/changes/", CaseHistoryView.as_view(), name="changes"),
             path("<int:pk>/evidence/<int:evidence_id>/", evidence_download, name="evidence"),
+            path("lookup/", case_lookup, name="lookup"),
         ]
 
 

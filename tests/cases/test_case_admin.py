@@ -187,14 +187,17 @@ def test_history_button_leads_to_the_case_history_and_nobody_deletes_cases(
 def test_same_event_cases_are_merged_on_the_case_page(client, manager, new_case):
     first, second = new_case(reporter_name="赵先生"), new_case(reporter_name="钱女士")
     client.force_login(manager)
-    client.post(
-        f"/admin/cases/{first.pk}/",
-        {"action": "merge", "merge-numbers": second.number, "merge-impact_note": "整栋受影响"},
-    )
+    merge = {"action": "merge", "merge-numbers": second.number, "merge-impact_note": "整栋受影响"}
+    unconfirmed = client.post(f"/admin/cases/{first.pk}/", merge)
+    assert "请勾选确认后再合并同一事件。" in unconfirmed.content.decode()
+    second.refresh_from_db()
+    assert second.merged_into is None
+    client.post(f"/admin/cases/{first.pk}/", {**merge, "merge-confirm": "on"})
     first.refresh_from_db()
     assert (first.people_count, first.times_count) == (2, 2)
     response = client.post(
-        f"/admin/cases/{first.pk}/", {"action": "merge", "merge-numbers": "投诉-2026-999999"}
+        f"/admin/cases/{first.pk}/",
+        {"action": "merge", "merge-numbers": "投诉-2026-999999", "merge-confirm": "on"},
     )
     assert "找不到案件：投诉-2026-999999" in response.content.decode()
 
