@@ -32,6 +32,7 @@ from cases.models import (
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
 from cms.admin_ui import YesNoColumn
+from cms.spreadsheets import TitledExportMixin
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -81,7 +82,9 @@ class DeadlineColumn(Column):
         return local_time(due)
 
 
-class CaseIndexView(generic.IndexView):
+class CaseIndexView(TitledExportMixin, generic.IndexView):
+    export_title = "案件清单"
+
     def get_base_queryset(self):
         return visible_cases(self.request.user).select_related("topic", "handler")
 
@@ -147,7 +150,40 @@ class CaseViewSet(ModelViewSet):
     ordering = ["-received_at"]
     filterset_class = CaseFilterSet
     search_fields = ["number", "reporter_name", "location", "description"]
-    list_export = ["number", "kind", "status", "channel", "received_at", "topic", "location"]
+    list_export = [
+        "number",
+        "get_kind_display",
+        "get_status_display",
+        "get_severity_display",
+        "get_channel_display",
+        "received_at",
+        "topic",
+        "reporter_display",
+        "reporter_phone",
+        "location",
+        "description",
+        "handler",
+        "response_due_at",
+        "resolve_due_at",
+        "closed_at",
+    ]
+    export_headings = {
+        "number": "编号",
+        "get_kind_display": "类别",
+        "get_status_display": "状态",
+        "get_severity_display": "性质",
+        "get_channel_display": "来源渠道",
+        "received_at": "受理时间",
+        "topic": "主题",
+        "reporter_display": "反映人",
+        "reporter_phone": "联系电话",
+        "location": "地点或房号",
+        "description": "内容",
+        "handler": "处理人",
+        "response_due_at": "答复时限",
+        "resolve_due_at": "解决时限",
+        "closed_at": "结案时间",
+    }
     export_filename = "cases"
 
     @property
@@ -255,8 +291,13 @@ class CalendarDayViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class TitledIndexView(TitledExportMixin, generic.IndexView):
+    pass
+
+
 class MajorCaseViewSet(ModelViewSet):
     model = MajorCaseEntry
+    index_view_class = TitledIndexView
     name = "major_cases"
     icon = "warning"
     menu_label = "重大投诉卷宗"
@@ -281,6 +322,7 @@ class MajorCaseViewSet(ModelViewSet):
 
 class TombstoneViewSet(ModelViewSet):
     model = Tombstone
+    index_view_class = TitledIndexView
     name = "case_tombstones"
     icon = "bin"
     menu_label = "案卷销毁记录"

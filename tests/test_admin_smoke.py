@@ -160,6 +160,12 @@ def test_every_role_crawls_the_admin_without_server_errors_and_with_no_english(
     assert not problems, "\n".join(problems) + "\n\n" + "\n".join(server_errors[:3])
 
 
+def test_the_login_page_is_in_chinese(db):
+    page = Client().get("/admin/login/").content.decode()
+    assert 'for="id_password"' in page and "密码" in page
+    assert english_pieces(page) == []
+
+
 def test_english_left_on_a_page_is_found_in_text_not_in_markup():
     html = """<html><head><title>物业</title><script>gettext("Save")</script></head><body>
         <button title="Save changes" class="button">保存</button>

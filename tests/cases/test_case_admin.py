@@ -285,3 +285,18 @@ def test_the_case_page_suggests_approved_reply_scripts_for_its_topic(client, man
     body = client.get(f"/admin/cases/{case.pk}/").content.decode()
     assert "楼上噪音怎么处理" in body
     assert "草稿：噪音的新说法" not in body
+
+
+def test_the_case_export_opens_in_excel_with_a_title_a_frozen_header_and_wide_columns(
+    client, manager, new_case
+):
+    case = new_case(description="楼上夜间拖动家具，影响休息，已连续三晚")
+    client.force_login(manager)
+    response = client.get("/admin/cases/?export=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value.startswith("案件清单（导出于 ")
+    assert [cell.value for cell in sheet[2]][:4] == ["编号", "类别", "状态", "性质"]
+    assert sheet.freeze_panes == "A3"
+    assert [sheet["A3"].value, sheet["B3"].value, sheet["C3"].value] == [case.number, "投诉", "已受理"]
+    assert sheet.column_dimensions["A"].width >= len(case.number)
+    assert sheet.column_dimensions["K"].width > sheet.column_dimensions["B"].width

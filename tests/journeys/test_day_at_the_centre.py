@@ -1,0 +1,198 @@
+"""A day at the service centre, one journey per role, in headless Chromium on the demo data.
+
+Each step asserts what the user sees (Chinese text, the counts on the first screen) and saves a
+screenshot under var/screens/ for people to look at."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from visible_text import english_pieces
+
+from cases.models import Case
+
+PASSWORD = "Tian-2026-journey"
+SCREENS = settings.VAR_DIR / "screens"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def centre(elasticsearch_node):
+    """The demo centre, with passwords the journeys can type."""
+    call_command("load_demo_data", stdout=StringIO())
+    users = {}
+    for user in get_user_model().objects.filter(
+        username__in=["dangan", "kefu", "zhuguan", "jingli"]
+    ):
+        user.set_password(PASSWORD)
+        user.save()
+        users[user.username] = user
+    return users
+
+
+def screenshot(page, name):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+
+
+def assert_chinese(page):
+    english = english_pieces(page.content())
+    assert not english, f"{page.url} shows English: {english[:5]}"
+
+
+def log_in(page, user):
+    page.context.clear_cookies()
+    page.goto("/admin/login/")
+    assert "登录" in page.inner_text("body")
+    assert_chinese(page)
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    assert "今日工作" in page.inner_text("#work-panel")
+    assert_chinese(page)
+
+
+def count_on_dashboard(page, key):
+    return int(page.locator(f"#count-{key} strong").inner_text())
+
+
+def act(page, action, fields=None, selects=None, confirm=False):
+    page.locator(f"#toggle-{action}").click()
+    dialog = page.locator(f"#action-{action}")
+    for name, value in (fields or {}).items():
+        dialog.locator(f"[name='{action}-{name}']").fill(value)
+    for name, label in (selects or {}).items():
+        dialog.locator(f"select[name='{action}-{name}']").select_option(label=label)
+    if confirm:
+        dialog.locator(f"[name='{action}-confirm']").check()
+    dialog.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_archivist_opens_a_household_and_records_a_contact_change(page, centre):
+    from cms.archives.models import HouseholdArchive
+
+    log_in(page, centre["dangan"])
+    for key in ("late_entries", "missing_papers", "unvisited_owners", "contact_changes"):
+        assert count_on_dashboard(page, key) >= 0
+    screenshot(page, "dangan-1-dashboard")
+
+    household = HouseholdArchive.objects.filter(owners__is_current=True).first()
+    page.goto(f"/admin/pages/{household.pk}/edit/")
+    assert household.room in page.inner_text("body")
+    screenshot(page, "dangan-2-household-edit")
+
+    page.goto(f"/admin/archives/households/{household.pk}/contact/")
+    assert "联系方式变更" in page.inner_text("body")
+    owner = household.owners.filter(is_current=True).first()
+    page.select_option("select[name=owner]", str(owner.pk))
+    page.fill("input[name=phone]", "13922223333")
+    page.fill("[name=reason]", "业主来电告知更换手机号，已核对身份")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert_chinese(page)
+    screenshot(page, "dangan-3-contact-changed")
+    owner.refresh_from_db()
+    assert owner.phone == "13922223333"
+
+
+def test_staff_takes_a_call_finds_the_wording_registers_and_hands_on(page, centre):
+    log_in(page, centre["kefu"])
+    mine_before = count_on_dashboard(page, "mine")
+    screenshot(page, "kefu-1-dashboard")
+
+    page.goto("/admin/quick-search/")
+    page.fill("input[type=search]", "高空抛物")
+    page.wait_for_selector("text=高空抛物", timeout=15_000)
+    assert_chinese(page)
+    screenshot(page, "kefu-2-wording")
+
+    page.goto("/admin/cases/new/")
+    page.select_option("select[name=kind]", "complaint")
+    page.select_option("select[name=channel]", "phone")
+    page.fill("input[name=reporter_name]", "赵女士")
+    page.fill("input[name=reporter_phone]", "1380013800")
+    page.select_option("select[name=topic]", label="高空抛物")
+    page.fill("textarea[name=description]", "来电反映楼上有人往下扔烟头，落在自家阳台")
+    page.click("footer button[type=submit]")
+    assert "联系电话格式不正确" in page.inner_text("body")
+    assert page.input_value("textarea[name=description]").startswith("来电反映楼上")
+    page.fill("input[name=reporter_phone]", "13800138000")
+    page.click("footer button[type=submit]")
+    page.wait_for_url("**/admin/cases/*/")
+    case = Case.objects.get(reporter_name="赵女士")
+    assert f"已受理：{case.number}" in page.inner_text("body")
+    assert "参考回复口径" in page.inner_text("body")
+    screenshot(page, "kefu-3-registered")
+
+    act(page, "handler", {"note": "请主管安排巡查"}, {"handler": "周建国"})
+    assert "指定处理人：已完成" in page.inner_text("body")
+    assert "周建国" in page.inner_text("body")
+    screenshot(page, "kefu-4-handed-on")
+
+    page.goto("/admin/")
+    assert count_on_dashboard(page, "mine") == mine_before
+
+
+def test_supervisor_signs_a_violation_decision(page, centre):
+    log_in(page, centre["zhuguan"])
+    waiting = count_on_dashboard(page, "to_sign")
+    assert waiting >= 1
+    screenshot(page, "zhuguan-1-dashboard")
+
+    page.click("#count-to_sign a")
+    page.wait_for_url("**/admin/cases/?work=to_sign")
+    assert_chinese(page)
+    page.locator("table.listing tbody tr a").first.click()
+    page.wait_for_url("**/admin/cases/*/")
+    act(page, "sign")
+    assert "请勾选确认后再签批处理决定。" in page.inner_text("body")
+    act(page, "sign", confirm=True)
+    body = page.inner_text("body")
+    assert "签批处理决定：已完成" in body and "周建国" in body and "签批生效" in body
+    screenshot(page, "zhuguan-2-signed")
+
+    page.goto("/admin/")
+    assert count_on_dashboard(page, "to_sign") == waiting - 1
+
+
+def test_manager_approves_an_access_request_and_a_reply_script(page, centre):
+    from cms.archives.actions import request_access
+    from cms.archives.models import HouseholdArchive
+    from cms.replies.actions import save_draft, submit_for_approval
+    from cms.replies.models import ReplyScript
+
+    household = HouseholdArchive.objects.first()
+    request_access(centre["kefu"], "业主来电投诉，需核对预留电话回访", 3, household=household)
+    script = ReplyScript.objects.order_by("pk").first()
+    script.spoken = "您好，我们马上安排人员查看，请您放心。"
+    save_draft(script, centre["kefu"])
+    submit_for_approval(script, centre["kefu"])
+
+    log_in(page, centre["jingli"])
+    assert count_on_dashboard(page, "access_requests") == 1
+    assert count_on_dashboard(page, "scripts_to_approve") == 1
+    assert count_on_dashboard(page, "major") >= 1
+    screenshot(page, "jingli-1-dashboard")
+
+    page.click("#count-access_requests a")
+    page.wait_for_url("**/admin/archives/access/")
+    assert "业主来电投诉" in page.inner_text("body")
+    page.locator("form[action$='/approve/'] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert_chinese(page)
+    screenshot(page, "jingli-2-access-approved")
+
+    page.goto("/admin/")
+    assert count_on_dashboard(page, "access_requests") == 0
+    page.locator("#items-scripts_to_approve a").first.click()
+    page.wait_for_load_state()
+    assert_chinese(page)
+    screenshot(page, "jingli-3-script-to-approve")
