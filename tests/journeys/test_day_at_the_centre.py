@@ -76,18 +76,46 @@ def act(page, action, fields=None, selects=None, confirm=False):
     page.wait_for_load_state()
 
 
-def test_archivist_opens_a_household_and_records_a_contact_change(page, centre):
-    from cms.archives.models import HouseholdArchive
+def test_archivist_files_a_household_edits_it_and_records_a_contact_change(page, centre, tmp_path):
+    from cms.archives.models import Building, HouseholdArchive
 
     log_in(page, centre["dangan"])
-    for key in ("late_entries", "missing_papers", "unvisited_owners", "contact_changes"):
-        assert count_on_dashboard(page, key) >= 0
+    missing_before = count_on_dashboard(page, "missing_papers")
     screenshot(page, "dangan-1-dashboard")
 
-    household = HouseholdArchive.objects.filter(owners__is_current=True).first()
+    building = Building.objects.order_by("path").first()
+    paper = tmp_path / "交付通知书.pdf"
+    paper.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.goto(f"/admin/pages/add/archives/householdarchive/{building.pk}/")
+    assert_chinese(page)
+    page.fill("[name=unit]", "3")
+    page.fill("[name=floor]", "8")
+    page.fill("[name=room]", "802")
+    page.click("#id_owners-ADD")
+    page.fill("[name='owners-0-name']", "郑海燕")
+    page.fill("[name='owners-0-phone']", "13712345678")
+    page.click("#id_papers-ADD")
+    page.select_option("[name='papers-0-kind']", index=1)
+    page.set_input_files("[name='papers-0-file']", str(paper))
+    page.locator("button[name=action-publish]").evaluate("button => button.click()")
+    page.wait_for_load_state()
+    household = HouseholdArchive.objects.get(room="802", unit="3", path__startswith=building.path)
+    assert "已创建并发布" in page.inner_text("body")
+    assert [owner.name for owner in household.owners.all()] == ["郑海燕"]
+    assert household.papers.count() == 1
+    screenshot(page, "dangan-2-household-filed")
+
     page.goto(f"/admin/pages/{household.pk}/edit/")
-    assert household.room in page.inner_text("body")
-    screenshot(page, "dangan-2-household-edit")
+    assert_chinese(page)
+    assert "交付通知书" in page.inner_text("main")
+    page.fill("[name='owners-0-phone']", "13712345679")
+    page.locator("button[name=action-publish]").evaluate("button => button.click()")
+    page.wait_for_load_state()
+    assert household.owners.get().phone == "13712345679"
+    screenshot(page, "dangan-3-household-edited")
+
+    page.goto("/admin/")
+    assert count_on_dashboard(page, "missing_papers") == missing_before + 1
 
     page.goto(f"/admin/archives/households/{household.pk}/contact/")
     assert "联系方式变更" in page.inner_text("body")
@@ -98,7 +126,7 @@ def test_archivist_opens_a_household_and_records_a_contact_change(page, centre):
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert_chinese(page)
-    screenshot(page, "dangan-3-contact-changed")
+    screenshot(page, "dangan-4-contact-changed")
     owner.refresh_from_db()
     assert owner.phone == "13922223333"
 
@@ -153,8 +181,11 @@ def test_supervisor_signs_a_violation_decision(page, centre):
     page.locator("table.listing tbody tr a").first.click()
     page.wait_for_url("**/admin/cases/*/")
     act(page, "sign")
-    assert "请勾选确认后再签批处理决定。" in page.inner_text("body")
-    act(page, "sign", confirm=True)
+    dialog = page.locator("#action-sign")
+    dialog.get_by_text("请勾选确认后再签批处理决定。").wait_for()
+    dialog.locator("[name='sign-confirm']").check()
+    dialog.locator("button[type=submit]").click()
+    page.wait_for_load_state()
     body = page.inner_text("body")
     assert "签批处理决定：已完成" in body and "周建国" in body and "签批生效" in body
     screenshot(page, "zhuguan-2-signed")
@@ -163,7 +194,9 @@ def test_supervisor_signs_a_violation_decision(page, centre):
     assert count_on_dashboard(page, "to_sign") == waiting - 1
 
 
-def test_manager_approves_an_access_request_and_a_reply_script(page, centre):
+def test_manager_approves_a_request_and_a_script_then_issues_a_rectification_notice(
+    page, centre, tmp_path, settings
+):
     from cms.archives.actions import request_access
     from cms.archives.models import HouseholdArchive
     from cms.replies.actions import save_draft, submit_for_approval
@@ -196,3 +229,58 @@ def test_manager_approves_an_access_request_and_a_reply_script(page, centre):
     page.wait_for_load_state()
     assert_chinese(page)
     screenshot(page, "jingli-3-script-to-approve")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator(
+        "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+    ).click()
+    page.wait_for_load_state()
+    script.refresh_from_db()
+    assert script.live and script.spoken == "您好，我们马上安排人员查看，请您放心。"
+    page.goto("/admin/")
+    assert count_on_dashboard(page, "scripts_to_approve") == 0
+
+    issue_and_prove_a_rectification_notice(page, centre, tmp_path, settings)
+
+
+def issue_and_prove_a_rectification_notice(page, centre, tmp_path, settings):
+    from docx import Document
+
+    from doc_templates.models import Notice
+
+    settings.NOTICE_SIGNING_P12 = str(tmp_path / "notices.p12")
+    call_command("make_signing_certificate", stdout=StringIO())
+    from cms.archives.models import HouseholdArchive
+
+    # The violation found on patrol is put down to the household on the top floor.
+    violation = Case.objects.filter(kind="violation", measure="rectify").first()
+    Case.objects.filter(pk=violation.pk).update(household=HouseholdArchive.objects.last())
+    page.goto(f"/admin/notices/case/{violation.pk}/")
+    assert_chinese(page)
+    page.select_option("select[name=kind]", "rectification")
+    page.fill("input[name=basis]", "《管理规约》第十二条")
+    page.fill("textarea[name=action]", "拆除露台加建的阳光房")
+    page.fill("input[name=deadline_days]", "5")
+    page.click("button[name=issue]")
+    page.wait_for_url("**/admin/notices/*/")
+    notice = Notice.objects.filter(case=violation).latest("pk")
+    assert page.inner_text("#notice-number") == notice.number
+    screenshot(page, "jingli-4-notice-issued")
+
+    with page.expect_download() as issued:
+        page.click("#download-notice")
+    saved = tmp_path / issued.value.suggested_filename
+    issued.value.save_as(saved)
+    assert saved.read_bytes() == notice.read_bytes()
+    assert notice.number in "\n".join(p.text for p in Document(str(saved)).paragraphs)
+    with page.expect_download() as signed:
+        page.click("#download-notice-pdf")
+    pdf = tmp_path / signed.value.suggested_filename
+    signed.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    page.goto("/admin/notices/verify/")
+    page.set_input_files("input[name=file]", str(saved))
+    page.click("#verify-submit")
+    result = page.inner_text("#verify-result")
+    assert f"文号 {notice.number}" in result and "一致" in result
+    screenshot(page, "jingli-5-copy-verified")
