@@ -96,7 +96,7 @@ def manager_sections(user):
     grants = AccessGrant.objects.pending().select_related("requester", "household", "building")
     url = reverse("archives_admin:grants")
     items = [
-        (f"{grant.requester}：{grant.household or grant.building}（{grant.reason}）", url)
+        (f"{grant.requester}：{requested_place(grant)}（{grant.reason}）", url)
         for grant in grants.order_by("pk")[:SHOWN]
     ]
     return [
@@ -104,6 +104,13 @@ def manager_sections(user):
         scripts_awaiting_approval_section(user),
         *case_dashboard.manager_case_sections(user),
     ]
+
+
+def requested_place(grant):
+    """An estate is always named with its building: 桂语江南 1栋 1单元 201室 or 桂语江南 1栋."""
+    if grant.household_id:
+        return grant.household.address
+    return f"{grant.building.estate.title} {grant.building.title}"
 
 
 def scripts_awaiting_approval_section(user):

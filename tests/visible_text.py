@@ -71,3 +71,8 @@ def english_pieces(html, also_allowed=()):
         for piece in visible_text(html)
         if [word for word in english_in(piece) if word not in also_allowed]
     ]
+
+
+def english_lines(rendered_text):
+    """Lines of text as a browser renders it (innerText) that still hold English."""
+    return [line for line in rendered_text.splitlines() if english_in(line)]

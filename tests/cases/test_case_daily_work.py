@@ -175,3 +175,17 @@ def test_visits_due_today_are_listed(client, staff, new_case):
     body = counts(client)
     assert count_of(body, "visits_due") == 1
     assert case.number in client.get("/admin/cases/?work=visits_due").content.decode()
+
+
+def test_manager_first_screen_names_the_requested_household_with_estate_and_building(
+    client, staff, manager, add_household
+):
+    from cms.archives.actions import request_access
+
+    household = add_household("302")
+    request_access(staff, "核对预留电话以便回访", 3, household=household)
+    client.force_login(manager)
+    body = counts(client)
+    assert count_of(body, "access_requests") == 1
+    assert "翠湖花园 5栋 1单元 302室（核对预留电话以便回访）" in body
+    assert count_of(body, "scripts_to_approve") == 0
