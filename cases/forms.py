@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
 from cases.validators import validate_person_name
+from cms.uploads import validate_evidence
 
 # Long texts have a stated maximum: what a caller says fits, a pasted document does not.
 TEXT_MAXIMUM = {"description": 2000}
@@ -242,7 +243,7 @@ class PenaltyForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="照片或其他证据")
+    file = forms.FileField(label="照片或其他证据", validators=[validate_evidence])
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 
