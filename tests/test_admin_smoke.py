@@ -138,8 +138,10 @@ def logged_in_client(user):
 def crawl_users():
     User = get_user_model()
     users = [User.objects.get(username=username) for username, *_ in DEMO_USERS]
+    # Like every colleague, the administrator has a name, which pickers show.
     admin, _ = User.objects.get_or_create(
-        username="smoke-admin", defaults={"is_staff": True, "is_superuser": True}
+        username="smoke-admin",
+        defaults={"is_staff": True, "is_superuser": True, "last_name": "系统", "first_name": "管理员"},
     )
     return [*users, admin]
 
