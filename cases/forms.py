@@ -73,10 +73,10 @@ class CaseForm(WagtailAdminModelForm):
         if "version" in self.fields:
             self.fields["version"].widget = forms.HiddenInput()
         if "household" in self.fields and self.for_user is not None:
-            from cms.archives.policy import listable_households
+            from cms.archives.policy import linkable_households
 
-            # Only households whose address this user may see are offered.
-            self.fields["household"].queryset = listable_households(self.for_user)
+            # Linking a case to an address is not reading the archive (address only).
+            self.fields["household"].queryset = linkable_households(self.for_user)
         self.make_fields_behave()
 
     def make_fields_behave(self):
