@@ -20,11 +20,11 @@ ALLOWED_WORDS = {
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 # Hex digests (SHA-256 of an issued notice), setting names (NOTICE_SIGNING_P12), command
-# names (make_signing_certificate), file names (范本.docx), pinyin search examples (gkpw) and
+# names (manage.py make_signing_certificate), file names (范本.docx), pinyin search examples (gkpw) and
 # link paths given to owners (/survey/…/) are typed or copied, not read.
 TECHNICAL = re.compile(
     r"\b[0-9a-f]{16,}\b|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[a-z]+(?:_[a-z]+)+\b"
-    r"|\S+\.(?:docx|xlsx|pdf|csv|zip)\b|\b[a-z]{2,6}\b(?=（↑↓)|(?<!\S)/[\w/-]+/(?!\S)"
+    r"|\S+\.(?:docx|xlsx|pdf|csv|zip)\b|\b[a-z]{2,6}\b(?=（↑↓)|(?<!\S)/[\w/-]+/(?!\S)|\bmanage\.py\b"
 )
 
 

@@ -115,6 +115,9 @@ def test_archivist_files_a_household_edits_it_and_records_a_contact_change(page,
     page.wait_for_url(f"**/admin/pages/{building.pk}/")
     assert household.owners.get().phone == "13712345679"
     assert household.papers.count() == 1
+    page.goto(f"/admin/pages/{household.pk}/edit/")
+    assert_chinese(page)
+    assert "交付通知书" in page.inner_text("main")
     screenshot(page, "dangan-3-household-edited")
 
     page.goto("/admin/")
