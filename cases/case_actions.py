@@ -25,6 +25,9 @@ class CaseAction:
     kinds: frozenset = frozenset(Case.Kind)
     permission: str = ""
     applies: Callable = lambda case, user: True
+    icon: str = "edit"
+    # Irreversible steps (closing, signing, merging …) ask the user to confirm first.
+    irreversible: bool = False
 
     def offered(self, case, user):
         if case.status not in self.statuses or case.kind not in self.kinds:
@@ -39,7 +42,10 @@ class CaseAction:
         kwargs = {"prefix": self.name, "files": files}
         if self.form_class is forms.MergeForm:
             kwargs["case"] = case
-        return self.form_class(data, **kwargs)
+        form = self.form_class(data, **kwargs)
+        if self.irreversible:
+            form.fields["confirm"] = forms.confirmation_field(self.label)
+        return form
 
 
 def _start(case, user, data):
@@ -97,6 +103,7 @@ ACTIONS = [
         forms.EvidenceForm,
         lambda c, u, d: actions.add_evidence(c, u, d["file"], d["caption"]),
         ANY_OPEN,
+        icon="doc-full",
     ),
     CaseAction(
         "handler",
@@ -104,6 +111,7 @@ ACTIONS = [
         forms.HandlerForm,
         lambda c, u, d: actions.assign_handler(c, u, d["handler"], d["note"]),
         ANY_OPEN,
+        icon="user",
     ),
     CaseAction(
         "start",
@@ -111,6 +119,7 @@ ACTIONS = [
         forms.NoteForm,
         _start,
         _statuses(S.ACCEPTED, S.TRANSFERRED, S.ESCALATED),
+        icon="resubmit",
     ),
     CaseAction(
         "step",
@@ -118,6 +127,7 @@ ACTIONS = [
         forms.StepForm,
         lambda c, u, d: actions.add_timeline_step(c, d["action"], u, d["note"]),
         ANY_OPEN,
+        icon="list-ul",
     ),
     CaseAction(
         "reply",
@@ -126,8 +136,17 @@ ACTIONS = [
         _reply,
         HANDLING,
         frozenset({COMPLAINT, VIOLATION}),
+        icon="mail",
     ),
-    CaseAction("visit", "登记回访", forms.VisitForm, _visit, REPLIED, frozenset({COMPLAINT})),
+    CaseAction(
+        "visit",
+        "登记回访",
+        forms.VisitForm,
+        _visit,
+        REPLIED,
+        frozenset({COMPLAINT}),
+        icon="mobile-alt",
+    ),
     CaseAction(
         "exempt",
         "免回访",
@@ -135,6 +154,8 @@ ACTIONS = [
         lambda c, u, d: actions.exempt_from_visit(c, u, d["exemption"], d["note"]),
         ANY_OPEN,
         frozenset({COMPLAINT}),
+        icon="cross",
+        irreversible=True,
     ),
     CaseAction(
         "close",
@@ -142,6 +163,8 @@ ACTIONS = [
         forms.CloseForm,
         lambda c, u, d: actions.close_case(c, u, d["reason"]),
         REPLIED,
+        icon="lock",
+        irreversible=True,
     ),
     CaseAction(
         "transfer",
@@ -149,9 +172,15 @@ ACTIONS = [
         forms.TransferForm,
         lambda c, u, d: actions.transfer(c, u, d["to"], d["note"]),
         EARLY,
+        icon="arrow-right-full",
     ),
     CaseAction(
-        "escalate", "升级", forms.NoteForm, lambda c, u, d: actions.escalate(c, u, d["note"]), EARLY
+        "escalate",
+        "升级",
+        forms.NoteForm,
+        lambda c, u, d: actions.escalate(c, u, d["note"]),
+        EARLY,
+        icon="arrow-up",
     ),
     CaseAction(
         "major",
@@ -161,9 +190,22 @@ ACTIONS = [
         ANY_OPEN,
         frozenset({COMPLAINT, VIOLATION}),
         applies=lambda case, user: case.severity == Case.Severity.GENERAL,
+        icon="warning",
+        irreversible=True,
     ),
-    CaseAction("merge", "合并同一事件", forms.MergeForm, _merge, ANY_OPEN, frozenset({COMPLAINT})),
-    CaseAction("party", "添加当事方", forms.PartyForm, _party, ANY_OPEN, frozenset({DISPUTE})),
+    CaseAction(
+        "merge",
+        "合并同一事件",
+        forms.MergeForm,
+        _merge,
+        ANY_OPEN,
+        frozenset({COMPLAINT}),
+        icon="link",
+        irreversible=True,
+    ),
+    CaseAction(
+        "party", "添加当事方", forms.PartyForm, _party, ANY_OPEN, frozenset({DISPUTE}), icon="user"
+    ),
     CaseAction(
         "participant",
         "添加协调人员",
@@ -171,9 +213,16 @@ ACTIONS = [
         _participant,
         ANY_OPEN,
         frozenset({DISPUTE}),
+        icon="group",
     ),
     CaseAction(
-        "meeting", "记录协调会", forms.MeetingForm, _meeting, ANY_OPEN, frozenset({DISPUTE})
+        "meeting",
+        "记录协调会",
+        forms.MeetingForm,
+        _meeting,
+        ANY_OPEN,
+        frozenset({DISPUTE}),
+        icon="group",
     ),
     CaseAction(
         "outcome",
@@ -182,6 +231,7 @@ ACTIONS = [
         lambda c, u, d: actions.record_outcome(c, u, d["outcome"]),
         HANDLING,
         frozenset({DISPUTE}),
+        icon="success",
     ),
     CaseAction(
         "reminder",
@@ -190,6 +240,7 @@ ACTIONS = [
         lambda c, u, d: actions.add_warm_reminder(c, u),
         ANY_OPEN,
         frozenset({VIOLATION}),
+        icon="mail",
     ),
     CaseAction(
         "remove",
@@ -198,9 +249,17 @@ ACTIONS = [
         lambda c, u, d: actions.record_removed_item(c, u, d["description"], d["stored_at"]),
         ANY_OPEN,
         frozenset({VIOLATION}),
+        icon="bin",
     ),
     CaseAction(
-        "penalty", "作出处理决定", forms.PenaltyForm, _penalty, ANY_OPEN, frozenset({VIOLATION})
+        "penalty",
+        "作出处理决定",
+        forms.PenaltyForm,
+        _penalty,
+        ANY_OPEN,
+        frozenset({VIOLATION}),
+        icon="clipboard-list",
+        irreversible=True,
     ),
     CaseAction(
         "sign",
@@ -214,6 +273,8 @@ ACTIONS = [
         lambda case, user: bool(
             case.measure and not case.signed_at and case.penalty_by_id != user.pk
         ),
+        icon="tick-inverse",
+        irreversible=True,
     ),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}

@@ -1,9 +1,33 @@
-"""Filters of the case list, including the running clocks (due today, overdue)."""
+"""Filters of the case list, including the running clocks (due today, overdue) and the
+work lists the dashboard counts link to."""
 
 import django_filters
 from wagtail.admin.filters import WagtailFilterSet
 
 from cases.models import Case
+
+# name → (label, the list for the signed-in user); the dashboard links to ?work=<name>.
+WORK_LISTS = {
+    "mine": ("我的在办案件", lambda cases, user: cases.assigned_to(user)),
+    "due_today": ("今日到期", lambda cases, user: cases.due_today()),
+    "overdue": ("已超时", lambda cases, user: cases.overdue()),
+    "visits_due": ("待回访", lambda cases, user: cases.visits_due()),
+    "needs_handler": (
+        "超过一个工作日未指定处理人",
+        lambda cases, user: cases.needs_named_handler(),
+    ),
+    "to_sign": ("待我签批的处理决定", lambda cases, user: cases.awaiting_signature(user)),
+    "major": ("重大案件", lambda cases, user: cases.major_open()),
+    "notice_due": ("待签发整改通知书", lambda cases, user: cases.rectification_notice_due()),
+    "phone_not_on_file": (
+        "来电号码与档案不符",
+        lambda cases, user: cases.caller_phone_not_on_file(),
+    ),
+}
+
+
+def work_list(name, cases, user):
+    return WORK_LISTS[name][1](cases, user)
 
 
 class CaseFilterSet(WagtailFilterSet):
@@ -13,6 +37,12 @@ class CaseFilterSet(WagtailFilterSet):
         method="filter_clock",
         empty_label="全部",
     )
+    work = django_filters.ChoiceFilter(
+        label="工作清单",
+        choices=[(name, label) for name, (label, _) in WORK_LISTS.items()],
+        method="filter_work",
+        empty_label="全部",
+    )
 
     class Meta:
         model = Case
@@ -20,3 +50,6 @@ class CaseFilterSet(WagtailFilterSet):
 
     def filter_clock(self, queryset, name, value):
         return queryset.due_today() if value == "due_today" else queryset.overdue()
+
+    def filter_work(self, queryset, name, value):
+        return work_list(value, queryset, self.request.user)

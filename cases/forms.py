@@ -3,11 +3,63 @@ form per action on the case page."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
+from cases.validators import validate_person_name
 from cms.uploads import validate_evidence
+
+# Long texts have a stated maximum: what a caller says fits, a pasted document does not.
+TEXT_MAXIMUM = {"description": 2000}
+DEFAULT_TEXT_MAXIMUM = 1000
+# The browser's own pickers: value formats of <input type="datetime-local"> and "date".
+BROWSER_DATETIME = "%Y-%m-%dT%H:%M"
+BROWSER_DATE = "%Y-%m-%d"
+
+
+def browser_datetime_field(field):
+    field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=BROWSER_DATETIME)
+    field.input_formats = [BROWSER_DATETIME, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def browser_date_field(field, today=True):
+    field.widget = forms.DateInput(attrs={"type": "date"}, format=BROWSER_DATE)
+    field.input_formats = [BROWSER_DATE]
+    if today and field.initial is None:
+        field.initial = timezone.localdate
+
+
+def state_maximum(field, maximum):
+    field.max_length = maximum
+    field.validators.append(MaxLengthValidator(maximum))
+    field.widget.attrs["maxlength"] = str(maximum)
+    field.help_text = (
+        f"{field.help_text}（最多 {maximum} 字）" if field.help_text else f"最多 {maximum} 字"
+    )
+
+
+class CaseSearchWidget(forms.SelectMultiple):
+    """Related cases found by typing a number, a name or a few words, instead of a
+    Ctrl-click list of every case."""
+
+    template_name = "cases/widgets/case_search.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        context["chosen"] = [
+            (str(case.pk), f"{case.number} {case.topic}")
+            for case in self.choices.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
+        ]
+        context["lookup_url"] = reverse("cases:lookup")
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        return []
 
 
 class CaseForm(WagtailAdminModelForm):
@@ -25,6 +77,28 @@ class CaseForm(WagtailAdminModelForm):
 
             # Linking a case to an address is not reading the archive (address only).
             self.fields["household"].queryset = linkable_households(self.for_user)
+        self.make_fields_behave()
+
+    def make_fields_behave(self):
+        from cases.policy import visible_cases
+
+        if "received_at" in self.fields:
+            browser_datetime_field(self.fields["received_at"])
+        if "rectify_deadline" in self.fields:
+            browser_date_field(self.fields["rectify_deadline"])
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea):
+                state_maximum(field, TEXT_MAXIMUM.get(name, DEFAULT_TEXT_MAXIMUM))
+        if "handler" in self.fields:
+            self.fields["handler"].queryset = handler_candidates().order_by(
+                "last_name", "first_name"
+            )
+        if "related_cases" in self.fields and self.for_user is not None:
+            related = self.fields["related_cases"]
+            related.queryset = visible_cases(self.for_user).exclude(pk=self.instance.pk)
+            related.widget = CaseSearchWidget(choices=related.choices)
+            related.widget.choices.queryset = related.queryset
+            related.help_text = "输入编号、反映人或内容搜索，点选加入"
 
     def clean(self):
         cleaned = super().clean()
@@ -129,7 +203,7 @@ class MergeForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(label="当事人", max_length=50)
+    name = forms.CharField(label="当事人", max_length=50, validators=[validate_person_name])
     position = forms.CharField(label="诉求", max_length=200, required=False)
 
 
@@ -137,6 +211,10 @@ class ParticipantForm(forms.ModelForm):
     class Meta:
         model = DisputeParticipant
         fields = ["body", "name", "role"]
+
+    def clean_name(self):
+        validate_person_name(self.cleaned_data["name"])
+        return self.cleaned_data["name"]
 
 
 class MeetingForm(forms.Form):
@@ -156,7 +234,10 @@ class PenaltyForm(forms.Form):
     measure = forms.ChoiceField(label="处理措施", choices=Case.Measure.choices)
     amount = forms.DecimalField(label="金额（元）", required=False, max_digits=10, decimal_places=2)
     deadline = forms.DateField(
-        label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="整改期限",
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format=BROWSER_DATE),
     )
     note = forms.CharField(label="说明", required=False)
 
@@ -168,3 +249,10 @@ class EvidenceForm(forms.Form):
 
 class EmptyForm(forms.Form):
     pass
+
+
+def confirmation_field(label):
+    return forms.BooleanField(
+        label=f"我已核对，确认{label}（办理后不能撤回）",
+        error_messages={"required": f"请勾选确认后再{label}。"},
+    )

@@ -97,11 +97,5 @@ def _display(field, value):
         return "、".join(str(obj) for obj in related) or "（空）"
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
-        return _name(related) if related is not None else f"#{value}"
+        return str(related) if related is not None else f"#{value}"
     return str(value)
-
-
-def _name(obj):
-    if hasattr(obj, "get_username"):
-        return f"{obj.last_name}{obj.first_name}" or obj.get_username()
-    return str(obj)

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
+from cases.validators import validate_caller_phone, validate_person_name
+from cms.people import display_name
 from cms.storage import PrivateStorage
 
 User = settings.AUTH_USER_MODEL
@@ -334,6 +336,7 @@ class Case(models.Model):
             errors["violation_kind"] = "请选择违章类型。"
         if not self.anonymous and not (self.reporter_name or self.household_id):
             errors["reporter_name"] = "请填写反映人，或选择业户，或勾选匿名。"
+        errors.update(caller_errors(self.reporter_name, self.reporter_phone))
         if errors:
             raise ValidationError(errors)
 
@@ -391,9 +394,22 @@ class Case(models.Model):
         return errors
 
 
+def caller_errors(name, phone):
+    errors = {}
+    for field, check, value in (
+        ("reporter_name", validate_person_name, name),
+        ("reporter_phone", validate_caller_phone, phone),
+    ):
+        try:
+            check(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    return errors
+
+
 def person_name(user):
     """Chinese order: family name then given name (王立新); the username otherwise."""
-    return f"{user.last_name}{user.first_name}" or user.get_username()
+    return display_name(user)
 
 
 def household_refuses_visits(household):

@@ -27,7 +27,63 @@ def _clock_due(start, end):
     return response | resolve
 
 
-class CaseQuerySet(models.QuerySet):
+class WorkQueries:
+    """The lists on each role's first screen; mixed into CaseQuerySet."""
+
+    def assigned_to(self, user):
+        """Open cases the user handles, or registered and nobody handles yet."""
+        return self.open().filter(Q(handler=user) | Q(handler__isnull=True, created_by=user))
+
+    def visits_due(self, now=None):
+        """Handled complaints whose follow-up visit falls due by the end of today."""
+        _, end = _today_bounds(now or timezone.now())
+        return self.filter(
+            status__in=["replied", "awaiting_visit"],
+            visit_due_at__isnull=False,
+            visit_due_at__lt=end,
+        )
+
+    def major_open(self):
+        return self.open().filter(severity="major")
+
+    def awaiting_signature(self, user=None):
+        """Violation decisions made and not yet signed; the one who decided never signs."""
+        waiting = self.open().filter(kind="violation", signed_at__isnull=True).exclude(measure="")
+        return waiting.exclude(penalty_by=user) if user is not None else waiting
+
+    def rectification_notice_due(self):
+        """Signed rectification decisions with no 整改通知书 issued for the case yet."""
+        from doc_templates.kinds import NoticeKind
+        from doc_templates.models import Notice
+
+        issued = Notice.objects.filter(case=OuterRef("pk"), kind=NoticeKind.RECTIFICATION)
+        return (
+            self.open()
+            .filter(kind="violation", measure="rectify", signed_at__isnull=False)
+            .exclude(Exists(issued))
+        )
+
+    def caller_phone_not_on_file(self, days=30, now=None):
+        """Recent cases of a household whose caller left a phone that no current owner has
+        on the card: the archivist checks it and records a 联系方式变更."""
+        from cms.archives.models import ArchiveChange, Owner
+
+        since = (now or timezone.now()) - dt.timedelta(days=days)
+        on_card = Owner.objects.filter(household=OuterRef("household"), is_current=True).filter(
+            Q(phone=OuterRef("reporter_phone")) | Q(phone_alt=OuterRef("reporter_phone"))
+        )
+        changed_since = ArchiveChange.objects.filter(
+            household=OuterRef("household"), kind="contact", changed_at__gte=OuterRef("received_at")
+        )
+        return (
+            self.filter(household__isnull=False, received_at__gte=since)
+            .exclude(reporter_phone="")
+            .exclude(Exists(on_card))
+            .exclude(Exists(changed_since))
+        )
+
+
+class CaseQuerySet(WorkQueries, models.QuerySet):
     def open(self):
         return self.exclude(status=CLOSED)
 

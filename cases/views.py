@@ -3,7 +3,8 @@ read-only history with field-level differences."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.db.models import Q
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -166,3 +167,24 @@ def _entry(label, record):
         "reason": record.history_change_reason or "",
         "changes": field_changes(record) if record.history_type == "~" else [],
     }
+
+
+LOOKUP_LIMIT = 10
+
+
+def case_lookup(request):
+    """Cases this user may see, found by number, reporter or words of the content."""
+    query = request.GET.get("q", "").strip()
+    cases = visible_cases(request.user).select_related("topic")
+    if query:
+        cases = cases.filter(
+            Q(number__icontains=query)
+            | Q(reporter_name__icontains=query)
+            | Q(description__icontains=query)
+            | Q(location__icontains=query)
+        )
+    found = [
+        {"id": case.pk, "label": f"{case.number} {case.topic} {case.reporter_display}".strip()}
+        for case in cases.order_by("-received_at")[:LOOKUP_LIMIT]
+    ]
+    return JsonResponse({"results": found}, json_dumps_params={"ensure_ascii": False})

@@ -32,10 +32,12 @@ from cases.models import (
     person_name,
 )
 from cases.policy import can_handle_case, visible_cases
-from cases.views import CaseDetailView, CaseHistoryView, evidence_download
+from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
+from cms.admin_ui import YesNoColumn
 from cms.aftercommit import committed_save
 from cms.archives.models import HeldRecordRefused
 from cms.resubmission import add_token_field, earlier_submission, remember_submission
+from cms.spreadsheets import TitledExportMixin
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -85,7 +87,9 @@ class DeadlineColumn(Column):
         return local_time(due)
 
 
-class CaseIndexView(generic.IndexView):
+class CaseIndexView(TitledExportMixin, generic.IndexView):
+    export_title = "案件清单"
+
     def get_base_queryset(self):
         return visible_cases(self.request.user).select_related("topic", "handler")
 
@@ -186,7 +190,40 @@ class CaseViewSet(ModelViewSet):
     ordering = ["-received_at"]
     filterset_class = CaseFilterSet
     search_fields = ["number", "reporter_name", "location", "description"]
-    list_export = ["number", "kind", "status", "channel", "received_at", "topic", "location"]
+    list_export = [
+        "number",
+        "get_kind_display",
+        "get_status_display",
+        "get_severity_display",
+        "get_channel_display",
+        "received_at",
+        "topic",
+        "reporter_display",
+        "reporter_phone",
+        "location",
+        "description",
+        "handler",
+        "response_due_at",
+        "resolve_due_at",
+        "closed_at",
+    ]
+    export_headings = {
+        "number": "编号",
+        "get_kind_display": "类别",
+        "get_status_display": "状态",
+        "get_severity_display": "性质",
+        "get_channel_display": "来源渠道",
+        "received_at": "受理时间",
+        "topic": "主题",
+        "reporter_display": "反映人",
+        "reporter_phone": "联系电话",
+        "location": "地点或房号",
+        "description": "内容",
+        "handler": "处理人",
+        "response_due_at": "答复时限",
+        "resolve_due_at": "解决时限",
+        "closed_at": "结案时间",
+    }
     export_filename = "cases"
 
     @property
@@ -265,6 +302,7 @@ class CaseViewSet(ModelViewSet):
             path("<int:pk>/", CaseDetailView.as_view(), name="detail"),
             path("<int:pk>/changes/", CaseHistoryView.as_view(), name="changes"),
             path("<int:pk>/evidence/<int:evidence_id>/", evidence_download, name="evidence"),
+            path("lookup/", case_lookup, name="lookup"),
         ]
 
 
@@ -274,7 +312,7 @@ class CaseTopicViewSet(ModelViewSet):
     icon = "tag"
     menu_label = "案件主题"
     form_fields = ["name", "sort_order", "active"]
-    list_display = ["name", "sort_order", "active"]
+    list_display = ["name", "sort_order", YesNoColumn("active", label="启用", sort_key="active")]
     copy_view_enabled = False
 
 
@@ -284,13 +322,22 @@ class CalendarDayViewSet(ModelViewSet):
     icon = "date"
     menu_label = "工作日历"
     form_fields = ["date", "is_working_day", "name"]
-    list_display = ["date", "name", "is_working_day"]
+    list_display = [
+        "date",
+        "name",
+        YesNoColumn("is_working_day", label="是否上班", sort_key="is_working_day"),
+    ]
     list_filter = ["is_working_day"]
     copy_view_enabled = False
 
 
+class TitledIndexView(TitledExportMixin, generic.IndexView):
+    pass
+
+
 class MajorCaseViewSet(ModelViewSet):
     model = MajorCaseEntry
+    index_view_class = TitledIndexView
     name = "major_cases"
     icon = "warning"
     menu_label = "重大投诉卷宗"
@@ -315,6 +362,7 @@ class MajorCaseViewSet(ModelViewSet):
 
 class TombstoneViewSet(ModelViewSet):
     model = Tombstone
+    index_view_class = TitledIndexView
     name = "case_tombstones"
     icon = "bin"
     menu_label = "案卷销毁记录"

@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cases.models import person_name
+from cms.admin_ui import YesNoColumn
 from quality import actions, reports, views
 from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
 from quality.models import (
@@ -371,9 +372,10 @@ class StaffProfileViewSet(ModelViewSet):
     icon = "user"
     menu_label = "员工籍贯"
     copy_view_enabled = False
-    form_fields = ["user", "native_place", "is_centre_head"]
+    panels = [FieldPanel("user", heading="员工"), FieldPanel("native_place"),
+              FieldPanel("is_centre_head")]
     list_display = [Column("user", label="员工", accessor=lambda p: person_name(p.user)),
-                    "native_place", "is_centre_head"]
+                    "native_place", YesNoColumn("is_centre_head", label="服务中心负责人")]
 
 
 # Plans -------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.admin_ui import YesNoColumn
 from cms.replies import views
 from cms.replies.models import ReplyScript, ReplyTopic
 
@@ -12,7 +14,7 @@ class ReplyScriptViewSet(SnippetViewSet):
     model = ReplyScript
     icon = "openquote"
     menu_label = "口径条目"
-    list_display = ["question", "topic", "live", "last_published_at"]
+    list_display = ["question", "topic", YesNoColumn("live", label="已发布"), "last_published_at"]
     list_filter = ["topic", "live"]
     search_fields = ["question", "keywords"]
     # Substring matching in the database: SQLite's full-text backend cannot search single
@@ -25,7 +27,7 @@ class ReplyTopicViewSet(SnippetViewSet):
     model = ReplyTopic
     icon = "folder-open-inverse"
     menu_label = "口径主题"
-    list_display = ["path", "sort_order"]
+    list_display = [Column("path", label="主题"), "sort_order"]
 
 
 class ReplyViewSetGroup(SnippetViewSetGroup):

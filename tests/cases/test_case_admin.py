@@ -191,14 +191,17 @@ def test_history_button_leads_to_the_case_history_and_nobody_deletes_cases(
 def test_same_event_cases_are_merged_on_the_case_page(client, manager, new_case):
     first, second = new_case(reporter_name="赵先生"), new_case(reporter_name="钱女士")
     client.force_login(manager)
-    client.post(
-        f"/admin/cases/{first.pk}/",
-        {"action": "merge", "merge-numbers": second.number, "merge-impact_note": "整栋受影响"},
-    )
+    merge = {"action": "merge", "merge-numbers": second.number, "merge-impact_note": "整栋受影响"}
+    unconfirmed = client.post(f"/admin/cases/{first.pk}/", merge)
+    assert "请勾选确认后再合并同一事件。" in unconfirmed.content.decode()
+    second.refresh_from_db()
+    assert second.merged_into is None
+    client.post(f"/admin/cases/{first.pk}/", {**merge, "merge-confirm": "on"})
     first.refresh_from_db()
     assert (first.people_count, first.times_count) == (2, 2)
     response = client.post(
-        f"/admin/cases/{first.pk}/", {"action": "merge", "merge-numbers": "投诉-2026-999999"}
+        f"/admin/cases/{first.pk}/",
+        {"action": "merge", "merge-numbers": "投诉-2026-999999", "merge-confirm": "on"},
     )
     assert "找不到案件：投诉-2026-999999" in response.content.decode()
 
@@ -286,3 +289,18 @@ def test_the_case_page_suggests_approved_reply_scripts_for_its_topic(client, man
     body = client.get(f"/admin/cases/{case.pk}/").content.decode()
     assert "楼上噪音怎么处理" in body
     assert "草稿：噪音的新说法" not in body
+
+
+def test_the_case_export_opens_in_excel_with_a_title_a_frozen_header_and_wide_columns(
+    client, manager, new_case
+):
+    case = new_case(description="楼上夜间拖动家具，影响休息，已连续三晚")
+    client.force_login(manager)
+    response = client.get("/admin/cases/?export=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value.startswith("案件清单（导出于 ")
+    assert [cell.value for cell in sheet[2]][:4] == ["编号", "类别", "状态", "性质"]
+    assert sheet.freeze_panes == "A3"
+    assert [sheet["A3"].value, sheet["B3"].value, sheet["C3"].value] == [case.number, "投诉", "已受理"]
+    assert sheet.column_dimensions["A"].width >= len(case.number)
+    assert sheet.column_dimensions["K"].width > sheet.column_dimensions["B"].width

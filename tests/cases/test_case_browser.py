@@ -19,13 +19,16 @@ def log_in(page, user):
     page.wait_for_url("**/admin/")
 
 
-def act(page, action, fields=None, selects=None):
+def act(page, action, fields=None, selects=None, confirm=False):
+    """Open the action's dialog from its button, fill it in and submit it."""
+    page.locator(f"#toggle-{action}").click()
     panel = page.locator(f"#action-{action}")
-    panel.locator("summary").click()
     for name, value in (fields or {}).items():
         panel.locator(f"[name='{action}-{name}']").fill(value)
     for name, value in (selects or {}).items():
         panel.locator(f"select[name='{action}-{name}']").select_option(value)
+    if confirm:
+        panel.locator(f"[name='{action}-confirm']").check()
     panel.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
@@ -41,7 +44,7 @@ def test_a_web_complaint_from_intake_to_closure(page, staff, manager):
     page.goto("/admin/cases/new/")
     page.select_option("select[name=kind]", "complaint")
     page.select_option("select[name=channel]", "web")
-    page.fill("input[name=received_at]", received.strftime("%Y-%m-%d %H:%M"))
+    page.fill("input[name=received_at]", received.strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=reporter_name]", "论坛网友“湖畔”")
     page.fill("input[name=location]", "业主论坛")
     page.select_option("select[name=topic]", label="维修")
