@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.replies import views
+from cms.replies.bulk_actions import ApproveDraftsBulkAction
 from cms.replies.models import ReplyScript, ReplyTopic
 
 
@@ -63,3 +64,6 @@ def register_quiz_results_menu_item():
     return QuizResultsMenuItem(
         "测验成绩", reverse("replies_quiz_results"), icon_name="table", order=261
     )
+
+
+hooks.register("register_bulk_action", ApproveDraftsBulkAction)
