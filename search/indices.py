@@ -132,6 +132,7 @@ class SearchDocument(Document):
     body_initials = Text(analyzer="whitespace", index=False)
     tags_initials = Text(analyzer="whitespace")
     topic = Keyword()
+    case_topics = Keyword()
     status = Keyword()
     url = Keyword(index=False)
     approved_at = Date()

@@ -27,6 +27,7 @@ SYNONYM_WEIGHT = 0.7
 SINGLE_CHARACTER_WEIGHT = 0.3
 PINYIN_BOOST = 0.6
 NUMBER_BOOST = 0.5
+PREFERRED_BOOST = 1.0
 TEXT_FIELDS = ["title_{}^3", "tags_{}^2", "body_{}"]
 
 
@@ -181,11 +182,12 @@ def analysed(text):
     return analyse_query(text, SynonymGroup.objects.term_groups())
 
 
-def search(user, text, kinds=None, filters=None, size=10, log_misses=True):
+def search(user, text, kinds=None, filters=None, size=10, log_misses=True, prefer=None):
     """Search what ``user`` may read. ``filters`` selects facet values (kind/topic/status).
 
     A search that finds nothing comes back with suggestions (nearest topics and
-    their most-opened scripts) and is logged for the 未命中查询 report.
+    their most-opened scripts) and is logged for the 未命中查询 report. ``prefer``
+    ({field: value}) lifts matching hits without excluding the others.
     """
     query = analysed(text)
     result = SearchResult(query=query.text)
@@ -195,8 +197,19 @@ def search(user, text, kinds=None, filters=None, size=10, log_misses=True):
     # empty query and the user would be told the search is down.
     if query.is_empty or not searched or matching is None:
         return result
+    preferred = [
+        {"term": {name: {"value": value, "boost": PREFERRED_BOOST}}}
+        for name, value in (prefer or {}).items()
+        if value
+    ]
     body = {
-        "query": {"bool": {"must": [matching], "filter": [permission_filter(user, searched)]}},
+        "query": {
+            "bool": {
+                "must": [matching],
+                "should": preferred,
+                "filter": [permission_filter(user, searched)],
+            }
+        },
         "aggs": {name: {"terms": {"field": name, "size": 30}} for name in FACETS},
         "size": size,
         "_source": {

@@ -17,7 +17,7 @@ class ReplyScriptKind(SearchKind):
         return ReplyScript
 
     def indexable(self):
-        return ReplyScript.objects.filter(live=True).select_related("topic")
+        return ReplyScript.objects.filter(live=True).select_related("topic").prefetch_related("case_topics")
 
     def fields(self, script):
         return script_fields(script, self.open_url(script.pk))
@@ -51,6 +51,7 @@ def script_fields(script, url=""):
         "answer": script.answer_text,
         "spoken": script.spoken,
         "topic": script.topic.path,
+        "case_topics": _case_topic_names(script),
         "status": "已审批",
         "approved_at": script.last_published_at,
         "effective_from": script.effective_from,
@@ -58,6 +59,12 @@ def script_fields(script, url=""):
         "url": url,
         "suggest_texts": [script.question, *script.keyword_list],
     }
+
+
+def _case_topic_names(script):
+    if script.pk is None or not script.live:
+        return []
+    return [topic.name for topic in script.case_topics.all()]
 
 
 def _scripts_below(topic):

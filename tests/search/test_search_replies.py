@@ -218,13 +218,33 @@ def test_exports_to_excel_and_word_handbook(three_scripts, tmp_path):
     assert "草稿中的口径" not in text
 
 
-def test_case_page_suggestion_tag_lists_scripts_for_the_topic(three_scripts):
+def test_case_page_suggestions_search_with_the_cases_topic_and_description(
+    demo_scripts, manager, client
+):
     from django.template import Context, Template
 
-    rendered = Template("{% load reply_suggestions %}{% reply_suggestions topic %}").render(
-        Context({"topic": CaseTopic.objects.get(name="维修")})
+    from cases import actions as case_actions
+    from cases.models import Case
+
+    barking = case_actions.create_case(
+        manager,
+        kind=Case.Kind.COMPLAINT,
+        channel=Case.Channel.PHONE,
+        reporter_name="钱女士",
+        topic=CaseTopic.objects.get(name="噪音"),
+        description="对门邻居家的狗天天晚上叫个不停，孩子睡不着",
+        location="5栋1单元",
     )
-    assert "报修后多久上门" in rendered and "已失效的口径" not in rendered
+    client.force_login(manager)
+    page = client.get(f"/admin/cases/{barking.pk}/").content.decode()
+    suggested = page[page.index("suggested-reply-scripts") :]
+    assert suggested.index("邻居养狗不拴绳怎么办") < suggested.find("广场舞") or "广场舞" not in suggested
+    rendered = Template("{% load reply_suggestions %}{% reply_suggestions case %}").render(
+        Context({"case": barking})
+    )
+    assert rendered.index("邻居养狗不拴绳怎么办") < rendered.find("广场舞音乐太吵影响休息") or (
+        "广场舞" not in rendered
+    )
 
 
 def test_editors_work_in_the_snippet_admin_with_workflow_and_revision_comparison(
