@@ -366,15 +366,16 @@ def lexicon_groups():
     groups = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
-            terms = parse_synonyms(line)
-            if len(terms) > 1:
-                groups.append(tuple(dict.fromkeys(terms)))
+            group, _, broader = line.partition("=>")
+            terms = parse_synonyms(group)
+            if len(terms) > 1 or broader:
+                groups.append((tuple(dict.fromkeys(terms)), tuple(parse_synonyms(broader))))
     return tuple(groups)
 
 
 @lru_cache(maxsize=1)
 def lexicon_terms():
-    return frozenset(term for group in lexicon_groups() for term in group)
+    return frozenset(term for group, _broader in lexicon_groups() for term in group)
 
 
 class Thesaurus:
@@ -382,10 +383,11 @@ class Thesaurus:
 
     def __init__(self, groups=()):
         self.alternatives = {}
-        for group in (*lexicon_groups(), *groups):
+        for group, broader in (*lexicon_groups(), *((tuple(group), ()) for group in groups)):
             for term in group:
                 others = self.alternatives.setdefault(term, [])
-                others.extend(other for other in group if other != term and other not in others)
+                wider = [*broader, *(other for other in group if other != term)]
+                others.extend(other for other in wider if other not in others)
         self.longest = max((len(term) for term in self.alternatives), default=1)
 
     def find(self, text, start):
@@ -489,7 +491,7 @@ def _concepts(core, terms):
         found += _plain_words("".join(rest))
     concepts = []
     for term in dict.fromkeys(found):
-        concepts.append(Concept(term, list(terms.alternatives.get(term, []))[:12]))
+        concepts.append(Concept(term, list(terms.alternatives.get(term, []))[:16]))
     return concepts
 
 
@@ -530,7 +532,7 @@ def _latin_concepts(core, terms):
             if any(typed[start : start + size]):
                 spelled += by_pinyin.get(tuple(stream[start : start + size]), ())
     spelled = list(dict.fromkeys(spelled))[:4]
-    return [Concept(term, list(terms.alternatives.get(term, []))[:12]) for term in spelled]
+    return [Concept(term, list(terms.alternatives.get(term, []))[:16]) for term in spelled]
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from elasticsearch import exceptions as es_exceptions
 from elasticsearch.helpers import bulk, scan, streaming_bulk
 
 from search import analysis
-from search.indices import SearchDocument, document_source, get_client, index_name
+from search.indices import SearchDocument, document_source, get_client, index_client, index_name
 from search.models import PendingIndexOperation
 from search.registry import get_kind, kinds
 
@@ -88,7 +88,7 @@ def write_object(kind, object_id, client=None):
     forced refresh costs a few ms on the node, whereas refresh="wait_for" holds the
     saving request up to the refresh interval (1 s). Bulk work never comes here.
     """
-    client = client or get_client()
+    client = client or index_client()
     obj = kind.indexable().filter(pk=object_id).first()
     document = document_for(kind, obj) if obj is not None else None
     for target in _target_indices(kind, client):

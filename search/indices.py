@@ -24,6 +24,13 @@ def get_client():
     return _client_for(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT)
 
 
+def index_client():
+    """The client for single changes sent after a save: short, so a hung node only delays
+    the background task a moment before the change is queued for replay."""
+    timeout = getattr(settings, "ELASTICSEARCH_INDEX_TIMEOUT", 2.0)
+    return _client_for(settings.ELASTICSEARCH_URL, timeout)
+
+
 def search_client():
     """The client for searches: a hung or stopped node fails within about a second, so
     staff on the phone hear 检索暂不可用 at once instead of waiting."""

@@ -67,10 +67,16 @@ def _term_clause(term, boost):
     }
 
 
+def _weight(term):
+    # One character says little on its own (交, 灯): it must not outweigh a whole word.
+    return SINGLE_CHARACTER_WEIGHT if len(term) == 1 else CONCEPT_BOOST
+
+
 def _concept_clause(concept):
-    weight = SINGLE_CHARACTER_WEIGHT if concept.single_character else CONCEPT_BOOST
-    alternatives = [_term_clause(concept.term, weight)]
-    alternatives += [_term_clause(term, weight * SYNONYM_WEIGHT) for term in concept.alternatives]
+    alternatives = [_term_clause(concept.term, _weight(concept.term))]
+    alternatives += [
+        _term_clause(term, _weight(term) * SYNONYM_WEIGHT) for term in concept.alternatives
+    ]
     # Synonyms of one concept count once: dis_max takes the best of them.
     return {"dis_max": {"queries": alternatives, "tie_breaker": 0.05}}
 

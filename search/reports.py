@@ -16,7 +16,7 @@ class MissedQueriesReport(ReportView):
     index_url_name = "search_missed_queries"
     index_results_url_name = "search_missed_queries_results"
     model = MissedQuery
-    any_permission_required = [VIEW_PERMISSION]
+    any_permission_required = ["view"]
     columns = [
         Column("query", label="查询"),
         Column("count", label="次数"),

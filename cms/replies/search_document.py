@@ -17,7 +17,11 @@ class ReplyScriptKind(SearchKind):
         return ReplyScript
 
     def indexable(self):
-        return ReplyScript.objects.filter(live=True).select_related("topic").prefetch_related("case_topics")
+        return (
+            ReplyScript.objects.filter(live=True)
+            .select_related("topic")
+            .prefetch_related("case_topics")
+        )
 
     def fields(self, script):
         return script_fields(script, self.open_url(script.pk))

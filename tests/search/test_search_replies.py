@@ -238,7 +238,10 @@ def test_case_page_suggestions_search_with_the_cases_topic_and_description(
     client.force_login(manager)
     page = client.get(f"/admin/cases/{barking.pk}/").content.decode()
     suggested = page[page.index("suggested-reply-scripts") :]
-    assert suggested.index("邻居养狗不拴绳怎么办") < suggested.find("广场舞") or "广场舞" not in suggested
+    assert (
+        suggested.index("邻居养狗不拴绳怎么办") < suggested.find("广场舞")
+        or "广场舞" not in suggested
+    )
     rendered = Template("{% load reply_suggestions %}{% reply_suggestions case %}").render(
         Context({"case": barking})
     )
