@@ -22,7 +22,7 @@ class CaseAction:
     form_class: type
     run: Callable
     statuses: frozenset
-    kinds: frozenset = frozenset({COMPLAINT, DISPUTE, VIOLATION})
+    kinds: frozenset = frozenset(Case.Kind)
     permission: str = ""
     applies: Callable = lambda case, user: True
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
+from cms.uploads import validate_evidence
 
 
 class CaseForm(WagtailAdminModelForm):
@@ -161,7 +162,7 @@ class PenaltyForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="照片或其他证据")
+    file = forms.FileField(label="照片或其他证据", validators=[validate_evidence])
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 

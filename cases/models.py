@@ -95,6 +95,7 @@ class Case(models.Model):
         COMPLAINT = "complaint", "投诉"
         DISPUTE = "dispute", "邻里纠纷"
         VIOLATION = "violation", "业户违章"
+        RECTIFICATION = "rectify", "督导整改"
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "已受理"
@@ -336,7 +337,12 @@ class Case(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    SERIES = {Kind.COMPLAINT: "投诉", Kind.DISPUTE: "纠纷", Kind.VIOLATION: "违章"}
+    SERIES = {
+        Kind.COMPLAINT: "投诉",
+        Kind.DISPUTE: "纠纷",
+        Kind.VIOLATION: "违章",
+        Kind.RECTIFICATION: "督导整改",
+    }
 
     @property
     def series(self):

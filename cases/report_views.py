@@ -22,7 +22,8 @@ def _month(request):
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        if not 1 <= month <= 12:
+        # Reports cover the product's own years; year 0 or 99999 would break the 12-month trend.
+        if not 1 <= month <= 12 or not 1900 <= year <= 2999:
             raise ValueError
     except ValueError:
         year, month = today.year, today.month

@@ -3,7 +3,6 @@ read-only history with field-level differences."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,6 +14,7 @@ from cases.case_actions import BY_NAME, offered_actions
 from cases.history import field_changes
 from cases.models import Case, EditConflict, person_name
 from cases.policy import visible_cases
+from cms.aftercommit import committed_save
 from cms.replies.suggestions import scripts_for_case
 
 
@@ -89,7 +89,7 @@ class CaseDetailView(CaseAdminView):
         form = action.make_form(self.case, request.POST, request.FILES)
         if form.is_valid():
             try:
-                with transaction.atomic():
+                with committed_save(action.label):
                     case = Case.objects.select_for_update().get(pk=self.case.pk)
                     action.run(case, request.user, form.cleaned_data)
             except (ValidationError, PermissionDenied, EditConflict) as error:

@@ -1,7 +1,9 @@
 """The case admin: menus, the case viewset (list, intake, edit with conflict check,
 case page, read-only history), the editable lists and registers, dashboard panels."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -31,6 +33,8 @@ from cases.models import (
 )
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, evidence_download
+from cms.aftercommit import committed_save
+from cms.resubmission import add_token_field, earlier_submission, remember_submission
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -86,10 +90,39 @@ class CaseIndexView(generic.IndexView):
 
 
 class CaseCreateView(generic.CreateView):
+    """Intake. The form carries a token: sent again (double click, resend after an error
+    page), it leads to the case the first submission registered instead of a duplicate."""
+
+    def get_form(self, *args, **kwargs):
+        return add_token_field(super().get_form(*args, **kwargs))
+
+    def post(self, request, *args, **kwargs):
+        earlier = earlier_submission(request)
+        if earlier is not None:
+            return self.already_registered(earlier)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except IntegrityError:
+            earlier = earlier_submission(self.request)
+            if earlier is None:
+                raise
+            return self.already_registered(earlier)  # the same form sent twice at once
+
+    def already_registered(self, earlier):
+        messages.info(self.request, f"此表单已提交过，{earlier.label}，未重复登记。")
+        return redirect(earlier.result_url)
+
     def save_instance(self):
         case = self.form.save(commit=False)
-        actions.register_case(case, self.request.user)
-        self.form.save_m2m()
+        with committed_save("案件受理"):
+            actions.register_case(case, self.request.user)
+            self.form.save_m2m()
+            remember_submission(
+                self.request, reverse("cases:detail", args=[case.pk]), f"已受理：{case.number}"
+            )
         return case
 
     def get_success_url(self):
@@ -108,15 +141,18 @@ class CaseEditView(generic.EditView):
 
     def save_instance(self):
         case = self.form.save(commit=False)
-        actions.update_case(case, self.request.user, "修改案件信息")
+        with committed_save("修改案件"):
+            actions.update_case(case, self.request.user, "修改案件信息")
         self.form.save_m2m()
         return case
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except EditConflict:
-            form.refuse_as_conflict(Case.objects.get(pk=form.instance.pk).version)
+        except EditConflict as conflict:
+            # The version check in the form passed, but a colleague's save landed first.
+            form.refuse_as_conflict(conflict.current.version)
+            self.produced_error_message = str(conflict)
             return self.form_invalid(form)
 
     def get_success_url(self):

@@ -23,3 +23,21 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.series}-{self.year}: {self.last_number}"
+
+
+class SubmittedForm(models.Model):
+    """A form that was already handled, by the token it carried: sending it again (a
+    double click, a resend after a timeout or an error page) leads to what the first
+    submission made instead of making it twice."""
+
+    token = models.CharField("表单令牌", max_length=64, unique=True)
+    result_url = models.CharField("处理结果地址", max_length=300)
+    label = models.CharField("处理结果", max_length=200)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已处理表单"
+        verbose_name_plural = "已处理表单"
+
+    def __str__(self):
+        return self.label

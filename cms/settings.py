@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # The product's own apps, in dependency order. Role permissions (roles.py) and
 # demo data (demo.py) are collected from them in this order.
-LOCAL_APPS = ["cms", "cms.archives", "cms.replies", "cases", "search", "doc_templates"]
+LOCAL_APPS = ["cms", "cms.archives", "cms.replies", "cases", "search", "doc_templates", "quality"]
 
 INSTALLED_APPS = [
     *LOCAL_APPS,
@@ -241,3 +241,60 @@ NOTICE_SOFFICE = os.environ.get("NOTICE_SOFFICE", "soffice")
 NOTICE_PDF_TIMEOUT = int(os.environ.get("NOTICE_PDF_TIMEOUT", "120"))
 NOTICE_SIGNING_P12 = os.environ.get("NOTICE_SIGNING_P12", str(VAR_DIR / "signing" / "notices.p12"))
 NOTICE_SIGNING_PASSPHRASE = os.environ.get("NOTICE_SIGNING_PASSPHRASE", "")
+
+# --- API, owners' case pages, background work and the server ---
+LOCAL_APPS += ["jobs", "api", "portal"]
+INSTALLED_APPS = [
+    "jobs",
+    "api",
+    "portal",
+    *INSTALLED_APPS,
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "ninja",
+]
+# Static files straight from the WSGI server (gunicorn), compressed and cached; in
+# development straight from the apps, without collectstatic.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# Background work (django-tasks). The database backend needs nothing more and runs
+# with `manage.py run_worker`; TASKS_BACKEND=rq puts the same tasks on Redis (RQ) for
+# groups with many estates and several workers.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.backend.RQBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is unknown; use one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
+# A running job that shows no progress for this long (seconds) on another host is
+# taken to be orphaned by a dead worker and resumed.
+JOBS_STALE_AFTER = int(os.environ.get("JOBS_STALE_AFTER", "900"))
+
+# API tokens: requests per minute per token before 429.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+# Owners' personal case links stay valid this many days.
+PORTAL_LINK_DAYS = int(os.environ.get("PORTAL_LINK_DAYS", "60"))
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+
+# --- error handling ---
+# Junk ids, oversize posts and Wagtail views given impossible values end on a Chinese
+# 404/400/413 page (cms/guards.py, cms/errors.py). It runs before CSRF, which reads the form.
+MIDDLEWARE.insert(1, "cms.guards.JunkRequestGuardMiddleware")
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
+# Form fields of one post (files not counted); a whole request, files included.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(50 * 1024 * 1024)))
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "cms.guards.SafeDraftailRichTextArea"}}

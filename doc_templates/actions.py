@@ -231,11 +231,13 @@ def correct_notice(old, by, *, options, reason, request=None):
 # Verification -----------------------------------------------------------------
 
 
-def verify_copy(data):
+def verify_copy(data, name=""):
     """(notice or None, message in Chinese) for an uploaded copy of a notice: the Word
     file or its signed PDF."""
     if data.startswith(b"%PDF"):
         return verify_pdf_copy(data)
+    if name.lower().endswith(".pdf"):
+        return None, "无法识别：上传的文件名为 .pdf，但内容不是 PDF 文件，可能已损坏或被改名。"
     notice = (
         Notice.objects.matching(data).select_related("issued_by", "case", "superseded_by").first()
     )
@@ -362,37 +364,62 @@ def start_batch(scope, topic, by):
     return NoticeBatch.objects.create(scope=scope, topic=topic, created_by=by, total=total)
 
 
-def run_batch(batch, progress=None):
-    """Issue a tri-party reminder to each household of the batch's scope, each registered
-    as a notice, and collect the files in one zip. ``progress(done, total)`` is called
-    after each notice."""
-    NoticeBatch.objects.filter(pk=batch.pk).update(status=NoticeBatch.Status.RUNNING)
-    options = NoticeOptions(topic=batch.topic)
+def _batch_notice(batch, household, options):
+    """The batch's notice for ``household``: the one already issued, or a new one. The
+    batch row is locked meanwhile, so a resumed run and a late worker never both issue."""
+    with transaction.atomic():
+        NoticeBatch.objects.select_for_update().get(pk=batch.pk)
+        existing = Notice.objects.filter(batch=batch, household=household).first()
+        if existing is not None:
+            return existing
+        return issue_notice(
+            NoticeKind.TRI_PARTY, batch.created_by, household=household, options=options, batch=batch
+        )
+
+
+def _batch_zip(batch):
     buffer = io.BytesIO()
-    done = 0
+    notices = list(
+        Notice.objects.filter(batch=batch).select_related("household", "pdf").order_by("serial")
+    )
+    attach_parents([notice.household for notice in notices])
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for notice in notices:
+            household = notice.household
+            stem = f"{notice.number}-{household.building.title}{household.title}".replace(" ", "")
+            archive.writestr(f"{stem}.docx", notice.read_bytes())
+            pdf = getattr(notice, "pdf", None)
+            if pdf is not None and pdf.file:
+                archive.writestr(f"{stem}.pdf", pdf.file.read())
+    return buffer.getvalue()
+
+
+def run_batch(batch, progress=None, with_pdf=False):
+    """Issue a tri-party reminder to each household of the batch's scope, each registered
+    as a notice (with its signed PDF when ``with_pdf``), and collect the files in one zip.
+    ``progress(done, total)`` is called after each household.
+
+    Each notice is issued in its own transaction and households that already have one
+    from this batch are skipped, so a run cut off half-way (a killed worker) is simply
+    run again: it carries on, and no household gets a second notice."""
+    NoticeBatch.objects.filter(pk=batch.pk).update(status=NoticeBatch.Status.RUNNING, error="")
+    options = NoticeOptions(topic=batch.topic)
+    households = list(attach_parents(households_in(batch.scope)))
     try:
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for household in attach_parents(households_in(batch.scope)):
-                notice = issue_notice(
-                    NoticeKind.TRI_PARTY,
-                    batch.created_by,
-                    household=household,
-                    options=options,
-                    batch=batch,
-                )
-                name = f"{notice.number}-{household.building.title}{household.title}.docx"
-                archive.writestr(name.replace(" ", ""), notice.read_bytes())
-                done += 1
-                NoticeBatch.objects.filter(pk=batch.pk).update(done=done)
-                if progress:
-                    progress(done, batch.total)
+        for done, household in enumerate(households, start=1):
+            notice = _batch_notice(batch, household, options)
+            if with_pdf and not NoticePdf.objects.filter(notice=notice).exists():
+                make_signed_pdf(notice)
+            NoticeBatch.objects.filter(pk=batch.pk).update(done=done, total=len(households))
+            if progress:
+                progress(done, len(households))
     except Exception as error:
         NoticeBatch.objects.filter(pk=batch.pk).update(
             status=NoticeBatch.Status.FAILED, error=str(error), finished_at=timezone.now()
         )
         raise
     batch.refresh_from_db()
-    batch.archive.save(f"batch-{batch.pk}.zip", ContentFile(buffer.getvalue()), save=False)
+    batch.archive.save(f"batch-{batch.pk}.zip", ContentFile(_batch_zip(batch)), save=False)
     NoticeBatch.objects.filter(pk=batch.pk).update(
         archive=batch.archive.name, status=NoticeBatch.Status.DONE, finished_at=timezone.now()
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cms.uploads import validate_image
 from doc_templates.kinds import RECORD_KINDS, NoticeKind
 from doc_templates.models import Delivery
 from doc_templates.values import NoticeOptions
@@ -79,9 +80,12 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        photos = [single(item, initial) for item in data] if isinstance(data, list | tuple) else []
+        if not isinstance(data, list | tuple) and data:
+            photos = [single(data, initial)]
+        for photo in photos:
+            validate_image(photo)
+        return photos
 
 
 class DeliveryForm(forms.ModelForm):

@@ -1,13 +1,9 @@
 """Admin views for notices (mounted under /admin/notices/ by wagtail_hooks)."""
 
-import threading
-from contextlib import suppress
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +22,7 @@ from doc_templates.forms import (
 )
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import Notice, NoticeBatch, NoticePdf, TemplateVersion
+from jobs.runner import batch_job, retry, start_job
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEW_NOTICE = "doc_templates.view_notice"
@@ -237,7 +234,7 @@ def verify(request):
         if upload.size > 20 * 1024 * 1024:
             form.add_error("file", "文件过大，无法核验。")
         else:
-            notice, message = actions.verify_copy(upload.read())
+            notice, message = actions.verify_copy(upload.read(), upload.name)
             result = {"notice": notice, "message": message, "ok": notice is not None}
     return render(
         request,
@@ -292,15 +289,6 @@ def _scopes():
     return sorted([*estates, *buildings], key=lambda page: page.path)
 
 
-def _run_in_background(batch_pk):
-    # A failure is stored on the batch by run_batch and shown on its page.
-    try:
-        with suppress(Exception):
-            actions.run_batch(NoticeBatch.objects.get(pk=batch_pk))
-    finally:
-        connection.close()
-
-
 def batch_start(request):
     if not actions.can_issue(request.user):
         raise PermissionDenied("只有具备签发权限的经理可以批量签发。")
@@ -313,14 +301,12 @@ def batch_start(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if getattr(settings, "DOC_TEMPLATES_BATCH_IN_BACKGROUND", True):
-                transaction.on_commit(
-                    lambda: threading.Thread(
-                        target=_run_in_background, args=(batch.pk,), daemon=True
-                    ).start()
-                )
-            else:
-                actions.run_batch(batch)
+            start_job(
+                "notice_batch",
+                request.user,
+                label=f"批量三方温馨提示：{batch.scope.title}（{batch.topic}）",
+                batch_id=batch.pk,
+            )
             return redirect("doc_templates:batch", pk=batch.pk)
     return render(
         request,
@@ -342,6 +328,12 @@ def _own_batch(request, pk):
 
 def batch_detail(request, pk):
     batch = _own_batch(request, pk)
+    job = batch_job(batch)
+    if request.method == "POST" and job is not None and job.can_retry:
+        retry(job)
+        messages.success(request, "批量任务已重新排队，将从中断处继续，已签发的业户不会重复签发。")
+        return redirect("doc_templates:batch", pk=batch.pk)
+    issued = Notice.objects.filter(batch=batch).select_related("household").order_by("serial")
     return render(
         request,
         "doc_templates/batch.html",
@@ -349,6 +341,8 @@ def batch_detail(request, pk):
             "page_title": f"批量三方温馨提示：{batch.scope.title}",
             "header_icon": "group",
             "batch": batch,
+            "job": job,
+            "issued": issued if batch.status != NoticeBatch.Status.DONE else None,
             "status_url": reverse("doc_templates:batch_status", args=[batch.pk]),
         },
     )

@@ -17,5 +17,19 @@ echo
 echo "演示账号（岗位 / 用户名 / 密码）:"
 cat var/demo-credentials.txt
 echo
-echo "管理后台: http://127.0.0.1:8000/admin/"
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+PORT="${PORT:-8000}"
+echo "管理后台: http://127.0.0.1:${PORT}/admin/　接口文档: http://127.0.0.1:${PORT}/api/docs"
+.venv/bin/python manage.py collectstatic --noinput -v 0
+# One background worker beside the web server (database backend unless TASKS_BACKEND=rq);
+# it stops with the server.
+.venv/bin/python manage.py run_worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null' EXIT
+# gunicorn with 2 × CPUs + 1 workers of 4 threads each (calls wait mostly on the database
+# and Elasticsearch); static files come through whitenoise.
+workers="${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}"
+.venv/bin/gunicorn cms.wsgi:application --bind "127.0.0.1:${PORT}" --workers "$workers" \
+  --threads 4 --preload --timeout 120 --access-logfile - &
+web=$!
+trap 'kill "$worker" "$web" 2>/dev/null' EXIT
+wait "$web"

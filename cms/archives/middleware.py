@@ -62,7 +62,8 @@ class ArchiveAdminGuardMiddleware:
         for page in pages:
             record_deletion_attempt(page, via, request.user)
         messages.error(request, ArchiveDeletionRefused.message)
-        return redirect("wagtailadmin_explore", pages[0].get_parent().pk)
+        parent = pages[0].get_parent() or pages[0]
+        return redirect("wagtailadmin_explore", parent.pk)
 
     def guard_reading(self, request, page_id, via):
         household = HouseholdArchive.objects.filter(pk=page_id).first()

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from notice_helpers import all_text
+from PIL import Image
 
 from doc_templates.build_templates import bundled_template_path
 from doc_templates.models import Notice, NoticeBatch, TemplateVersion
@@ -92,13 +93,20 @@ def test_verification_page_names_the_matching_notice(manager_client, violation_c
     assert "未找到匹配" in page
 
 
+def jpeg_photo():
+    """Delivery photos are checked by content, so the test sends a real picture."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), (90, 120, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 @pytest.mark.django_db
 def test_a_refusal_is_recorded_with_photos_and_shown_on_the_case(manager_client, violation_case):
     manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
     notice = Notice.objects.get()
     photos = [
-        SimpleUploadedFile("a.jpg", b"\xff\xd8a", content_type="image/jpeg"),
-        SimpleUploadedFile("b.jpg", b"\xff\xd8b", content_type="image/jpeg"),
+        SimpleUploadedFile("a.jpg", jpeg_photo(), content_type="image/jpeg"),
+        SimpleUploadedFile("b.jpg", jpeg_photo(), content_type="image/jpeg"),
     ]
     response = manager_client.post(
         f"/admin/notices/{notice.pk}/",

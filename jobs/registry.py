@@ -1,0 +1,36 @@
+"""The kinds of background job. Each area declares its own with ``@background_job`` in an
+``<app>/background.py`` module, found at start-up (see ``JobsConfig.ready``)."""
+
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str
+    function: object
+
+
+JOB_KINDS = {}
+
+
+def background_job(name, label):
+    """Register ``function(progress, **arguments)`` as the job ``name``; it returns a
+    summary in Chinese, shown as the job's result."""
+
+    def register(function):
+        JOB_KINDS[name] = JobKind(name, label, function)
+        return function
+
+    return register
+
+
+def discover_job_kinds():
+    for app in settings.LOCAL_APPS:
+        module_name = f"{app}.background"
+        if find_spec(module_name) is not None:
+            import_module(module_name)

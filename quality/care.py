@@ -1,0 +1,187 @@
+"""Care lists (客户关怀名单) for a date range: birthdays, holidays, new owners to welcome,
+warranties about to end and happy events from the contact log.
+
+Ranges may cross month and year ends (28 Dec – 3 Jan); a 29 February birthday is
+greeted on 28 February in other years.
+"""
+
+import calendar as month_calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from cases.models import CalendarDay
+from cms.archives.models import (
+    ContactLog,
+    HouseholdArchive,
+    Owner,
+    attach_parents,
+    months_before,
+)
+from quality.messaging import salutation
+from quality.models import Birthday, HouseholdCareInfo, Occasion, OutboxMessage
+
+MAX_RANGE_DAYS = 366
+WELCOME_WITHIN_DAYS = 7
+HAPPY_WORDS = ["结婚", "新婚", "生子", "添丁", "宝宝出生", "乔迁", "搬新家"]
+
+
+@dataclass
+class CareEntry:
+    occasion: str
+    on: date
+    household_id: int | None
+    who: str
+    note: str = ""
+    household: HouseholdArchive | None = field(default=None, repr=False)
+
+    @property
+    def occasion_label(self):
+        return Occasion(self.occasion).label
+
+
+def days_in(start, end):
+    if end < start:
+        raise ValidationError("结束日期不能早于开始日期。")
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise ValidationError("一次最多查询一年（366天）。")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def birthday_dates(days):
+    """(month, day) → the date in the range it is celebrated on."""
+    dates = {(d.month, d.day): d for d in days}
+    for d in days:
+        if d.month == 2 and d.day == 28 and not month_calendar.isleap(d.year):
+            dates.setdefault((2, 29), d)
+    return dates
+
+
+def _id_birthday(id_number):
+    try:
+        return int(id_number[10:12]), int(id_number[12:14])
+    except ValueError:
+        return None
+
+
+def birthdays(households, days):
+    dates = birthday_dates(days)
+    entries = []
+    owners = Owner.objects.filter(
+        household__in=households, is_current=True, id_type=Owner.IdType.MAINLAND
+    ).exclude(id_number="").values_list("household_id", "name", "gender", "id_number")
+    for household_id, name, gender, id_number in owners:
+        on = dates.get(_id_birthday(id_number)) if len(id_number) == 18 else None
+        if on:
+            who = salutation(Owner(name=name, gender=gender))
+            entries.append(CareEntry(Occasion.BIRTHDAY, on, household_id, f"业主 {who}"))
+    months = {m for m, _ in dates}
+    for row in Birthday.objects.filter(household__in=households, month__in=months):
+        on = dates.get((row.month, row.day))
+        if on:
+            entries.append(
+                CareEntry(Occasion.BIRTHDAY, on, row.household_id, f"{row.relation} {row.name}")
+            )
+    return entries
+
+
+def holidays(days):
+    """Holiday blocks (from the working calendar) that touch the range, by first day off."""
+    rows = CalendarDay.objects.filter(
+        date__range=(days[0] - timedelta(days=15), days[-1] + timedelta(days=15)),
+        is_working_day=False,
+    ).order_by("date")
+    blocks = []
+    for row in rows:
+        if blocks and blocks[-1][0] == row.name and (row.date - blocks[-1][2]).days == 1:
+            blocks[-1][2] = row.date
+        else:
+            blocks.append([row.name, row.date, row.date])
+    return [
+        CareEntry(Occasion.HOLIDAY, first, None, name, f"放假{first:%m月%d日}至{last:%m月%d日}")
+        for name, first, last in blocks
+        if first <= days[-1] and last >= days[0]
+    ]
+
+
+def new_owners(households, days):
+    """Owners who moved in up to a week before or during the range: welcome them
+    within a week of moving in."""
+    rows = households.filter(
+        move_in_date__range=(days[0] - timedelta(days=WELCOME_WITHIN_DAYS), days[-1])
+    ).values_list("pk", "move_in_date")
+    welcomed = set(
+        OutboxMessage.objects.filter(
+            household__in=households, occasion=Occasion.WELCOME,
+            status=OutboxMessage.Status.SENT,
+        ).values_list("household_id", flat=True)
+    )
+    return [
+        CareEntry(
+            Occasion.WELCOME,
+            moved + timedelta(days=WELCOME_WITHIN_DAYS),
+            pk,
+            "新业主",
+            f"{moved:%Y-%m-%d}入住" + ("，已发送欢迎短信" if pk in welcomed else ""),
+        )
+        for pk, moved in rows
+    ]
+
+
+def warranties(households, days):
+    """Warranties ending within a month of the range: remind the owner a month ahead."""
+    last = months_before(days[-1], -1)
+    rows = HouseholdCareInfo.objects.filter(
+        household__in=households, warranty_ends_on__range=(days[0], last)
+    ).values_list("household_id", "warranty_ends_on")
+    return [
+        CareEntry(
+            Occasion.WARRANTY,
+            max(months_before(ends, 1), days[0]),
+            pk,
+            "业主",
+            f"保修期{ends:%Y-%m-%d}到期",
+        )
+        for pk, ends in rows
+    ]
+
+
+def happy_events(households, days):
+    words = Q()
+    for word in HAPPY_WORDS:
+        words |= Q(summary__contains=word)
+    rows = ContactLog.objects.filter(
+        words, household__in=households, contacted_on__range=(days[0], days[-1])
+    ).values_list("household_id", "contacted_on", "summary")
+    return [
+        CareEntry(Occasion.HAPPY_EVENT, on, pk, "业户", summary[:60]) for pk, on, summary in rows
+    ]
+
+
+def care_lists(households, start, end):
+    """Every care list for [start, end], entries sorted by date, households attached."""
+    days = days_in(start, end)
+    households = households.filter(is_closed=False)
+    lists = {
+        Occasion.BIRTHDAY: birthdays(households, days),
+        Occasion.HOLIDAY: holidays(days),
+        Occasion.WELCOME: new_owners(households, days),
+        Occasion.WARRANTY: warranties(households, days),
+        Occasion.HAPPY_EVENT: happy_events(households, days),
+    }
+    ids = {e.household_id for entries in lists.values() for e in entries if e.household_id}
+    by_id = {
+        h.pk: h
+        for h in attach_parents(
+            HouseholdArchive.objects.filter(pk__in=ids).only(
+                "id", "path", "depth", "title", "unit", "room", "do_not_visit"
+            )
+        )
+    }
+    for entries in lists.values():
+        for entry in entries:
+            entry.household = by_id.get(entry.household_id)
+        entries.sort(key=lambda e: (e.on, e.household_id or 0))
+    return lists

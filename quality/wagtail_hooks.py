@@ -1,0 +1,527 @@
+"""The service-quality admin: menu 服务品质 with its viewsets, report pages and a
+dashboard panel (overdue care plans, interview analyses due, open rectifications)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from cases.models import person_name
+from quality import actions, reports, views
+from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
+from quality.models import (
+    Audit,
+    Birthday,
+    CarePlan,
+    Checklist,
+    HouseholdCareInfo,
+    InterviewPlan,
+    MessageTemplate,
+    OutboxMessage,
+    Questionnaire,
+    RelationshipPlan,
+    StaffProfile,
+    Survey,
+    VersionStatus,
+)
+
+
+class FrozenVersionPolicy(ModelPermissionPolicy):
+    """Published and retired versions are frozen: nobody edits or deletes them, so
+    every audit and survey keeps the exact version it used."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in ("change", "delete") and instance.status != VersionStatus.DRAFT:
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+register_permission_policy(Checklist, FrozenVersionPolicy(Checklist), exact_class=True)
+register_permission_policy(Questionnaire, FrozenVersionPolicy(Questionnaire), exact_class=True)
+for _model in (Audit, Survey, InterviewPlan, CarePlan, RelationshipPlan):
+    register_permission_policy(_model, NoDeletePolicy(_model), exact_class=True)
+register_permission_policy(OutboxMessage, ReadOnlyPolicy(OutboxMessage), exact_class=True)
+
+
+def local_date(value):
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+# Checklists and questionnaires -----------------------------------------------------
+
+
+class VersionEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        if instance.status != VersionStatus.DRAFT:
+            raise PermissionDenied("已发布的版本不能修改，请先“建立新版本”。")
+        return instance
+
+
+class ChecklistViewSet(ModelViewSet):
+    model = Checklist
+    name = "quality_checklists"
+    url_prefix = "quality/checklists"
+    icon = "list-ul"
+    menu_label = "督导检查标准"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    edit_view_class = VersionEditView
+    list_display = [
+        TitleColumn("name", label="名称", url_name="quality_checklists:inspect"),
+        Column("version", label="版本"),
+        Column("status", label="状态", accessor="get_status_display"),
+        Column("total_points", label="总分值"),
+        Column("published_at", label="发布时间", accessor=lambda c: local_date(c.published_at)),
+    ]
+    list_filter = ["status"]
+    edit_template_name = "quality/checklist_edit.html"
+    inspect_template_name = "quality/checklist_inspect.html"
+    panels = Checklist.panels
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/publish/", views.publish_checklist, name="publish"),
+            path("<int:pk>/new-version/", views.copy_checklist, name="new_version"),
+        ]
+
+
+class QuestionnaireViewSet(ModelViewSet):
+    model = Questionnaire
+    name = "quality_questionnaires"
+    url_prefix = "quality/questionnaires"
+    icon = "form"
+    menu_label = "调查问卷"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    edit_view_class = VersionEditView
+    list_display = [
+        TitleColumn("title", label="问卷", url_name="quality_questionnaires:inspect"),
+        Column("version", label="版本"),
+        Column("status", label="状态", accessor="get_status_display"),
+    ]
+    list_filter = ["status"]
+    edit_template_name = "quality/questionnaire_edit.html"
+    panels = Questionnaire.panels
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/publish/", views.publish_questionnaire, name="publish"),
+            path("<int:pk>/new-version/", views.copy_questionnaire, name="new_version"),
+        ]
+
+
+# Audits ---------------------------------------------------------------------------
+
+
+class AuditCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return actions.start_audit(
+            data["estate"], data["checklist"], data["auditors"], self.request.user,
+            audit_date=data["audit_date"], project_manager=data["project_manager"],
+        )
+
+    def get_success_url(self):
+        return reverse("quality_audits:detail", args=[self.object.pk])
+
+    def get_success_message(self, instance):
+        return f"已登记督导检查：{instance}"
+
+
+class AuditEditRedirect(generic.EditView):
+    """An audit changes only through its page (findings, signatures, acknowledgement)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("quality_audits:detail", kwargs["pk"])
+
+
+class AuditViewSet(ModelViewSet):
+    model = Audit
+    name = "quality_audits"
+    url_prefix = "quality/audits"
+    icon = "tasks"
+    menu_label = "督导检查"
+    copy_view_enabled = False
+    add_view_class = AuditCreateView
+    edit_view_class = AuditEditRedirect
+    list_filter = ["status", "estate", "audit_date"]
+    ordering = ["-audit_date"]
+    list_display = [
+        TitleColumn("estate", label="小区", url_name="quality_audits:detail",
+                    accessor=lambda a: a.estate.title),
+        Column("audit_date", label="检查日期", accessor=lambda a: local_date(a.audit_date)),
+        Column("checklist", label="检查标准"),
+        Column("total_score", label="总得分"),
+        Column("status", label="状态", accessor="get_status_display"),
+    ]
+    list_export = ["estate", "audit_date", "checklist", "total_score", "status"]
+    export_headings = {"estate": "小区", "audit_date": "检查日期", "checklist": "检查标准",
+                       "total_score": "总得分", "status": "状态"}
+    export_filename = "audits"
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("estate"), FieldPanel("audit_date")]),
+            FieldPanel("checklist"),
+            FieldPanel("auditors"),
+            FieldPanel("project_manager"),
+        ],
+        base_form_class=AuditForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", views.AuditDetailView.as_view(), name="detail"),
+            path("<int:pk>/report.docx", views.audit_docx, name="docx"),
+            path("<int:pk>/photos/<int:photo_id>/", views.finding_photo, name="photo"),
+        ]
+
+
+# Surveys ---------------------------------------------------------------------------
+
+
+def chosen_households(estate, text):
+    """Households named one a line as "1栋 1201" (or "1栋 1201室")."""
+    from cms.archives.models import HouseholdArchive, attach_parents
+
+    wanted = {tuple(line.split()[:2]) for line in text.splitlines() if len(line.split()) >= 2}
+    if not wanted:
+        return []
+    households = attach_parents(HouseholdArchive.objects.descendant_of(estate))
+    return [h for h in households if (h.building.title, h.room) in wanted
+            or (h.building.title, f"{h.room}室") in wanted]
+
+
+class SurveyCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return actions.create_survey(
+            self.request.user, title=data["title"], questionnaire=data["questionnaire"],
+            estate=data["estate"], opens_on=data["opens_on"], closes_on=data["closes_on"],
+            sampling=data["sampling"], proportion=data["proportion"],
+            chosen=chosen_households(data["estate"], data.get("chosen_rooms") or ""),
+        )
+    def form_valid(self, form):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("quality_surveys:detail", args=[self.object.pk])
+
+
+class SurveyViewSet(ModelViewSet):
+    model = Survey
+    name = "quality_surveys"
+    url_prefix = "quality/surveys"
+    icon = "doc-full"
+    menu_label = "满意度调查"
+    copy_view_enabled = False
+    add_view_class = SurveyCreateView
+    list_display = [
+        TitleColumn("title", label="调查", url_name="quality_surveys:detail"),
+        Column("estate", label="小区", accessor=lambda s: s.estate.title),
+        Column("opens_on", label="开始", accessor=lambda s: local_date(s.opens_on)),
+        Column("closes_on", label="截止", accessor=lambda s: local_date(s.closes_on)),
+        Column("sampling", label="抽样", accessor="get_sampling_display"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("questionnaire"), FieldPanel("estate")]),
+            FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")]),
+            FieldRowPanel([FieldPanel("sampling"), FieldPanel("proportion")]),
+            FieldPanel("chosen_rooms"),
+        ],
+        base_form_class=SurveyForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", views.SurveyDetailView.as_view(), name="detail"),
+            path("<int:pk>/answer/<int:invitation_id>/", views.SurveyEntryView.as_view(),
+                 name="entry"),
+        ]
+
+
+# Care ------------------------------------------------------------------------------
+
+
+class CarePlanViewSet(ModelViewSet):
+    model = CarePlan
+    name = "quality_care_plans"
+    url_prefix = "quality/care-plans"
+    icon = "user"
+    menu_label = "关怀计划"
+    copy_view_enabled = False
+    list_filter = ["status", "due_on"]
+    form_fields = ["household", "actions", "owner", "due_on"]
+    list_display = [
+        Column("household", label="业户", accessor=lambda p: p.household.title),
+        Column("score", label="满意度"),
+        Column("actions", label="关怀措施"),
+        Column("owner", label="负责人", accessor=lambda p: person_name(p.owner) if p.owner else ""),
+        Column("due_on", label="期限", accessor=lambda p: local_date(p.due_on)
+               + ("（已逾期）" if p.is_overdue else "")),
+        Column("status", label="状态", accessor="get_status_display"),
+        TitleColumn("done", label="结果", url_name="quality_care_plans:done",
+                    accessor=lambda p: p.result[:20] or "登记结果"),
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/done/", views.CarePlanDoneView.as_view(), name="done"),
+        ]
+
+
+class OutboxViewSet(ModelViewSet):
+    model = OutboxMessage
+    name = "quality_outbox"
+    url_prefix = "quality/outbox"
+    icon = "mail"
+    menu_label = "发件箱"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_filter = ["status", "occasion", "created_at"]
+    list_display = [
+        Column("created_at", label="时间",
+               accessor=lambda m: timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M")),
+        Column("household", label="业户", accessor=lambda m: m.household.title),
+        Column("recipient", label="收件人"),
+        Column("occasion", label="场合", accessor="get_occasion_display"),
+        Column("status", label="状态", accessor="get_status_display"),
+        Column("error", label="说明"),
+    ]
+    form_fields = []
+
+
+class MessageTemplateViewSet(ModelViewSet):
+    model = MessageTemplate
+    name = "quality_message_templates"
+    url_prefix = "quality/message-templates"
+    icon = "edit"
+    menu_label = "关怀短信模板"
+    copy_view_enabled = False
+    form_fields = ["occasion", "text"]
+    list_display = ["occasion", "text"]
+
+
+class CareInfoViewSet(ModelViewSet):
+    model = HouseholdCareInfo
+    name = "quality_care_info"
+    url_prefix = "quality/warranty"
+    icon = "date"
+    menu_label = "房屋保修期"
+    copy_view_enabled = False
+    form_fields = ["household", "warranty_ends_on"]
+    list_display = [Column("household", label="业户", accessor=lambda c: c.household.title),
+                    "warranty_ends_on"]
+
+
+class BirthdayViewSet(ModelViewSet):
+    model = Birthday
+    name = "quality_birthdays"
+    url_prefix = "quality/birthdays"
+    icon = "group"
+    menu_label = "家庭成员生日"
+    copy_view_enabled = False
+    form_fields = ["household", "name", "relation", "birthday"]
+    list_display = ["name", "relation", "birthday"]
+
+
+class StaffProfileViewSet(ModelViewSet):
+    model = StaffProfile
+    name = "quality_staff_profiles"
+    url_prefix = "quality/staff"
+    icon = "user"
+    menu_label = "员工籍贯"
+    copy_view_enabled = False
+    form_fields = ["user", "native_place", "is_centre_head"]
+    list_display = [Column("user", label="员工", accessor=lambda p: person_name(p.user)),
+                    "native_place", "is_centre_head"]
+
+
+# Plans -------------------------------------------------------------------------------
+
+
+class RelationshipPlanViewSet(ModelViewSet):
+    model = RelationshipPlan
+    name = "quality_relationship_plans"
+    url_prefix = "quality/relationship-plans"
+    icon = "calendar"
+    menu_label = "客户关系建设计划"
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("estate"), FieldPanel("year")]),
+        InlinePanel("actions", heading="行动计划", label="行动"),
+    ]
+    list_display = [
+        TitleColumn("plan", label="计划", url_name="quality_relationship_plans:progress",
+                    accessor=str),
+        "year",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/progress/", views.PlanVersusDoneView.as_view(), name="progress"),
+        ]
+
+
+class InterviewPlanCreateView(generic.CreateView):
+    def save_instance(self):
+        data = dict(self.form.cleaned_data)
+        return actions.draft_interview_plan(self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("quality_interview_plans:detail", args=[self.object.pk])
+
+
+class InterviewPlanViewSet(ModelViewSet):
+    model = InterviewPlan
+    name = "quality_interview_plans"
+    url_prefix = "quality/interview-plans"
+    icon = "openquote"
+    menu_label = "顾客访谈计划"
+    copy_view_enabled = False
+    add_view_class = InterviewPlanCreateView
+    list_filter = ["status", "kind", "year"]
+    list_display = [
+        TitleColumn("plan", label="计划", url_name="quality_interview_plans:detail",
+                    accessor=str),
+        Column("status", label="状态", accessor="get_status_display"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("estate"), FieldPanel("kind")]),
+            FieldRowPanel([FieldPanel("year"), FieldPanel("month"), FieldPanel("proportion")]),
+            FieldPanel("scope"),
+            FieldPanel("content"),
+            FieldPanel("preparation"),
+        ],
+        base_form_class=InterviewPlanForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", views.InterviewPlanView.as_view(), name="detail"),
+        ]
+
+
+class QualityMenu(ModelViewSetGroup):
+    menu_label = "服务品质"
+    menu_icon = "tasks"
+    menu_order = 270
+    items = [
+        AuditViewSet,
+        ChecklistViewSet,
+        SurveyViewSet,
+        QuestionnaireViewSet,
+        CarePlanViewSet,
+        OutboxViewSet,
+        MessageTemplateViewSet,
+        CareInfoViewSet,
+        BirthdayViewSet,
+        RelationshipPlanViewSet,
+        InterviewPlanViewSet,
+        StaffProfileViewSet,
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_quality_menu():
+    return QualityMenu()
+
+
+@hooks.register("register_admin_urls")
+def register_quality_urls():
+    return [
+        path("quality/reports/audits/", views.AuditReportView.as_view(),
+             name="quality_audit_report"),
+        path("quality/care/", views.CareListView.as_view(), name="quality_care_lists"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_audit_report_menu_item():
+    return PermissionMenuItem(
+        "督导检查报表", reverse("quality_audit_report"), icon_name="table", order=271,
+        permission="quality.view_audit",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_care_menu_item():
+    return PermissionMenuItem(
+        "客户关怀名单", reverse("quality_care_lists"), icon_name="user", order=272,
+        permission="quality.view_careplan",
+    )
+
+
+class QualityPanel(Component):
+    """Dashboard: overdue care plans, interview analyses due by the 5th, open rectifications."""
+
+    name = "quality_panel"
+    order = 70
+    template_name = "quality/dashboard_panel.html"
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        overdue = CarePlan.objects.filter(status=CarePlan.Status.OPEN, due_on__lt=today)
+        return {
+            "overdue_plans": overdue.select_related("household", "owner")[:10],
+            "overdue_count": overdue.count(),
+            "analyses_due": reports.analyses_due(today),
+            "open_rectifications": reports.open_rectifications()[:10],
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_quality_panel(request, panels):
+    if request.user.has_perm("quality.view_careplan"):
+        panels.append(QualityPanel())
