@@ -10,7 +10,13 @@ something.
 import itertools
 from dataclasses import dataclass, field
 
-from search.analysis import analyse_query, bigram_field, highlight, synonym_explanations
+from search.analysis import (
+    analyse_query,
+    bigram_field,
+    highlight,
+    lexicon_terms,
+    synonym_explanations,
+)
 from search.indexing import ELASTICSEARCH_ERRORS, alias_name
 from search.indices import search_client
 from search.models import SynonymGroup
@@ -25,6 +31,7 @@ TITLE_PHRASE_BOOST = 4.0
 CONCEPT_BOOST = 1.0
 SYNONYM_WEIGHT = 0.7
 SINGLE_CHARACTER_WEIGHT = 0.3
+LEXICON_CHARACTER_WEIGHT = 0.6
 PINYIN_BOOST = 0.6
 NUMBER_BOOST = 0.5
 PREFERRED_BOOST = 1.0
@@ -68,8 +75,11 @@ def _term_clause(term, boost):
 
 
 def _weight(term):
-    # One character says little on its own (交, 灯): it must not outweigh a whole word.
-    return SINGLE_CHARACTER_WEIGHT if len(term) == 1 else CONCEPT_BOOST
+    # One character says little on its own and must not outweigh a whole word; one the
+    # lexicon knows (狗, 吵, 交) says more than a stray one.
+    if len(term) > 1:
+        return CONCEPT_BOOST
+    return LEXICON_CHARACTER_WEIGHT if term in lexicon_terms() else SINGLE_CHARACTER_WEIGHT
 
 
 def _concept_clause(concept):

@@ -11,6 +11,13 @@ from django.utils import timezone
 from cms.roles import MANAGER, STAFF
 
 
+@pytest.fixture(autouse=True)
+def index_tasks_run_at_once(settings):
+    """Saves enqueue their index change as a task; here it runs at once instead of waiting
+    for a worker, so a test can search right after saving."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def search_prefix(settings, test_index_prefix, elasticsearch_node):
     """Indices of this test alone, under the run's prefix (removed with it at the end)."""
