@@ -19,7 +19,7 @@ class ReplyScriptKind(SearchKind):
     def indexable(self):
         return (
             ReplyScript.objects.filter(live=True)
-            .select_related("topic")
+            .select_related("topic__parent__parent")
             .prefetch_related("case_topics")
         )
 
