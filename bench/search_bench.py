@@ -240,7 +240,7 @@ def api_ranking(base_url, token):
             f"{base_url}/search/api/?" + urllib.parse.urlencode({"q": text}),
             headers={"Authorization": f"Token {token}"},
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=120) as response:
             return [hit["title"] for hit in json.load(response)["hits"]]
 
     return titles

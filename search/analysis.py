@@ -634,9 +634,12 @@ def query_marks(text, query):
         _mark_pinyin(folded, query.latin_syllables, marks, use_initials=False)
     if query.initials and not any(marks):
         _mark_pinyin(folded, query.initials, marks, use_initials=True)
-    if not query.latin_only and len(query.syllables) > 1 and not any(marks):
-        # A homophone typo (高空抛无) matches through pinyin, so mark runs by their pinyin too.
-        _mark_pinyin(folded, query.syllables, marks, use_initials=False)
+    if not query.latin_only:
+        # A homophone typo (高空抛无) matches through pinyin, so mark words by their pinyin too.
+        for term in (query.core, *(concept.term for concept in query.concepts)):
+            for run in CJK_RUN.findall(term):
+                if len(run) > 1:
+                    _mark_pinyin(folded, list(_run_syllables(run)), marks, use_initials=False)
     return marks
 
 

@@ -66,7 +66,7 @@ def script_fields(script, url=""):
 
 
 def _case_topic_names(script):
-    if script.pk is None or not script.live:
+    if script._state.adding or not script.live:
         return []
     return [topic.name for topic in script.case_topics.all()]
 
