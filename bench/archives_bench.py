@@ -172,14 +172,14 @@ def fill_database(args, results, memory):
         )
         label = "" if search_sync_off else " + bulk index after commit"
         with measured(f"import {args.households} households{label}", results, memory):
-            result = Importer().run(source)
+            result = Importer(by=archivist).run(source)
         assert result.created == args.households, result
         if search_sync_off:
             with measured("bulk reindex of the archive index", results, memory):
                 reindex_archives()
         assert indexed_households() == args.households
         with measured("re-import (nothing changes)", results, memory):
-            result = Importer().run(source)
+            result = Importer(by=archivist).run(source)
         assert result.unchanged == args.households, result
 
     return estate, archivist

@@ -244,6 +244,7 @@ def main():
     print(f"{HouseholdArchive.objects.count()} households, {Audit.objects.count()} audits, "
           f"{survey.invitations.filter(response__isnull=False).count()} survey answers")
     pages = [
+        ("reference: smallest admin list (短信模板)", "/admin/quality/message-templates/"),
         ("audit page (20 findings, scores, trend)", f"/admin/quality/audits/{audit.pk}/"),
         ("audit report .docx", f"/admin/quality/audits/{audit.pk}/report.docx"),
         ("audit report page (12 months, estate)", f"/admin/quality/reports/audits/?estate={estate.pk}"),

@@ -27,6 +27,7 @@ from cases.models import (
 )
 from cases.notifications import notify_managers_of_major_case
 from cases.querysets import retention_until
+from cms.archives.holds import refuse_if_held
 from cms.numbering import format_number, next_number
 from search.indexing import deferred_sync
 
@@ -138,6 +139,7 @@ def register_case(case, by):
 @transaction.atomic
 def update_case(case, by, reason="修改案件信息"):
     """Save edits made to ``case`` (a form's instance), version-checked."""
+    refuse_if_held(case)
     if case.kind == Case.Kind.COMPLAINT and case.handled_at is None:
         set_deadlines(case)
     _save(case, by, reason)
@@ -453,6 +455,7 @@ def dispose_case(case, by):
     history go, a tombstone stays. Complaints and disputes are never disposed."""
     if not by.has_perm("cases.dispose_case"):
         raise PermissionDenied("只有客服中心经理可以确认销毁。")
+    refuse_if_held(case)
     if not Case.objects.filter(pk=case.pk).retention_expired().exists():
         raise ValidationError(f"{case.number} 未到保管期限或不属于可销毁的违章案卷。")
     tombstone = Tombstone.objects.create(

@@ -21,10 +21,10 @@ class CaseForm(WagtailAdminModelForm):
         if "version" in self.fields:
             self.fields["version"].widget = forms.HiddenInput()
         if "household" in self.fields and self.for_user is not None:
-            from cms.archives.policy import listable_households
+            from cms.archives.policy import linkable_households
 
-            # Only households whose address this user may see are offered.
-            self.fields["household"].queryset = listable_households(self.for_user)
+            # Linking a case to an address is not reading the archive (address only).
+            self.fields["household"].queryset = linkable_households(self.for_user)
 
     def clean(self):
         cleaned = super().clean()

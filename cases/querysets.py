@@ -106,7 +106,16 @@ class CaseQuerySet(models.QuerySet):
         for severity, years in RETENTION_YEARS.items():
             cutoff = _years_before(today, years)
             expired |= Q(severity=severity, closed_at__date__lte=cutoff)
-        return self.filter(kind="violation", status=CLOSED, closed_at__isnull=False).filter(expired)
+        expired_files = self.filter(kind="violation", status=CLOSED, closed_at__isnull=False)
+        return expired_files.filter(expired).exclude(pk__in=_held_case_ids())
+
+
+def _held_case_ids():
+    """A case under a hold (保全) does not run out of retention until it is lifted."""
+    from cms.archives.models import Hold
+
+    held = Hold.objects.active().filter(content_type__app_label="cases", content_type__model="case")
+    return held.values("object_id")
 
 
 def _years_before(day, years):

@@ -5,8 +5,7 @@ with charts in the admin (SVG) and in the Excel exports (native openpyxl charts)
 import datetime as dt
 from io import BytesIO
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -97,26 +96,24 @@ def trend(cases, year, month, months=12):
     first_year, first_month = year, month
     for _ in range(months - 1):
         first_year, first_month = previous_month(first_year, first_month)
-    start, _ = month_bounds(first_year, first_month)
-    _, end = month_bounds(year, month)
-    rows = (
-        cases.filter(received_at__gte=start, received_at__lt=end)
-        .annotate(m=TruncMonth("received_at"))
-        .values("m")
-        .annotate(n=Count("pk"))
-    )
-    counts = {
-        timezone.localtime(row["m"]).strftime("%Y-%m")
-        if timezone.is_aware(row["m"])
-        else row["m"].strftime("%Y-%m"): row["n"]
-        for row in rows
-    }
-    labels = []
+    months_shown = []
     y, m = first_year, first_month
     for _ in range(months):
-        labels.append(f"{y}-{m:02d}")
+        months_shown.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return [(label, counts.get(label, 0)) for label in labels]
+    # One pass in the database, a filtered count per month between the month's local
+    # bounds: no per-row month truncation (which SQLite does in Python), and the
+    # received_at index serves the whole year.
+    first_start, _ = month_bounds(*months_shown[0])
+    _, last_end = month_bounds(*months_shown[-1])
+    shown = cases.filter(received_at__gte=first_start, received_at__lt=last_end)
+    counts = shown.aggregate(
+        **{
+            f"m{index}": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end))
+            for index, (start, end) in enumerate(month_bounds(y, m) for y, m in months_shown)
+        }
+    )
+    return [(f"{y}-{m:02d}", counts[f"m{index}"]) for index, (y, m) in enumerate(months_shown)]
 
 
 def public_summary(cases, year, month):

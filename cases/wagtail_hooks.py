@@ -34,6 +34,7 @@ from cases.models import (
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, evidence_download
 from cms.aftercommit import committed_save
+from cms.archives.models import HeldRecordRefused
 from cms.resubmission import add_token_field, earlier_submission, remember_submission
 
 
@@ -153,6 +154,9 @@ class CaseEditView(generic.EditView):
             # The version check in the form passed, but a colleague's save landed first.
             form.refuse_as_conflict(conflict.current.version)
             self.produced_error_message = str(conflict)
+            return self.form_invalid(form)
+        except HeldRecordRefused as held:
+            form.add_error(None, held)
             return self.form_invalid(form)
 
     def get_success_url(self):

@@ -37,10 +37,10 @@ def same_site_referer(request):
 
 
 def home_for(request):
-    """Owners following their case from a phone go back to their own pages; everyone else
-    works in the admin (the site's start page leads there too)."""
-    if request.path.startswith("/portal"):
-        return "/portal/", "返回业主服务首页"
+    """Staff work in the admin (the site's start page leads there too). Owners following
+    their case by its personal link (/track/…) have no start page: only the way back."""
+    if request.path.startswith("/track/"):
+        return "", ""
     return "/admin/", "返回管理后台首页"
 
 

@@ -65,6 +65,10 @@ def junk_path_parameter(view_func, view_kwargs):
     for name, value in view_kwargs.items():
         if isinstance(value, int) and not fits_integer_column(value):
             return name
+        # Digits past the range are no key of any table here, whatever the view's model.
+        digits = isinstance(value, str) and value.isascii() and value.isdigit()
+        if digits and not fits_integer_column(int(value)):
+            return name
         if isinstance(value, str) and integer_keyed and name in ID_PARAMETERS and not is_plain_integer(value):
             return name
     return None

@@ -239,6 +239,11 @@ DOC_TEMPLATES_MAX_COMPRESSION_RATIO = 100
 NOTICE_PDF_ENABLED = env_flag("NOTICE_PDF_ENABLED", "true")
 NOTICE_SOFFICE = os.environ.get("NOTICE_SOFFICE", "soffice")
 NOTICE_PDF_TIMEOUT = int(os.environ.get("NOTICE_PDF_TIMEOUT", "120"))
+# One LibreOffice kept running per site behind unoserver (doc_templates/pdf.py).
+NOTICE_PDF_KEEP_RUNNING = env_flag("NOTICE_PDF_KEEP_RUNNING", "true")
+NOTICE_UNOSERVER_PORT = int(os.environ.get("NOTICE_UNOSERVER_PORT", "2003"))
+NOTICE_UNO_PORT = int(os.environ.get("NOTICE_UNO_PORT", "2002"))
+NOTICE_UNO_PYTHON = os.environ.get("NOTICE_UNO_PYTHON", "/usr/bin/python3")
 NOTICE_SIGNING_P12 = os.environ.get("NOTICE_SIGNING_P12", str(VAR_DIR / "signing" / "notices.p12"))
 NOTICE_SIGNING_PASSPHRASE = os.environ.get("NOTICE_SIGNING_PASSPHRASE", "")
 

@@ -10,9 +10,12 @@ and formatting stay as they were. Paragraphs in the body, in tables (nested
 too), text boxes, headers and footers are all covered.
 """
 
+import copy
 import datetime as dt
 import io
 import re
+import zipfile
+from functools import lru_cache
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -42,12 +45,19 @@ def open_document(template):
     return Document(template)
 
 
+def _text_parts(document):
+    """The package parts that hold text: the main document, then every header and footer."""
+    yield document.part
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            yield rel.target_part
+
+
 def _xml_parts(document):
     """The root elements that hold text: the body, then every header and footer."""
     yield document.element.body
-    for rel in document.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
-            yield rel.target_part.element
+    for part in list(_text_parts(document))[1:]:
+        yield part.element
 
 
 def iter_paragraphs(document):
@@ -86,7 +96,9 @@ def find_placeholders(document):
     return names
 
 
-def _fill_paragraph(paragraph, values, missing):
+def _replace_in_paragraph(paragraph, replacement_for):
+    """Put ``replacement_for(name)`` in place of each placeholder (a name answered with
+    None is left as it is), in the run where the placeholder starts."""
     runs = text_runs(paragraph)
     texts = [run.text for run in runs]
     matches = list(PLACEHOLDER.finditer("".join(texts)))
@@ -96,9 +108,8 @@ def _fill_paragraph(paragraph, values, missing):
     changed = set()
     # Right to left, so the offsets of the matches still to do stay valid.
     for match in reversed(matches):
-        name = match.group(1)
-        if name not in values:
-            missing.add(name)
+        replacement = replacement_for(match.group(1))
+        if replacement is None:
             continue
         start, end = match.span()
         touched = [i for i, (lo, hi) in enumerate(spans) if lo < end and hi > start]
@@ -106,8 +117,8 @@ def _fill_paragraph(paragraph, values, missing):
             run_start = spans[index][0]
             cut_from = max(start, run_start) - run_start
             cut_to = min(end, spans[index][1]) - run_start
-            replacement = str(values[name]) if position == 0 else ""
-            texts[index] = texts[index][:cut_from] + replacement + texts[index][cut_to:]
+            kept = replacement if position == 0 else ""
+            texts[index] = texts[index][:cut_from] + kept + texts[index][cut_to:]
             changed.add(index)
     for index in changed:
         runs[index].text = texts[index]
@@ -117,8 +128,15 @@ def fill_document(document, values):
     """Replace every placeholder in ``document``; raise MissingValues for names without
     a value, so nothing unreplaced can reach a notice."""
     missing = set()
+
+    def value_of(name):
+        if name not in values:
+            missing.add(name)
+            return None
+        return str(values[name])
+
     for paragraph in iter_paragraphs(document):
-        _fill_paragraph(paragraph, values, missing)
+        _replace_in_paragraph(paragraph, value_of)
     if missing:
         raise MissingValues(missing)
     set_east_asian_font(document)
@@ -126,10 +144,11 @@ def fill_document(document, values):
 
 def set_east_asian_font(document, default=DEFAULT_EAST_ASIAN_FONT):
     """Make every run with Chinese text name an East-Asian font (w:rFonts/@w:eastAsia),
-    otherwise Word falls back to a Latin font's metrics for the Chinese glyphs."""
+    otherwise Word falls back to a Latin font's metrics for the Chinese glyphs. Only the
+    run's own text counts: a text box inside a run has runs of its own."""
     for root in _xml_parts(document):
         for run in root.iter(qn("w:r")):
-            text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+            text = "".join(t.text or "" for t in run.findall(qn("w:t")))
             if not CJK.search(text):
                 continue
             run_properties = run.get_or_add_rPr()
@@ -178,8 +197,9 @@ def add_draft_watermark(document, text=WATERMARK_TEXT):
         header._element.append(watermark)
 
 
-def render(template, values, *, draft=False):
-    """The filled document as .docx bytes; ``draft`` adds the 草稿 watermark."""
+def render_with_python_docx(template, values, *, draft=False):
+    """The filled document as .docx bytes, built by python-docx from the template each
+    time: the reference that ``render`` must match."""
     document = open_document(template)
     fill_document(document, values)
     if draft:
@@ -187,6 +207,200 @@ def render(template, values, *, draft=False):
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+def render(template, values, *, draft=False):
+    """The filled document as .docx bytes; ``draft`` adds the 草稿 watermark.
+
+    The template is prepared once per version (see ``PreparedTemplate``), so each
+    notice only writes its values into ready-made XML."""
+    return prepared_template(_template_bytes(template), draft).render(values)
+
+
+def _template_bytes(template):
+    if isinstance(template, bytes | bytearray):
+        return bytes(template)
+    if hasattr(template, "read"):
+        return template.read()
+    with open(template, "rb") as file:
+        return file.read()
+
+
+# Prepared templates ------------------------------------------------------------
+#
+# Everything python-docx does for a notice that does not depend on the values is done
+# once per template version: opening the package, finding the placeholders across
+# Word's runs, cutting them out of the runs, the East-Asian fonts of the fixed text
+# and the draft watermark. What is left is XML text with holes: a run that holds a
+# value is kept in two forms (as it is, and with w:eastAsia added, for a value with
+# Chinese in it), and its text is written at fill time exactly as python-docx's
+# ``Run.text`` would write it (w:t, w:tab for tabs, w:br for line breaks).
+
+_VALUE_MARK = "\ue000{}\ue001"
+_VALUE_HOLE = re.compile("\ue000(\\d+)\ue001")
+_RUN_MARK = "\ue002{}{}\ue003"
+_RUN_HOLE = re.compile("<w:t>\ue002(\\d+)([PE])\ue003</w:t></w:r>")
+_RUN_CONTROLS = re.compile("([\t\r\n])")
+# What lxml refuses in XML text: C0 controls other than tab and line ends, lone
+# surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run_content(text):
+    """The run content python-docx writes for ``text`` (see docx.oxml.text.run)."""
+    pieces = []
+    for piece in _RUN_CONTROLS.split(text):
+        if piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            pieces.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            pieces.append(f"<w:t{space}>{_escape(piece)}</w:t>")
+    return "".join(pieces)
+
+
+class _ValueRun:
+    """A run whose text holds values: its opening (w:r with w:rPr) as it is and with
+    the East-Asian font, and its text as fixed pieces around placeholder names."""
+
+    __slots__ = ("east_asian_opening", "pieces", "plain_opening")
+
+    def __init__(self, text, names):
+        self.pieces = _VALUE_HOLE.split(text)
+        # Odd pieces are placeholder indexes; replace them with the names.
+        for index in range(1, len(self.pieces), 2):
+            self.pieces[index] = names[int(self.pieces[index])]
+        self.plain_opening = self.east_asian_opening = ""
+
+    def write(self, values, out):
+        pieces = self.pieces[:]
+        for index in range(1, len(pieces), 2):
+            pieces[index] = values[pieces[index]]
+        text = "".join(pieces)
+        out.append(self.east_asian_opening if CJK.search(text) else self.plain_opening)
+        out.append(_run_content(text))
+        out.append("</w:r>")
+
+
+class PreparedTemplate:
+    """A template version ready to be filled: the package's unchanged entries as
+    bytes, and the text parts as XML pieces with runs to fill."""
+
+    def __init__(self, template_bytes, draft=False):
+        document = open_document(template_bytes)
+        names = []
+
+        def mark(name):
+            if name not in names:
+                names.append(name)
+            return _VALUE_MARK.format(names.index(name))
+
+        for paragraph in iter_paragraphs(document):
+            _replace_in_paragraph(paragraph, mark)
+        value_runs = self._mark_value_runs(document, names)
+        set_east_asian_font(document)
+        if draft:
+            add_draft_watermark(document)
+        self.names = frozenset(names)
+        text_parts = {part.partname.lstrip("/") for part in _text_parts(document)}
+        # The unchanged entries are compressed once, here; each notice appends its
+        # text parts to a copy of this package (the order of entries means nothing to
+        # Word), so only those few kilobytes are compressed per notice.
+        unchanged = io.BytesIO()
+        self.text_parts = []
+        with zipfile.ZipFile(unchanged, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in _saved_entries(document):
+                if name in text_parts:
+                    self.text_parts.append((name, self._pieces(data.decode("utf-8"), value_runs)))
+                else:
+                    package.writestr(name, data)
+        self.unchanged_package = unchanged.getvalue()
+
+    @staticmethod
+    def _mark_value_runs(document, names):
+        """Replace each run holding a value by two marked runs: as it is, and with
+        the East-Asian font; their openings are cut out of the saved XML later."""
+        value_runs = []
+        for root in _xml_parts(document):
+            for element in list(root.iter(qn("w:r"))):
+                run = Run(element, None)
+                text = run.text
+                if not _VALUE_HOLE.search(text):
+                    continue
+                index = len(value_runs)
+                value_runs.append(_ValueRun(text, names))
+                run.text = _RUN_MARK.format(index, "P")
+                east_asian = copy.deepcopy(element)
+                east_asian.tail = None
+                fonts = east_asian.get_or_add_rPr().get_or_add_rFonts()
+                if not fonts.get(qn("w:eastAsia")):
+                    fonts.set(qn("w:eastAsia"), DEFAULT_EAST_ASIAN_FONT)
+                Run(east_asian, None).text = _RUN_MARK.format(index, "E")
+                element.addnext(east_asian)
+        return value_runs
+
+    @staticmethod
+    def _pieces(xml, value_runs):
+        """The part's XML as fixed text and the runs to fill, in order."""
+        pieces, position = [], 0
+        for hole in _RUN_HOLE.finditer(xml):
+            index, form = int(hole.group(1)), hole.group(2)
+            opening_at = max(
+                xml.rfind("<w:r>", 0, hole.start()), xml.rfind("<w:r ", 0, hole.start())
+            )
+            opening = xml[opening_at : hole.start()]
+            value_run = value_runs[index]
+            if form == "P":
+                value_run.plain_opening = opening
+                pieces.append(xml[position:opening_at])
+                pieces.append(value_run)
+            else:
+                value_run.east_asian_opening = opening
+            position = hole.end()
+        pieces.append(xml[position:])
+        return pieces
+
+    def render(self, values):
+        missing = self.names - values.keys()
+        if missing:
+            raise MissingValues(missing)
+        texts = {name: str(values[name]) for name in self.names}
+        for text in texts.values():
+            if _NOT_XML.search(text):
+                raise ValueError("文书内容含有无法写入 Word 文件的控制字符，请删去后再试。")
+        output = io.BytesIO(self.unchanged_package)
+        with zipfile.ZipFile(output, "a", zipfile.ZIP_DEFLATED) as package:
+            for name, pieces in self.text_parts:
+                package.writestr(name, self._filled(pieces, texts))
+        return output.getvalue()
+
+    @staticmethod
+    def _filled(pieces, texts):
+        out = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            else:
+                piece.write(texts, out)
+        return "".join(out).encode("utf-8")
+
+
+@lru_cache(maxsize=16)
+def prepared_template(template_bytes, draft=False):
+    """The prepared form of a template version, kept for the next notices."""
+    return PreparedTemplate(template_bytes, draft)
+
+
+def _saved_entries(document):
+    output = io.BytesIO()
+    document.save(output)
+    with zipfile.ZipFile(output) as package:
+        return [(info.filename, package.read(info)) for info in package.infolist()]
 
 
 # Dates -----------------------------------------------------------------------

@@ -5,11 +5,20 @@ Conversion and signing raise ``PdfNotProduced`` with a Chinese reason; issuing a
 notice never fails because of them.
 """
 
+import atexit
+import contextlib
+import http.client
+import importlib.util
 import io
+import logging
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
+import xmlrpc.client
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,11 +31,31 @@ class PdfNotProduced(Exception):
 
 
 # Conversion -------------------------------------------------------------------
+#
+# Starting LibreOffice takes one to three seconds, converting a notice a few hundred
+# milliseconds. So each process keeps one LibreOffice running behind unoserver (its
+# XML-RPC front, run by the Python that has LibreOffice's ``uno`` module) and sends
+# every notice to it; when it has died it is started again, and a conversion that
+# hangs is given up after NOTICE_PDF_TIMEOUT seconds and LibreOffice restarted. Where
+# it cannot be started at all (no ``uno`` module, NOTICE_PDF_KEEP_RUNNING off), each
+# notice starts a soffice of its own, as before, and the log says so once.
+
+logger = logging.getLogger(__name__)
 
 
 def convert_to_pdf(docx_bytes):
-    """The PDF LibreOffice makes from ``docx_bytes``. Each conversion gets its own
-    user profile folder: two soffice processes sharing one profile block each other."""
+    """The PDF LibreOffice makes from ``docx_bytes``."""
+    if settings.NOTICE_PDF_KEEP_RUNNING:
+        try:
+            return kept_converter().convert(docx_bytes)
+        except ConverterUnavailable as reason:
+            _warn_once(reason)
+    return convert_with_own_soffice(docx_bytes)
+
+
+def convert_with_own_soffice(docx_bytes):
+    """One soffice for this file. Each conversion gets its own user profile folder:
+    two soffice processes sharing one profile block each other."""
     soffice = settings.NOTICE_SOFFICE
     with tempfile.TemporaryDirectory(prefix="notice-pdf-") as folder:
         work = Path(folder)
@@ -72,6 +101,172 @@ def _run_bounded(command, cwd, soffice):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         raise PdfNotProduced(f"LibreOffice 转换超过 {timeout} 秒未完成，未生成PDF。") from error
+
+
+class ConverterUnavailable(Exception):
+    """The kept-running LibreOffice cannot be started here; convert file by file."""
+
+
+_warned = set()
+
+
+def _warn_once(reason):
+    if str(reason) not in _warned:
+        _warned.add(str(reason))
+        logger.warning(
+            "常驻 LibreOffice 转换服务不可用（%s），改为每份文书单独启动 soffice。", reason
+        )
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+class KeptConverter:
+    """One LibreOffice kept running behind unoserver on ``port`` (XML-RPC) and
+    ``uno_port`` (LibreOffice's own socket), started on first use and again whenever
+    it has died. A server already answering on the port (started by another worker
+    of the same site) is used as it is."""
+
+    START_TIMEOUT = 60
+
+    def __init__(self, port, uno_port, python, soffice, timeout):
+        self.configuration = (port, uno_port, python, soffice, timeout)
+        self.port, self.uno_port = int(port), int(uno_port)
+        self.python, self.soffice, self.timeout = python, soffice, timeout
+        self.process = None
+        self.profile = None
+        self.lock = threading.Lock()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def _proxy(self, timeout):
+        return xmlrpc.client.ServerProxy(
+            self.url, allow_none=True, transport=_TimeoutTransport(timeout)
+        )
+
+    def answers(self):
+        try:
+            self._proxy(5).info()
+        except (OSError, xmlrpc.client.Error):
+            return False
+        return True
+
+    def convert(self, docx_bytes):
+        with self.lock:
+            self.ensure_running()
+            try:
+                return self._convert(docx_bytes)
+            except (ConnectionError, http.client.HTTPException):
+                # LibreOffice died between notices: start it again and try once more.
+                self.stop()
+                self.ensure_running()
+                return self._convert(docx_bytes)
+
+    def _convert(self, docx_bytes):
+        try:
+            result = self._proxy(self.timeout).convert(
+                None, xmlrpc.client.Binary(docx_bytes), None, "pdf", None, [], False, None, None
+            )
+        except TimeoutError as error:
+            self.stop()
+            raise PdfNotProduced(
+                f"LibreOffice 转换超过 {self.timeout} 秒未完成，未生成PDF。"
+            ) from error
+        except xmlrpc.client.Fault as error:
+            raise PdfNotProduced("LibreOffice 未能把文书转换为PDF，未生成PDF。") from error
+        return result.data
+
+    def ensure_running(self):
+        if self.process is not None and self.process.poll() is None and self.answers():
+            return
+        if self.process is None and self.answers():
+            return
+        self.stop()
+        self.start()
+
+    def start(self):
+        unoserver = importlib.util.find_spec("unoserver")
+        if unoserver is None:
+            raise ConverterUnavailable("未安装 unoserver")
+        if not shutil.which(self.python):
+            raise ConverterUnavailable(f"找不到带 uno 模块的 Python（{self.python}）")
+        if not shutil.which(self.soffice):
+            raise ConverterUnavailable(f"找不到 LibreOffice（{self.soffice}）")
+        self.profile = tempfile.mkdtemp(prefix="notice-uno-")
+        command = [
+            self.python,
+            "-m",
+            "unoserver.server",
+            "--interface=127.0.0.1",
+            f"--port={self.port}",
+            f"--uno-port={self.uno_port}",
+            f"--executable={shutil.which(self.soffice)}",
+            f"--user-installation={self.profile}",
+            f"--conversion-timeout={self.timeout}",
+        ]
+        # unoserver is pure Python: the system Python finds it in this environment's
+        # site-packages, beside nothing else it imports.
+        environment = {**os.environ, "PYTHONPATH": str(Path(unoserver.origin).parent.parent)}
+        with open(Path(self.profile) / "unoserver.log", "wb") as log:
+            self.process = subprocess.Popen(
+                command, env=environment, stdout=log, stderr=log, start_new_session=True
+            )
+        deadline = time.monotonic() + self.START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.answers():
+                return
+            if self.process.poll() is not None:
+                log = Path(self.profile) / "unoserver.log"
+                tail = log.read_text(errors="replace")[-300:] if log.exists() else ""
+                self.stop()
+                raise ConverterUnavailable(f"unoserver 启动后立即退出：{tail}")
+            time.sleep(0.25)
+        self.stop()
+        raise ConverterUnavailable(f"unoserver 在 {self.START_TIMEOUT} 秒内没有就绪")
+
+    def stop(self):
+        """End our unoserver and its LibreOffice (one process group)."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+        if self.profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            self.profile = None
+
+
+_kept = {}
+
+
+def kept_converter():
+    """This process's kept-running converter; a change of its settings (another
+    soffice, other ports) stops the old one first."""
+    configuration = (
+        settings.NOTICE_UNOSERVER_PORT,
+        settings.NOTICE_UNO_PORT,
+        settings.NOTICE_UNO_PYTHON,
+        settings.NOTICE_SOFFICE,
+        settings.NOTICE_PDF_TIMEOUT,
+    )
+    current = _kept.get("converter")
+    if current is None or current.configuration != configuration:
+        if current is not None:
+            current.stop()
+        current = _kept["converter"] = KeptConverter(*configuration)
+        atexit.register(current.stop)
+    return current
 
 
 # Signing ----------------------------------------------------------------------

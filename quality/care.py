@@ -6,18 +6,19 @@ greeted on 28 February in other years.
 """
 
 import calendar as month_calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page
 
 from cases.models import CalendarDay
 from cms.archives.models import (
     ContactLog,
     HouseholdArchive,
     Owner,
-    attach_parents,
     months_before,
 )
 from quality.messaging import salutation
@@ -35,7 +36,9 @@ class CareEntry:
     household_id: int | None
     who: str
     note: str = ""
-    household: HouseholdArchive | None = field(default=None, repr=False)
+    address: str = ""
+    refused: bool = False
+    day: str = ""
 
     @property
     def occasion_label(self):
@@ -69,11 +72,17 @@ def _id_birthday(id_number):
 def birthdays(households, days):
     dates = birthday_dates(days)
     entries = []
-    owners = Owner.objects.filter(
-        household__in=households, is_current=True, id_type=Owner.IdType.MAINLAND
-    ).exclude(id_number="").values_list("household_id", "name", "gender", "id_number")
+    # Digits 11–14 of a mainland number are the birthday (MMDD); matched in the database.
+    owners = (
+        Owner.objects.filter(
+            household__in=households, is_current=True, id_type=Owner.IdType.MAINLAND
+        )
+        .annotate(month_day=Substr("id_number", 11, 4), id_length=Length("id_number"))
+        .filter(id_length=18, month_day__in=[f"{m:02d}{d:02d}" for m, d in dates])
+        .values_list("household_id", "name", "gender", "id_number")
+    )
     for household_id, name, gender, id_number in owners:
-        on = dates.get(_id_birthday(id_number)) if len(id_number) == 18 else None
+        on = dates.get(_id_birthday(id_number))
         if on:
             who = salutation(Owner(name=name, gender=gender))
             entries.append(CareEntry(Occasion.BIRTHDAY, on, household_id, f"业主 {who}"))
@@ -160,6 +169,27 @@ def happy_events(households, days):
     ]
 
 
+def household_addresses(ids):
+    """{household id: (address, refuses contact)} without building page objects."""
+    rows = list(
+        HouseholdArchive.objects.filter(pk__in=ids).values_list(
+            "pk", "path", "unit", "room", "do_not_visit"
+        )
+    )
+    steplen = HouseholdArchive.steplen
+    titles = dict(
+        Page.objects.filter(
+            path__in={p[:-steplen] for _, p, *_ in rows} | {p[: -2 * steplen] for _, p, *_ in rows}
+        ).values_list("path", "title")
+    )
+    addresses = {}
+    for pk, path, unit, room, refused in rows:
+        estate, building = titles.get(path[: -2 * steplen], ""), titles.get(path[:-steplen], "")
+        unit_text = f"{unit}单元 " if unit else ""
+        addresses[pk] = (f"{estate} {building} {unit_text}{room}室", refused)
+    return addresses
+
+
 def care_lists(households, start, end):
     """Every care list for [start, end], entries sorted by date, households attached."""
     days = days_in(start, end)
@@ -172,16 +202,10 @@ def care_lists(households, start, end):
         Occasion.HAPPY_EVENT: happy_events(households, days),
     }
     ids = {e.household_id for entries in lists.values() for e in entries if e.household_id}
-    by_id = {
-        h.pk: h
-        for h in attach_parents(
-            HouseholdArchive.objects.filter(pk__in=ids).only(
-                "id", "path", "depth", "title", "unit", "room", "do_not_visit"
-            )
-        )
-    }
+    addresses = household_addresses(ids)
     for entries in lists.values():
         for entry in entries:
-            entry.household = by_id.get(entry.household_id)
+            entry.address, entry.refused = addresses.get(entry.household_id, ("全体业户", False))
+            entry.day = entry.on.isoformat()
         entries.sort(key=lambda e: (e.on, e.household_id or 0))
     return lists

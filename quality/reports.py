@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -92,7 +93,7 @@ def open_rectifications(audits=None):
     )
 
 
-def svg_line_chart(series, title, width=640, height=260):
+def svg_line_chart(series, title, width=640, height=220):
     """Scores over time as an inline SVG line chart (one line per series)."""
     points = [p for values in series.values() for p in values]
     if not points:
@@ -100,13 +101,17 @@ def svg_line_chart(series, title, width=640, height=260):
     days = sorted({d for d, _ in points})
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
-    peak = float(max(v for _, v in points)) or 1.0
+    # Scores move within a few points, so the axis spans the values seen, not 0–max.
+    values = [float(v) for _, v in points]
+    low, peak = min(values), max(values)
+    margin = max((peak - low) * 0.15, 1.0)
+    low, peak = max(low - margin, 0.0), peak + margin
     left, top, bottom, right = 40, 24, 40, 170
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def xy(day, value):
         x = left + plot_w * (day - first).days / span
-        y = top + plot_h * (1 - float(value) / peak)
+        y = top + plot_h * (1 - (float(value) - low) / (peak - low))
         return f"{x:.1f},{y:.1f}"
 
     parts = [
@@ -115,7 +120,8 @@ def svg_line_chart(series, title, width=640, height=260):
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
         f'<text x="{left}" y="{height - 20}" font-size="11">{first:%Y-%m-%d}</text>',
         f'<text x="{left + plot_w - 60}" y="{height - 20}" font-size="11">{last:%Y-%m-%d}</text>',
-        f'<text x="0" y="{top + 10}" font-size="11">{peak:g}</text>',
+        f'<text x="0" y="{top + 10}" font-size="11">{peak:.1f}</text>',
+        f'<text x="0" y="{top + plot_h}" font-size="11">{low:.1f}</text>',
     ]
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
@@ -230,7 +236,7 @@ def audit_docx(audit):
 # Surveys ------------------------------------------------------------------------
 
 
-def survey_results(survey):
+def survey_results(survey, text_limit=200):
     """Response rate, average per scored question and per building, option counts, texts."""
     invitations = SurveyInvitation.objects.filter(survey=survey)
     sampled = invitations.count()
@@ -241,16 +247,21 @@ def survey_results(survey):
         answers.filter(score__isnull=False).values_list("question").annotate(a=Avg("score"))
     )
     per_question = []
-    choice_rows = answers.filter(
-        question__kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE]
-    ).values_list("question_id", "choices")
+    # Grouped by the stored JSON in the database, so only distinct answers are decoded.
+    choice_rows = (
+        answers.filter(question__kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE])
+        .values("question_id", "choices")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "choices", "n")
+    )
     counts = defaultdict(Counter)
-    for question_id, choices in choice_rows:
-        counts[question_id].update(choices)
+    for question_id, choices, n in choice_rows:
+        for choice in choices:
+            counts[question_id][choice] += n
     texts = defaultdict(list)
     for question_id, text in answers.filter(question__kind=Question.Kind.TEXT).exclude(
         text=""
-    ).values_list("question_id", "text")[:2000]:
+    ).values_list("question_id", "text")[: text_limit or None]:
         texts[question_id].append(text)
     for question in questions:
         per_question.append({
@@ -259,19 +270,21 @@ def survey_results(survey):
             "options": [(label, counts[question.pk][label]) for label, _ in question.parsed_options()],
             "texts": texts.get(question.pk, []),
         })
-    per_building = defaultdict(list)
-    rows = invitations.filter(response__score__isnull=False).values_list(
-        "household__path", "response__score"
-    )
-    for path, score in rows:
-        per_building[path[: -HouseholdArchive.steplen]].append(score)
     from cms.archives.models import Building
 
-    titles = dict(Building.objects.filter(path__in=per_building).values_list("path", "title"))
-    buildings = sorted(
-        (titles.get(path, path), len(scores), sum(scores) / len(scores))
-        for path, scores in per_building.items()
+    building_path = Left("household__path", Length("household__path") - HouseholdArchive.steplen)
+    rows = (
+        invitations.filter(response__score__isnull=False)
+        .annotate(building_path=building_path)
+        .values("building_path")
+        .annotate(n=Count("id"), average=Avg("response__score"))
+        .values_list("building_path", "n", "average")
     )
+    rows = list(rows)
+    titles = dict(
+        Building.objects.filter(path__in=[r[0] for r in rows]).values_list("path", "title")
+    )
+    buildings = [(titles.get(path, path), n, average) for path, n, average in sorted(rows)]
     overall = invitations.filter(response__score__isnull=False).aggregate(a=Avg("response__score"))
     return {
         "survey": survey,

@@ -43,6 +43,7 @@ from quality.models import (
     SurveyResponse,
 )
 
+PENDING_SHOWN = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -318,23 +319,25 @@ class SurveyDetailView(QualityView):
         return f"{self.survey.title}：调查结果"
 
     def get(self, request, *args, **kwargs):
-        self.results = reports.survey_results(self.survey)
         if request.GET.get("format") == "xlsx":
-            content = reports.survey_workbook(self.results)
+            content = reports.survey_workbook(reports.survey_results(self.survey, text_limit=0))
             return _download(content, XLSX, f"满意度调查-{self.survey.pk}.xlsx")
+        self.results = reports.survey_results(self.survey)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         visible = policy.care_households(self.request.user)
+        pending = self.survey.invitations.filter(response__isnull=True, household__in=visible)
+        pending_count = pending.count()
         pending = list(
-            self.survey.invitations.filter(response__isnull=True, household__in=visible)
-            .select_related("household")
-            .order_by("household__path")[:200]
+            pending.select_related("household")
+            .order_by("household__path")[:PENDING_SHOWN]
         )
         attach_parents([invitation.household for invitation in pending])
         return super().get_context_data(
             results=self.results,
             pending=pending,
+            pending_count=pending_count,
             can_enter=self.request.user.has_perm("quality.enter_survey_answer"),
             **kwargs,
         )
@@ -434,6 +437,7 @@ class CareListView(QualityView):
 
     def get_context_data(self, **kwargs):
         form, start, end = self._range(self.request.GET)
+        can_send = self.request.user.has_perm("quality.add_outboxmessage")
         lists, error = {}, ""
         try:
             lists = care.care_lists(policy.care_households(self.request.user), start, end)
@@ -441,8 +445,10 @@ class CareListView(QualityView):
             error = " ".join(_errors(problem))
         return super().get_context_data(
             form=form, start=start, end=end, error=error,
-            sections=[(Occasion(k).label, k, v) for k, v in lists.items()],
-            can_send=self.request.user.has_perm("quality.add_outboxmessage"),
+            sections=[
+                (Occasion(k).label, k, v, can_send and k != Occasion.HOLIDAY)
+                for k, v in lists.items()
+            ],
             **kwargs,
         )
 

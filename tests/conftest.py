@@ -37,6 +37,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    """Tasks run inline in tests, Wagtail's own (reference index, page search index) among
+    them; tests/tasks start real workers on each backend and override this."""
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+
+
+@pytest.fixture(autouse=True)
 def demo_credentials_file(tmp_path, monkeypatch):
     """Demo users made by tests keep their passwords out of var/demo-credentials.txt,
     which scripts/run.sh prints for the real demo users."""
@@ -112,3 +119,35 @@ def database_connections_stay_thread_local():
 
     storage = connections._connections
     object.__setattr__(storage, "_get_storage", lambda: storage._storage)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def archive_triggers_lifted_only_to_empty_test_databases():
+    """The archive triggers refuse every delete of an archive, also the test runner's.
+    Emptying a test database after a transactional test goes through the one explicit
+    switch (``cms.archives.triggers.test_teardown_switch``, refused on any database the
+    test runner did not create); a test's own rollback forgets the refusals it saw
+    instead of writing them into the next test."""
+    from django.db import connections
+    from django.test import TestCase, TransactionTestCase
+
+    from cms.archives.guards import forget_pending
+    from cms.archives.triggers import test_teardown_switch
+
+    flush = TransactionTestCase._fixture_teardown
+    rollback = TestCase._rollback_atomics.__func__
+
+    def teardown_with_switch(self):
+        with test_teardown_switch():
+            flush(self)
+
+    def rollback_forgetting_refusals(cls, atomics):
+        for connection in connections.all(initialized_only=True):
+            forget_pending(connection)
+        rollback(cls, atomics)
+
+    TransactionTestCase._fixture_teardown = teardown_with_switch
+    TestCase._rollback_atomics = classmethod(rollback_forgetting_refusals)
+    yield
+    TransactionTestCase._fixture_teardown = flush
+    TestCase._rollback_atomics = classmethod(rollback)

@@ -21,4 +21,6 @@ urlpatterns = [
     path("register/", views.access_register, name="register"),
     path("catalogue/", views.catalogue_export, name="catalogue"),
     path("reports/", views.reports, name="reports"),
+    path("holds/", views.hold_list, name="holds"),
+    path("holds/<int:pk>/lift/", views.lift_hold, name="lift_hold"),
 ]

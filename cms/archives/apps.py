@@ -8,20 +8,34 @@ class ArchivesConfig(AppConfig):
     verbose_name = "业户档案"
 
     def ready(self):
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
         from wagtail.signals import pre_page_move
 
+        from cms.archives.guards import watch_connection
         from cms.archives.models import HouseholdArchive
         from cms.archives.permanence import (
-            guard_page_querysets,
             refuse_archive_row_deletion,
             refuse_moves_out_of_the_tree,
         )
+        from cms.archives.triggers import reinstall_after_migrate
 
-        guard_page_querysets()
+        connection_created.connect(watch_connection, dispatch_uid="archives_watch_refusals")
+        for connection in connections.all(initialized_only=True):
+            watch_connection(None, connection)
+        post_migrate.connect(reinstall_after_migrate, dispatch_uid="archives_triggers_stay")
 
         pre_delete.connect(
             refuse_archive_row_deletion,
             sender=HouseholdArchive,
             dispatch_uid="archives_never_deleted",
+        )
+        from wagtail.models import Revision
+
+        from cms.archives.permanence import keep_archive_revisions
+
+        pre_delete.connect(
+            keep_archive_revisions, sender=Revision, dispatch_uid="archive_revisions_kept"
         )
         pre_page_move.connect(refuse_moves_out_of_the_tree, dispatch_uid="archives_stay_in_tree")

@@ -125,6 +125,14 @@ def user_label(user):
     return f"{user.last_name}{user.first_name}" or user.username
 
 
+def grant_label(grant):
+    if grant is None:
+        return "档案员直接查阅"
+    if grant.break_glass:
+        return f"经理紧急自行开启 #{grant.pk}：{grant.reason}"
+    return str(grant.pk)
+
+
 def write_register_xlsx(records, stream):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("查阅登记簿")
@@ -138,7 +146,7 @@ def write_register_xlsx(records, stream):
                 user_label(record.user),
                 record.household.address,
                 record.via_label,
-                str(record.grant_id or "档案员直接查阅"),
+                grant_label(record.grant),
                 record.ip_address or "",
             ]
         )

@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from cms.archives.models import (
+    AccessRecord,
     Building,
     ContactLog,
     HouseholdArchive,
@@ -68,7 +70,11 @@ class HouseholdFilterForm(forms.Form):
         choices=[("", "在档"), ("1", "已归档关闭"), ("all", "全部")],
         required=False,
     )
-    q = forms.CharField(label="房号", required=False)
+    q = forms.CharField(
+        label="房号／业主姓名／电话",
+        required=False,
+        widget=forms.TextInput({"placeholder": "如 1201、张伟、5678"}),
+    )
 
 
 class RegisterFilterForm(forms.Form):
@@ -81,14 +87,31 @@ class RegisterFilterForm(forms.Form):
     household = forms.ModelChoiceField(
         label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
     )
+    user = forms.ModelChoiceField(
+        label="查阅人",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+    )
+    via = forms.ChoiceField(
+        label="查阅途径", choices=[("", "全部途径"), *AccessRecord.Via.choices], required=False
+    )
+    break_glass = forms.BooleanField(label="仅经理紧急自行开启", required=False)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=300)
 
 
+class OwnerWithCurrentContact(forms.ModelChoiceField):
+    """The archivist sees what is being replaced: each owner with the current numbers."""
+
+    def label_from_instance(self, owner):
+        alt = f"，备用 {owner.phone_alt}" if owner.phone_alt else ""
+        return f"{owner.name}（现联系电话 {owner.phone or '未登记'}{alt}）"
+
+
 class ContactChangeForm(forms.Form):
-    owner = forms.ModelChoiceField(label="业主", queryset=Owner.objects.none())
+    owner = OwnerWithCurrentContact(label="业主", queryset=Owner.objects.none())
     phone = forms.CharField(label="新联系电话", validators=[validate_phone])
     phone_alt = forms.CharField(label="新备用电话", required=False, validators=[validate_phone])
     reason = forms.CharField(label="变更原因", max_length=300)
@@ -122,3 +145,38 @@ class ContactLogForm(forms.ModelForm):
             "satisfaction",
         ]
         widgets = {"contacted_on": forms.DateInput({"type": "date"})}
+
+
+class HoldForm(forms.Form):
+    """保全: a household (from its page) or a case by its number."""
+
+    household = forms.ModelChoiceField(
+        queryset=HouseholdArchive.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    case_number = forms.CharField(
+        label="案件编号",
+        max_length=40,
+        required=False,
+        help_text="如 违章-2026-000012；保全业户档案请从档案页进入",
+    )
+    reason = forms.CharField(label="保全原因", max_length=300)
+    reference = forms.CharField(
+        label="依据编号", max_length=100, required=False, help_text="如法院案号"
+    )
+
+    def clean(self):
+        from cases.models import Case
+
+        data = super().clean()
+        if data.get("household") is None:
+            number = (data.get("case_number") or "").strip()
+            data["target"] = Case.objects.filter(number=number).first() if number else None
+            if data["target"] is None:
+                self.add_error("case_number", "没有这个案件编号；请核对，或从业户档案页设置保全。")
+        else:
+            data["target"] = data["household"]
+        return data
+
+
+class LiftHoldForm(forms.Form):
+    lift_reason = forms.CharField(label="解除原因", max_length=300)

@@ -14,6 +14,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from cms.archives.actions import save_imported_revision
 from cms.archives.models import ArchiveChange, Building, Estate, HouseholdArchive, Owner
 from search.indexing import deferred_sync
 
@@ -150,7 +151,13 @@ def read_rows(path):
 
 
 class Importer:
-    def __init__(self, progress=None):
+    """Imports a sheet on behalf of ``by``, the archivist named in every revision and
+    change it makes."""
+
+    def __init__(self, *, by, progress=None):
+        if by is None:
+            raise ValueError("导入业户档案须指明经办人。")
+        self.by = by
         self.progress = progress
         self.errors = []
         self.buildings = {
@@ -289,9 +296,14 @@ class Importer:
                 household = self.create(row)
                 result.created += 1
                 changes.append(household)
+                save_imported_revision(household, self.by)
             elif self.update(row):
                 result.updated += 1
-                changes.append(row.existing)
+                # Read again: the owners prefetched for the comparison are out of date,
+                # and the revision must hold the card as it now is.
+                household = HouseholdArchive.objects.get(pk=row.existing.pk)
+                changes.append(household)
+                save_imported_revision(household, self.by)
             else:
                 result.unchanged += 1
             if self.progress is not None:
@@ -301,6 +313,7 @@ class Importer:
                 ArchiveChange(
                     household=household,
                     kind=ArchiveChange.Kind.IMPORTED,
+                    changed_by=self.by,
                     reason=f"批量导入：{source_name}"[:300],
                     after={"source": source_name},
                 )

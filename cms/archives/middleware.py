@@ -1,10 +1,11 @@
-"""Guards Wagtail's own page views for the archive tree.
+"""Registers readings and refused deletes on Wagtail's own page views.
 
-Wagtail's edit, preview, revision and delete views have no hook for every path a
-reading or a deletion can take (revision views and a refused delete never reach a
-hook), so one middleware asks the policy for each of them: it refuses readers the
-policy does not allow, writes each reading to the register, and turns any delete of
-a page holding archives into a recorded, explained refusal.
+Who may edit, preview, compare or delete is the page permission tester's answer
+(``PermanentPagePermissionTester``, asking the archive policy) and the database
+refuses every delete anyway. What Wagtail offers no hook for is left here: writing a
+reading of the edit, preview and revision views to the register, and recording a
+refused delete or bulk delete — the pages of a bulk delete are the ones Wagtail's own
+bulk action takes from the request, so no id Wagtail accepts goes unrecorded.
 """
 
 from django.contrib import messages
@@ -29,6 +30,20 @@ READING_VIEWS = {
 REFUSED_READING = "该业户档案属绝密，您无权查阅。请提交查阅申请，经客户服务中心经理批准后再查阅。"
 
 
+def bulk_action_page_ids(request, view_kwargs):
+    """The page ids Wagtail's bulk action itself reads from this request."""
+    from django.apps import apps
+    from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+    app_label, model_name = view_kwargs["app_label"], view_kwargs["model_name"]
+    action_class = bulk_action_registry.get_bulk_action_class(app_label, model_name, "delete")
+    if action_class is None:
+        return []
+    action = action_class(request, apps.get_model(app_label, model_name))
+    objects, context = action.get_actionable_objects()
+    return [page.pk for page in [*objects, *context["items_with_no_access"]]]
+
+
 class ArchiveAdminGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,8 +63,7 @@ class ArchiveAdminGuardMiddleware:
         if match.view_name == "wagtailadmin_pages:delete":
             return self.refuse_deletion(request, [view_kwargs["page_id"]], "admin")
         if match.view_name == "wagtail_bulk_action" and view_kwargs.get("action") == "delete":
-            page_ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
-            return self.refuse_deletion(request, page_ids, "bulk")
+            return self.refuse_deletion(request, bulk_action_page_ids(request, view_kwargs), "bulk")
         if match.namespace == "wagtailadmin_pages" and match.url_name in READING_VIEWS:
             page_id = view_kwargs.get("page_id") or view_kwargs.get("pk")
             return self.guard_reading(request, page_id, READING_VIEWS[match.url_name])

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
@@ -59,22 +60,51 @@ class ArchiveDeletionRefused(Exception):
 
 
 class ArchiveTreeQuerySet(PageQuerySet):
-    """Page querysets of the archive tree (deletes are guarded for every page
-    queryset by ``permanence.guard_page_querysets``)."""
+    """Page querysets of the archive tree: a delete is explained and recorded before
+    the database refuses it."""
+
+    def delete(self, *args, **kwargs):
+        from cms.archives.permanence import refuse_if_archives_within
+
+        refuse_if_archives_within(self, via="queryset")
+        return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 ArchiveTreeManager = PageManager.from_queryset(ArchiveTreeQuerySet)
 
 
 class PermanentPagePermissionTester(PagePermissionTester):
-    """No delete action is offered for a household or any page holding households."""
+    """The archive policy asked at Wagtail's own seams: no page of the archive tree is
+    ever deleted; a household is edited, published, previewed or compared only by
+    those the policy lets read it, and an estate or building only by those who may
+    see it listed."""
+
+    def _policy_allows(self):
+        from cms.archives import policy
+
+        if isinstance(self.page.specific_deferred, HouseholdArchive):
+            return policy.can_read_household(self.user, self.page)
+        return policy.can_see_archive_page(self.user, self.page)
 
     def can_delete(self, ignore_bulk=False):
-        from cms.archives.permanence import archives_within
+        return False
 
-        if archives_within([self.page]).exists():
-            return False
-        return super().can_delete(ignore_bulk=ignore_bulk)
+    def _held(self):
+        from cms.archives.holds import is_held
+
+        return isinstance(self.page.specific_deferred, HouseholdArchive) and is_held(self.page)
+
+    def can_edit(self):
+        return super().can_edit() and self._policy_allows() and not self._held()
+
+    def can_publish(self):
+        return super().can_publish() and self._policy_allows() and not self._held()
+
+    def can_add_subpage(self):
+        return super().can_add_subpage() and self._policy_allows()
 
 
 class ArchiveTreePage(Page):
@@ -90,6 +120,9 @@ class ArchiveTreePage(Page):
 
     # Only a household has a preview (an admin-only, masked rendering).
     preview_modes = []
+    # An archive, not a web page: no SEO, public-title or publishing-schedule fields.
+    promote_panels = []
+    settings_panels = []
 
     def get_sitemap_urls(self, request=None):
         return []
@@ -121,7 +154,10 @@ class Estate(ArchiveTreePage):
 
     address = models.CharField("小区地址", max_length=200, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("address")]
+    content_panels = [
+        FieldPanel("title", heading="小区名称", help_text="如 翠湖花园"),
+        FieldPanel("address"),
+    ]
 
     parent_page_types = ["archives.ArchiveRoot"]
     subpage_types = ["archives.Building"]
@@ -142,7 +178,10 @@ class Building(ArchiveTreePage):
         "auth.Group", blank=True, related_name="archive_buildings", verbose_name="片区管家组"
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("butler_groups")]
+    content_panels = [
+        FieldPanel("title", heading="楼栋名称", help_text="如 3栋"),
+        FieldPanel("butler_groups"),
+    ]
 
     parent_page_types = ["archives.Estate"]
     subpage_types = ["archives.HouseholdArchive"]
@@ -249,6 +288,95 @@ def leading_number(text):
     return int(match.group()) if match else 0
 
 
+class PaperFileInput(forms.ClearableFileInput):
+    """The stored paper shown by name with its permission-checked download link: the
+    private storage has no URLs, and a paper is replaced, never cleared."""
+
+    template_name = "archives/widgets/paper_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        paper = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and paper is not None and paper.pk:
+            from django.urls import reverse
+
+            context["widget"]["download_url"] = reverse("archives:paper", args=[paper.pk])
+            context["widget"]["file_name"] = value.name.rsplit("/", 1)[-1]
+        return context
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None))
+
+
+def room_key_taken(building, unit, room, exclude_pk=None):
+    """One archive per room of a building: the same unit and room number twice is a
+    duplicate, whatever the unit is called (东单元 301 and 西单元 301 are two rooms)."""
+    clash = HouseholdArchive.objects.child_of(building).filter(unit=unit.strip(), room=room.strip())
+    return clash.exclude(pk=exclude_pk).exists() if exclude_pk else clash.exists()
+
+
+def free_slug(building, base, exclude_pk=None):
+    """``base``, or ``base-2``, ``base-3`` … when a sibling already uses it."""
+    taken = set(building.get_children().exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+class HouseholdPageForm(WagtailAdminPageForm):
+    """A duplicate room is a Chinese error on the room field, the input kept."""
+
+    PAPER_KEPT = "档案资料永久保存，不能删除；如已被新资料取代，请勾选“已作废”或更换文件。"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.refuse_removed_papers()
+        building = self.parent_page if self.instance._state.adding else self.instance.get_parent()
+        unit, room = (cleaned.get("unit") or "").strip(), (cleaned.get("room") or "").strip()
+        if building is None or not room:
+            return cleaned
+        if room_key_taken(building, unit, room, exclude_pk=self.instance.pk):
+            label = f"{unit}单元 {room}室" if unit else f"{room}室"
+            self.add_error("room", f"本楼栋已有 {label} 的档案，不能重复建档；请核对单元和房号。")
+            return cleaned
+        self.instance.unit, self.instance.room = unit, room
+        self.instance.slug = free_slug(building, self.instance.room_slug(), self.instance.pk)
+        return cleaned
+
+    def save(self, commit=True):
+        """An owner taken off the card in the editor is an explicit change: who, when
+        and every value of the removed owner stay in the archive's change record."""
+        page = super().save(commit=commit)
+        removed = (
+            [
+                form.instance
+                for form in self.formsets["owners"].forms
+                if form.instance.pk and form["DELETE"].data
+            ]
+            if "owners" in self.formsets
+            else []
+        )
+        if removed and page.pk:
+            ArchiveChange.objects.create(
+                household_id=page.pk,
+                kind=ArchiveChange.Kind.OWNER_REMOVED,
+                changed_by=self.for_user,
+                reason="在档案编辑页删除业主记录",
+                before={"owners": [owner_snapshot(owner) for owner in removed]},
+                after={},
+            )
+        return page
+
+    def refuse_removed_papers(self):
+        papers = self.formsets.get("papers")
+        for form in papers.forms if papers else []:
+            if form.instance.pk and "DELETE" in form.fields and form["DELETE"].data:
+                form.add_error(None, self.PAPER_KEPT)
+                self.add_error(None, self.PAPER_KEPT)
+
+
 class HouseholdArchive(ArchiveTreePage):
     """业户档案: the permanent, confidential file of one room and the people living there."""
 
@@ -344,6 +472,7 @@ class HouseholdArchive(ArchiveTreePage):
     ]
     promote_panels = []
     settings_panels = []
+    base_form_class = HouseholdPageForm
 
     parent_page_types = ["archives.Building"]
     subpage_types = []
@@ -384,8 +513,13 @@ class HouseholdArchive(ArchiveTreePage):
         return f"{unit}{self.room}室"
 
     def room_slug(self):
-        slug = re.sub(r"[^0-9a-zA-Z-]", "", f"{self.unit}-{self.room}".strip("-"))
-        return slug or f"room-{leading_number(self.room)}"
+        """Latin letters for the unit (东 → dong), so units differing only in Chinese
+        characters never share a slug."""
+        from pypinyin import lazy_pinyin
+
+        unit = "".join(lazy_pinyin(self.unit)) if self.unit else ""
+        slug = re.sub(r"[^0-9a-zA-Z-]", "", f"{unit}-{self.room}".strip("-")).strip("-")
+        return slug.lower() or f"room-{leading_number(self.room)}"
 
     def full_clean(self, *args, **kwargs):
         self.title = self.room_label()
@@ -454,6 +588,15 @@ def attach_parents(households):
         household._building = buildings[household.path[:-steplen]]
         household._estate = estates[household.path[: -2 * steplen]]
     return households
+
+
+def owner_snapshot(owner):
+    """Every value of an owner, as kept in a change record."""
+    return {
+        field.name: str(value) if (value := getattr(owner, field.attname)) is not None else None
+        for field in Owner._meta.concrete_fields
+        if field.name not in ("household", "sort_order")
+    }
 
 
 class Owner(Orderable):
@@ -638,11 +781,14 @@ class ArchivePaper(Orderable):
     file = models.FileField("文件", upload_to="archives/papers/%Y/%m/", storage=PrivateStorage())
     received_on = models.DateField("收取日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+    superseded = models.BooleanField(
+        "已作废（被新资料取代）", default=False, help_text="资料不删除；作废后仍保留在档案中"
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("received_on")]),
-        FieldPanel("file"),
-        FieldPanel("note"),
+        FieldPanel("file", widget=PaperFileInput),
+        FieldRowPanel([FieldPanel("note"), FieldPanel("superseded")]),
     ]
 
     class Meta(Orderable.Meta):
@@ -668,6 +814,7 @@ class ArchiveChange(models.Model):
         CLOSED = "closed", "归档关闭"
         REOPENED = "reopened", "恢复档案"
         IMPORTED = "imported", "批量导入"
+        OWNER_REMOVED = "owner_removed", "删除业主记录"
 
     household = models.ForeignKey(
         HouseholdArchive, on_delete=models.PROTECT, related_name="changes", verbose_name="业户档案"
@@ -801,6 +948,11 @@ class AccessGrant(models.Model):
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=300, blank=True)
+    break_glass = models.BooleanField(
+        "经理紧急自行开启",
+        default=False,
+        help_text="经理说明理由后自行开启查阅，不经他人审批；在查阅登记簿中特别标出",
+    )
     starts_at = models.DateTimeField("生效时间", null=True, blank=True)
     expires_at = models.DateTimeField("到期时间", null=True, blank=True)
 
@@ -919,6 +1071,9 @@ class AccessRecord(AppendOnlyModel):
     accessed_at = models.DateTimeField("查阅时间", default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     path = models.CharField("访问地址", max_length=500, blank=True)
+    # The chain that makes the register tamper-evident (see register.py).
+    previous_hash = models.CharField("上一条登记的校验值", max_length=64, blank=True)
+    record_hash = models.CharField("本条登记的校验值", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "查阅登记"
@@ -951,6 +1106,8 @@ class DeletionAttempt(AppendOnlyModel):
     page_title = models.CharField("页面", max_length=255)
     via = models.CharField("途径", max_length=30)
     attempted_at = models.DateTimeField("时间", default=timezone.now)
+    # Names the attempt, so it is written exactly once even when a rollback forces a rewrite.
+    token = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
         verbose_name = "删除档案尝试"
@@ -960,3 +1117,83 @@ class DeletionAttempt(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.page_title} · {self.via}"
+
+
+class RegisterCheck(models.Model):
+    """One verification of the register's hash chain (daily task or ``verify_register``)."""
+
+    checked_at = models.DateTimeField("校验时间", default=timezone.now)
+    ok = models.BooleanField("链条完整")
+    records_checked = models.PositiveIntegerField("已校验登记数")
+    broken_record_id = models.PositiveBigIntegerField("第一处断点", null=True, blank=True)
+    message = models.CharField("结果", max_length=300)
+
+    class Meta:
+        verbose_name = "登记簿校验"
+        verbose_name_plural = "登记簿校验"
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return self.message
+
+
+class HoldQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def on(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=content_type, object_id=obj.pk)
+
+
+class Hold(models.Model):
+    """保全: a manager freezes a violation case, a dispute or a household archive (for a
+    court case, a complaint to the authorities …). While held it is not edited,
+    disposed, nor does its retention run out; placing and lifting stay on record."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    target_label = models.CharField("保全对象", max_length=200)
+    reason = models.CharField("保全原因", max_length=300)
+    reference = models.CharField(
+        "依据编号", max_length=100, blank=True, help_text="如法院案号 （2026）粤0305民初1234号"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="保全人"
+    )
+    placed_at = models.DateTimeField("保全时间", default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="解除人",
+    )
+    lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
+    lift_reason = models.CharField("解除原因", max_length=300, blank=True)
+
+    objects = HoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "保全"
+        verbose_name_plural = "保全登记"
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        permissions = [("place_hold", "设置和解除保全")]
+
+    def __str__(self):
+        return f"{self.target_label} · {self.reason}"
+
+
+class HeldRecordRefused(ValidationError):
+    def __init__(self, hold):
+        reference = f"（{hold.reference}）" if hold.reference else ""
+        super().__init__(
+            f"{hold.target_label} 已于 {timezone.localtime(hold.placed_at):%Y-%m-%d} 保全"
+            f"{reference}：{hold.reason}。保全解除前不能修改、销毁或到期处理。"
+        )

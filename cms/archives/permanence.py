@@ -1,16 +1,29 @@
 """永久保存: household archives are never deleted, by anyone, by any path.
 
-Every deleting path asks ``refuse_if_archives_within`` first: the page models'
-``delete``, every page queryset's ``delete`` (``guard_page_querysets``) and the
-admin guards. The ``pre_delete`` receiver is the last line for anything else: it
-stops the deletion before any row is removed.
+The database refuses first and last (``triggers``): no row of the archive tree is
+deleted whatever the code does. The application explains and records before it
+gets there: the archive pages' ``delete`` and their querysets' ``delete``, the
+admin's delete and bulk-delete hooks, and a ``pre_delete`` receiver ask
+``refuse_if_archives_within``; every refusal is recorded outside the refused
+transaction (``guards.record_refusal``).
 """
 
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
-from wagtail.query import PageQuerySet
 
-from cms.archives.models import ArchiveDeletionRefused, DeletionAttempt, HouseholdArchive
+from cms.archives.guards import record_refusal
+from cms.archives.models import ArchiveDeletionRefused, HouseholdArchive
+
+
+def archive_root_paths():
+    from cms.archives.models import ArchiveRoot
+
+    return list(ArchiveRoot.objects.values_list("path", flat=True))
+
+
+def in_archive_tree(page):
+    """Whether ``page`` is the archive root or lies under it (the database's own test)."""
+    return any(page.path.startswith(root) for root in archive_root_paths())
 
 
 def archives_within(pages):
@@ -32,18 +45,16 @@ def current_user():
 
 
 def record_deletion_attempt(page, via, user=None):
-    return DeletionAttempt.objects.create(
-        user=user or current_user(),
-        page_id_attempted=page.pk,
-        page_title=page.title[:255],
-        via=via,
-    )
+    record_refusal(page.pk, page.title, via, user or current_user())
 
 
 def refuse_if_archives_within(pages, via, user=None):
-    """Record the attempt and raise ``ArchiveDeletionRefused`` when ``pages`` hold archives."""
+    """Record the attempt and raise ``ArchiveDeletionRefused`` when ``pages`` hold archives
+    or belong to the archive tree (its estates and buildings are kept as well)."""
     pages = list(pages)
-    if not archives_within(pages).exists():
+    roots = archive_root_paths()
+    in_tree = any(page.path.startswith(root) for page in pages for root in roots)
+    if not in_tree and not archives_within(pages).exists():
         return
     for page in pages:
         record_deletion_attempt(page, via, user)
@@ -51,6 +62,7 @@ def refuse_if_archives_within(pages, via, user=None):
 
 
 def refuse_archive_row_deletion(sender, instance, **kwargs):
+    record_deletion_attempt(instance, "signal")
     raise ArchiveDeletionRefused()
 
 
@@ -59,33 +71,30 @@ class ArchiveMoveRefused(ArchiveDeletionRefused):
 
 
 def refuse_moves_out_of_the_tree(sender, instance, parent_page_after, **kwargs):
-    """Households, buildings and estates only ever move to a parent of the type they
-    live under, so nothing holding archives leaves the archive tree (and its guards)."""
-    if not archives_within([instance]).exists():
+    """Within the archive tree only a room moves, to another building; the root,
+    estates and buildings keep their place, so nothing leaves the tree (and its
+    guards) and no household is left without its building. The database refuses
+    the same (``triggers``)."""
+    if not in_archive_tree(instance) and not archives_within([instance]).exists():
         return
-    allowed = instance.specific_class.allowed_parent_page_models()
-    if parent_page_after.specific_class in allowed:
+    from cms.archives.models import Building, HouseholdArchive
+
+    moving_a_room = instance.specific_class is HouseholdArchive
+    if moving_a_room and parent_page_after.specific_class is Building:
         return
     record_deletion_attempt(instance, "move")
     raise ArchiveMoveRefused()
 
 
-def guard_page_querysets():
-    """Check archives before any page queryset delete, plain ``Page.objects`` included.
+def keep_archive_revisions(sender, instance, **kwargs):
+    """Archive revisions hold earlier phone numbers and owners: never purged.
+    ``ProtectedError`` is what ``purge_revisions`` expects and counts as ignored."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import ProtectedError
+    from wagtail.models import Page
 
-    Wagtail has no hook before a queryset delete, and treebeard lowers the parents'
-    child counts before Django's delete signals run; refusing any later would leave
-    the tree miscounted and the attempt unrecorded (its transaction rolls back).
-    """
-    unguarded_delete = PageQuerySet.delete
-    if getattr(unguarded_delete, "guards_archives", False):
+    if instance.base_content_type_id != ContentType.objects.get_for_model(Page).pk:
         return
-
-    def delete(self, *args, **kwargs):
-        refuse_if_archives_within(self, via="queryset")
-        return unguarded_delete(self, *args, **kwargs)
-
-    delete.guards_archives = True
-    delete.alters_data = True
-    delete.queryset_only = True
-    PageQuerySet.delete = delete
+    page = Page.objects.filter(pk=instance.object_id).only("path").first()
+    if page is not None and in_archive_tree(page):
+        raise ProtectedError("业户档案的修订版本永久保存，不能删除。", [instance])

@@ -9,11 +9,15 @@ search, exports and notices all ask it; none re-implements it.
 - Every reading is written to the append-only register by ``record_access``.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.archives import register
 from cms.archives.masking import mask_id_number, mask_phone
-from cms.archives.models import AccessGrant, AccessRecord, Building, HouseholdArchive
+from cms.archives.models import AccessGrant, Building, HouseholdArchive
 
 READ_ALL = "archives.read_archive"
 APPROVE = "archives.approve_access"
@@ -104,6 +108,78 @@ def listable_households(user):
     return readable_households(user)
 
 
+REGISTER_CASES = "cases.add_case"
+
+
+def linkable_households(user):
+    """Households a case may be linked to by ``user``: linking a complaint to the
+    caller's address is not reading the archive, so everyone who registers cases may
+    pick any household (butlers only those of their buildings); only the address is
+    ever shown with the choice."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return HouseholdArchive.objects.none()
+    if not user.has_perm(REGISTER_CASES):
+        return listable_households(user)
+    buildings = butler_buildings(user)
+    if buildings is not None:
+        return _within_buildings(HouseholdArchive.objects.all(), buildings)
+    return HouseholdArchive.objects.all()
+
+
+def may_link_household(user, household):
+    return linkable_households(user).filter(pk=household.pk).exists()
+
+
+def listable_archive_pages(user):
+    """Pages of the archive tree ``user`` may see listed (explorer, page chooser, admin
+    API, search): everything for archivists; the buildings (with their estate, the
+    root and their rooms) of a butler; otherwise only the rooms the user may read,
+    with the path down to them."""
+    from wagtail.models import Page
+
+    pages = Page.objects.all()
+    if not user or not user.is_authenticated or not user.is_active:
+        return pages.none()
+    if reads_everything(user):
+        return pages
+    households = list(listable_households(user).values_list("path", flat=True))
+    buildings = butler_buildings(user)
+    branch_paths = set(households) | set(
+        buildings.values_list("path", flat=True) if buildings else []
+    )
+    if not branch_paths:
+        return pages.none()
+    steplen = Page.steplen
+    ancestors = {path[:end] for path in branch_paths for end in range(steplen, len(path), steplen)}
+    query = Q(path__in=ancestors | set(households))
+    for path in buildings.values_list("path", flat=True) if buildings else []:
+        query |= Q(path__startswith=path)
+    return pages.filter(query)
+
+
+def archive_tree_pages():
+    from wagtail.models import Page
+
+    from cms.archives.models import ArchiveRoot
+
+    query = Q(pk__in=[])
+    for path in ArchiveRoot.objects.values_list("path", flat=True):
+        query |= Q(path__startswith=path)
+    return Page.objects.filter(query)
+
+
+def without_hidden_archive_pages(pages, user):
+    """``pages`` without the archive pages ``user`` may not see listed."""
+    if reads_everything(user):
+        return pages
+    hidden = archive_tree_pages().exclude(pk__in=listable_archive_pages(user).values("pk"))
+    return pages.exclude(pk__in=hidden.values("pk"))
+
+
+def can_see_archive_page(user, page):
+    return listable_archive_pages(user).filter(pk=page.pk).exists()
+
+
 def can_read_household(user, household):
     if not user or not user.is_authenticated or not user.is_active:
         return False
@@ -124,10 +200,27 @@ def may_request_access(user, household=None, building=None):
 
 
 def client_ip(request):
+    """Where a reading came from: ``REMOTE_ADDR``, or — only when that is one of the
+    configured trusted proxies (``ARCHIVES_TRUSTED_PROXIES``) — the nearest address in
+    ``X-Forwarded-For`` that is not itself a trusted proxy. A client cannot choose it."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    trusted = set(getattr(settings, "ARCHIVES_TRUSTED_PROXIES", ()))
+    address = request.META.get("REMOTE_ADDR") or None
+    if address not in trusted:
+        return _valid_ip(address)
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if hop not in trusted:
+            return _valid_ip(hop)
+    return _valid_ip(address)
+
+
+def _valid_ip(text):
+    try:
+        return str(ipaddress.ip_address(text)) if text else None
+    except ValueError:
+        return None
 
 
 def record_access(user, household, via, request=None):
@@ -136,7 +229,7 @@ def record_access(user, household, via, request=None):
     grant = None
     if user is not None and not reads_everything(user):
         grant = grant_covering(user, household)
-    return AccessRecord.objects.create(
+    return register.append(
         user=user,
         household=household,
         grant=grant,

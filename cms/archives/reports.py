@@ -32,7 +32,7 @@ def required_papers(household, has_tenants=None):
 
 
 def missing_papers(household):
-    present = {paper.kind for paper in household.papers.all()}
+    present = {paper.kind for paper in household.papers.all() if not paper.superseded}
     return [PaperKind(kind).label for kind in required_papers(household) if kind not in present]
 
 
@@ -41,7 +41,7 @@ def households_missing_papers(households):
     households = list(households)
     kinds = defaultdict(set)
     for household_id, kind in ArchivePaper.objects.filter(
-        household__in=[h.pk for h in households]
+        household__in=[h.pk for h in households], superseded=False
     ).values_list("household_id", "kind"):
         kinds[household_id].add(kind)
     with_tenants = set(

@@ -37,4 +37,6 @@ def setup(groups):
         "archives.approve_access",
         "archives.view_register",
         "archives.view_accessrecord",
+        "archives.place_hold",
+        "archives.view_hold",
     )

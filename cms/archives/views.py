@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +15,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from cms.archives import actions, exports, policy
+from cms.archives import actions, exports, holds, policy
 from cms.archives import reports as reports_module
 from cms.archives.forms import (
     AccessRequestForm,
     ContactChangeForm,
     ContactLogForm,
     DecisionForm,
+    HoldForm,
     HouseholdFilterForm,
+    LiftHoldForm,
     NewOwnerForm,
     ReasonForm,
     RegisterFilterForm,
@@ -34,6 +36,7 @@ from cms.archives.models import (
     Building,
     DeletionAttempt,
     Estate,
+    Hold,
     HouseholdArchive,
     Owner,
     attach_parents,
@@ -74,6 +77,18 @@ def masked_owner(owner):
     return owner
 
 
+def matching_room_owner_or_phone(text):
+    """The list's one search box: a room number, a current owner's name, or a phone
+    (whole or its last digits) — results stay masked as always."""
+    text = text.strip()
+    query = Q(room__contains=text) | Q(owners__is_current=True, owners__name__contains=text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4:
+        query |= Q(owners__is_current=True, owners__phone__contains=digits)
+        query |= Q(owners__is_current=True, owners__phone_alt__contains=digits)
+    return query
+
+
 def household_list(request):
     """业户档案一览: what the user may see, in floor and room order, phones masked."""
     form = HouseholdFilterForm(request.GET or None)
@@ -91,7 +106,7 @@ def household_list(request):
         elif data["closed"] != "all":
             households = households.open()
         if data["q"]:
-            households = households.filter(room__contains=data["q"])
+            households = households.filter(matching_room_owner_or_phone(data["q"])).distinct()
     else:
         households = households.open()
     households = households.in_catalogue_order()
@@ -163,30 +178,44 @@ def request_access(request):
     if policy.butler_buildings(request.user) is not None:
         form.fields["household"].queryset = policy.listable_households(request.user)
         form.fields["building"].queryset = policy.butler_buildings(request.user)
-    household_id = str(form["household"].value() or "")
-    chosen = (
-        HouseholdArchive.objects.filter(pk=household_id).first() if household_id.isdigit() else None
-    )
+    chosen = _household_shown_on_request(request.user, form["household"].value())
+    may_break_glass = policy.can_approve_access(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        scope = {
+            "household": data["household"] if data["scope"] == "household" else None,
+            "building": data["building"] if data["scope"] == "building" else None,
+        }
         try:
-            actions.request_access(
-                request.user,
-                data["reason"],
-                data["duration_days"],
-                household=data["household"] if data["scope"] == "household" else None,
-                building=data["building"] if data["scope"] == "building" else None,
-            )
+            if may_break_glass and "break_glass" in request.POST:
+                actions.open_for_myself(request.user, data["reason"], **scope)
+            else:
+                actions.request_access(request.user, data["reason"], data["duration_days"], **scope)
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error.args[0] if error.args else str(error))
+            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
         else:
-            messages.success(request, "查阅申请已提交，等待客户服务中心经理审批。")
+            if "break_glass" in request.POST:
+                messages.warning(
+                    request, "已紧急自行开启，期限一天；本次开启及其后的查阅均在登记簿中特别标出。"
+                )
+            else:
+                messages.success(request, "查阅申请已提交，等待客户服务中心经理审批。")
             return redirect("archives_admin:grants")
     return render(
         request,
         "archives/admin/request_access.html",
-        {"form": form, "chosen": attach_parents([chosen])[0] if chosen else None},
+        {"form": form, "chosen": chosen, "may_break_glass": may_break_glass},
     )
+
+
+def _household_shown_on_request(user, household_id):
+    """The address is printed only for a household the user may see listed; any other
+    id gets the form without it (the request page is no way to look up addresses)."""
+    household_id = str(household_id or "")
+    if not household_id.isdigit():
+        return None
+    household = policy.listable_households(user).filter(pk=household_id).first()
+    return attach_parents([household])[0] if household else None
 
 
 def grant_list(request):
@@ -238,6 +267,12 @@ def access_register(request):
             records = records.filter(accessed_at__date__lte=data["until"])
         if data["household"]:
             records = records.filter(household=data["household"])
+        if data["user"]:
+            records = records.filter(user=data["user"])
+        if data["via"]:
+            records = records.filter(via=data["via"])
+        if data["break_glass"]:
+            records = records.filter(grant__break_glass=True)
     if request.GET.get("format") == "xlsx":
         stream = io.BytesIO()
         exports.write_register_xlsx(records, stream)
@@ -420,3 +455,47 @@ def reports(request):
             "buildings": Building.objects.order_by("path"),
         },
     )
+
+
+@requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
+def hold_list(request):
+    """保全登记: every hold placed and lifted; place a new one, lift one."""
+    initial = {"household": request.GET.get("household")} if request.GET.get("household") else {}
+    form = HoldForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hold = holds.place_hold(
+                form.cleaned_data["target"],
+                request.user,
+                form.cleaned_data["reason"],
+                form.cleaned_data["reference"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
+        else:
+            messages.success(request, f"已保全：{hold.target_label}。")
+            return redirect("archives_admin:holds")
+    return render(
+        request,
+        "archives/admin/holds.html",
+        {
+            "form": form,
+            "holds": Hold.objects.select_related("placed_by", "lifted_by")[:300],
+            "lift_form": LiftHoldForm(),
+        },
+    )
+
+
+@require_POST
+@requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
+def lift_hold(request, pk):
+    hold = get_object_or_404(Hold, pk=pk)
+    form = LiftHoldForm(request.POST)
+    try:
+        reason = form.cleaned_data["lift_reason"] if form.is_valid() else ""
+        holds.lift_hold(hold, request.user, reason)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        messages.success(request, f"已解除保全：{hold.target_label}。")
+    return redirect("archives_admin:holds")

@@ -2,9 +2,40 @@ from django.urls import include, path, reverse_lazy
 from wagtail import hooks
 from wagtail.admin.compare import TextFieldComparison, register_comparison_class
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from cms.archives import admin_urls, policy
 from cms.archives.models import IdNumberField, PhoneField
+
+
+class ArchivePagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy with the archive rules: every explorer listing, admin
+    search, the explorer menu's admin API and bulk actions leave out the archive
+    pages the user may not see (``policy.listable_archive_pages``)."""
+
+    def explorable_instances(self, user):
+        return policy.without_hidden_archive_pages(super().explorable_instances(user), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        pages = super().instances_user_has_any_permission_for(user, actions)
+        return policy.without_hidden_archive_pages(pages, user)
+
+
+# Registered before anything asks Wagtail for the page policy.
+register_permission_policy(Page, ArchivePagePermissionPolicy(Page))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosers_leave_out_hidden_archive_pages(pages, request):
+    return policy.without_hidden_archive_pages(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_leaves_out_hidden_archive_pages(parent_page, pages, request):
+    return policy.without_hidden_archive_pages(pages, request.user)
 
 
 class MaskedFieldComparison(TextFieldComparison):
@@ -66,6 +97,13 @@ def archives_menu():
                 order=30,
             ),
             PolicyMenuItem(
+                "保全登记",
+                "archives_admin:holds",
+                lambda user: user.has_perm("archives.place_hold"),
+                icon_name="lock",
+                order=35,
+            ),
+            PolicyMenuItem(
                 "档案报表",
                 "archives_admin:reports",
                 policy.reads_everything,
@@ -75,3 +113,23 @@ def archives_menu():
         ]
     )
     return SubmenuMenuItem("业户档案", menu, icon_name="folder-inverse", name="archives", order=250)
+
+
+class RegisterWatchPanel(Component):
+    """The manager's dashboard: the last check of the register's hash chain and the
+    day's alerts (a user reading many households, readings outside working hours)."""
+
+    name = "archive_register_watch"
+    order = 60
+    template_name = "archives/admin/register_watch_panel.html"
+
+    def get_context_data(self, parent_context):
+        from cms.archives.register import alerts
+
+        return alerts()
+
+
+@hooks.register("construct_homepage_panels")
+def add_register_watch_panel(request, panels):
+    if policy.can_view_register(request.user):
+        panels.append(RegisterWatchPanel())

@@ -336,6 +336,7 @@ class TestActionScreens:
         client.force_login(users["archivist"])
         url = f"/admin/archives/households/{household.pk}/contact/"
         form = {"owner": owner.pk, "phone": "12345", "reason": "业主换号"}
+        assert "张伟（现联系电话 13812345678）" in client.get(url).content.decode()
         assert "电话号码格式不正确" in client.post(url, form).content.decode()
         client.post(url, {**form, "phone": "13998765432"})
         owner.refresh_from_db()
@@ -360,3 +361,14 @@ class TestActionScreens:
         )
         entry = household.contacts.get()
         assert entry.is_interview and entry.staff == users["staff"]
+
+
+def test_household_list_finds_owners_by_name_and_phone_masked(client, users, archive_tree):
+    client.force_login(users["archivist"])
+    url = "/admin/archives/"
+    by_name = client.get(url, {"q": "李娜"}).content.decode()
+    assert "301室" in by_name and "1201室" not in by_name
+    by_phone = client.get(url, {"q": "83001234"}).content.decode()
+    assert "301室" in by_phone and "0755-83001234" not in by_phone
+    by_tail = client.get(url, {"q": "5678"}).content.decode()
+    assert "1201室" in by_tail and "13812345678" not in by_tail

@@ -139,11 +139,14 @@ def test_template_upload_lists_unknown_placeholders(manager_client):
 
 
 @pytest.mark.django_db
-def test_batch_page_produces_a_zip(manager_client, tree, settings):
-    settings.DOC_TEMPLATES_BATCH_IN_BACKGROUND = False
-    response = manager_client.post(
-        "/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "高空抛物"}
-    )
+def test_batch_page_produces_a_zip(
+    manager_client, tree, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            "/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "高空抛物"}
+        )
     batch = NoticeBatch.objects.get()
     assert response.url == f"/admin/notices/batch/{batch.pk}/"
     status = manager_client.get(f"/admin/notices/batch/{batch.pk}/status/").json()
@@ -172,11 +175,14 @@ def test_staff_cannot_open_batches_or_upload(staff_client, tree):
 
 @pytest.mark.django_db
 def test_every_notices_page_opens_for_a_manager_in_chinese(
-    manager_client, violation_case, tree, settings
+    manager_client, violation_case, tree, settings, django_capture_on_commit_callbacks
 ):
-    settings.DOC_TEMPLATES_BATCH_IN_BACKGROUND = False
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
     manager_client.post(f"/admin/notices/case/{violation_case.pk}/", {**ISSUE, "issue": "1"})
-    manager_client.post("/admin/notices/batch/", {"scope": str(tree["estate"].pk), "topic": "噪音"})
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(
+            "/admin/notices/batch/", {"scope": str(tree["estate"].pk), "topic": "噪音"}
+        )
     notice, batch = Notice.objects.filter(case=violation_case).get(), NoticeBatch.objects.get()
     pages = {
         "/admin/notices/": [violation_case.number, notice.number],

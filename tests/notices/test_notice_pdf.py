@@ -35,6 +35,8 @@ def signing(tmp_path_factory):
         "NOTICE_SIGNING_P12": str(folder / "signing.p12"),
         "NOTICE_SIGNING_PASSPHRASE": PASSPHRASE,
         "DOC_TEMPLATES_CENTRE_NAME": CENTRE,
+        "NOTICE_UNOSERVER_PORT": 2005,
+        "NOTICE_UNO_PORT": 2006,
     }
 
 
@@ -259,6 +261,7 @@ def test_a_hanging_libreoffice_is_stopped_after_the_timeout(settings, tmp_path):
     hanging = tmp_path / "soffice"
     hanging.write_text("#!/bin/sh\nsleep 60 &\nwait\n")
     hanging.chmod(0o755)
+    settings.NOTICE_PDF_KEEP_RUNNING = False
     settings.NOTICE_SOFFICE = str(hanging)
     settings.NOTICE_PDF_TIMEOUT = 1
     with pytest.raises(PdfNotProduced, match="超过 1 秒未完成"):
@@ -286,6 +289,7 @@ def test_a_broken_conversion_still_issues_the_notice(issued, settings, tmp_path)
         'mkdir -p "$2" && echo "no pdf here" > "$2/notice.pdf"\n'
     )
     broken.chmod(0o755)
+    settings.NOTICE_PDF_KEEP_RUNNING = False
     settings.NOTICE_SOFFICE = str(broken)
     notice = actions.issue_notice(
         NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY

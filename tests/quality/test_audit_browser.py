@@ -29,6 +29,8 @@ def log_in(page, user):
 
 def shot(page, name):
     SCREENS.mkdir(parents=True, exist_ok=True)
+    # The admin scrolls inside its own container, so a tall window shows the whole page.
+    page.set_viewport_size({"width": 1280, "height": 2600})
     page.screenshot(path=str(SCREENS / f"quality-{name}.png"), full_page=True)
 
 

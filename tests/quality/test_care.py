@@ -158,3 +158,40 @@ def test_the_backend_is_chosen_by_setting(settings, tmp_path):
     settings.QUALITY_SMS_GATEWAY_URL = ""
     with pytest.raises(messaging.MessageBackendError, match="网关地址"):
         messaging.get_backend().send("13800001111", "测试")
+
+
+def test_supervisor_sends_from_the_care_list_and_refused_households_get_nothing(
+    household, supervisor, buildings, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.test import Client
+    from django.urls import reverse
+    from quality_helpers import add_household
+
+    settings.QUALITY_MESSAGE_BACKEND = "quality.messaging.FileBackend"
+    settings.QUALITY_MESSAGE_FILE_PATH = str(tmp_path / "sms.jsonl")
+    owner(household, "李梅", date(1980, 12, 31))
+    quiet = add_household(buildings[0], "1202", do_not_visit=True, do_not_visit_reason="勿扰")
+    owner(quiet, "周静", date(1980, 12, 31))
+    client = Client()
+    client.force_login(supervisor)
+    url = reverse("quality_care_lists") + "?start=2026-12-31&end=2026-12-31"
+    page = client.get(url).content.decode()
+    assert "1201室" in page and "（谢绝打扰）" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"occasion": "birthday",
+                                     "household": [household.pk, quiet.pk]})
+    assert response.status_code == 302
+    assert OutboxMessage.objects.get(household=household).status == "sent"
+    assert OutboxMessage.objects.get(household=quiet).status == "refused"
+    assert len((tmp_path / "sms.jsonl").read_text().splitlines()) == 1
+
+
+def test_staff_outside_any_building_see_no_household_in_care_lists(household, staff):
+    from django.test import Client
+    from django.urls import reverse
+
+    owner(household, "李梅", date(1980, 12, 31))
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("quality_care_lists") + "?start=2026-12-31&end=2026-12-31")
+    assert page.status_code == 200 and "1201室" not in page.content.decode()

@@ -115,3 +115,10 @@ def test_a_referer_from_another_site_is_not_offered_as_the_way_back(staff_client
     response = staff_client.get("/cases/none/", HTTP_REFERER="https://evil.example/phish")
     body = response.content.decode()
     assert "evil.example" not in body and "history.back()" in body
+
+
+def test_an_owner_on_a_broken_case_link_is_offered_only_the_way_back():
+    response = Client(raise_request_exception=False).get("/track/not/a/link/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "返回上一页" in body and "管理后台" not in body

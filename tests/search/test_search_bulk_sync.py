@@ -63,7 +63,7 @@ def test_an_import_reaches_the_index_in_one_bulk_request(
     import_file, archivist, search_prefix, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        result = Importer().run(import_file)
+        result = Importer(by=archivist).run(import_file)
 
     assert result.created == HOUSEHOLDS
     assert archive_index_stats() == (HOUSEHOLDS, 1)
@@ -76,7 +76,7 @@ def test_an_import_while_the_node_is_away_is_queued_and_replayed(
 ):
     settings.ELASTICSEARCH_URL = DEAD_NODE
     with django_capture_on_commit_callbacks(execute=True):
-        Importer().run(import_file)
+        Importer(by=archivist).run(import_file)
     assert PendingIndexOperation.objects.filter(kind="archive").count() == HOUSEHOLDS
 
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9200"

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -13,19 +14,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "path", help="Excel 文件（.xlsx），首行为列名：小区、楼栋、单元、楼层、房号……"
         )
+        parser.add_argument("--user", help="经办档案员的用户名（必填），记入每户的修订与变更记录")
 
     def handle(self, path, **options):
         path = Path(path)
         if not path.exists():
             raise CommandError(f"找不到文件：{path}")
+        by = self.importing_user(options.get("user"))
         total = sum(1 for _ in read_rows(path))
         with tqdm(
             total=total, desc="导入业户档案", unit="户", disable=options["verbosity"] == 0
         ) as bar:
             try:
-                result = Importer(progress=bar).run(path, source_name=path.name)
+                result = Importer(by=by, progress=bar).run(path, source_name=path.name)
             except ImportFailed as failure:
                 for error in failure.errors:
                     self.stderr.write(str(error))
                 raise CommandError(str(failure)) from failure
         self.stdout.write(self.style.SUCCESS(f"导入完成：{result}"))
+
+    def importing_user(self, username):
+        if not username:
+            raise CommandError(
+                "请用 --user 指明经办档案员的用户名：每户的修订与变更记录都记下导入人。"
+            )
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist as missing:
+            raise CommandError(f"没有用户“{username}”，请检查 --user。") from missing

@@ -1,0 +1,125 @@
+"""The Excel import keeps the archive rules: every household it changes gets a revision
+by the importing user, the change names that user, and the search index learns the
+change after commit (against the real Elasticsearch node)."""
+
+import uuid
+from io import StringIO
+
+import pytest
+from archive_helpers import VALID_ID, VALID_ID_2, make_user
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from cms.archives.importer import Importer
+from cms.archives.models import ArchiveChange, HouseholdArchive
+from cms.roles import ARCHIVIST
+from search.query import search
+
+HEADERS = [
+    "小区",
+    "楼栋",
+    "单元",
+    "楼层",
+    "房号",
+    "业主姓名",
+    "证件号码",
+    "共有人姓名",
+    "共有人证件号码",
+]
+ROOM = ["翠湖花园", "3栋", "1", 7, "701", "孙丽", VALID_ID]
+
+
+def workbook(path, rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def own_index(settings, test_index_prefix, elasticsearch_node):
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"{test_index_prefix}-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def archivist(role_groups):
+    return make_user("dangan-import", [role_groups[ARCHIVIST]])
+
+
+def imported_room():
+    return HouseholdArchive.objects.get(room="701", unit="1", floor=7)
+
+
+def archive_titles(user, text):
+    return [hit["title"] for hit in search(user, text, kinds=["archive"]).hits]
+
+
+@pytest.mark.django_db
+def test_a_new_co_owner_on_reimport_is_a_revision_by_the_importer_and_is_found(
+    tmp_path, archive_tree, archivist, own_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Importer(by=archivist).run(workbook(tmp_path / "first.xlsx", [ROOM]))
+    household = imported_room()
+    revisions_before = household.revisions.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = Importer(by=archivist).run(
+            workbook(tmp_path / "second.xlsx", [[*ROOM, "钱多多", VALID_ID_2]])
+        )
+
+    assert result.updated == 1
+    household = imported_room()
+    assert [o.name for o in household.owners.all()] == ["孙丽", "钱多多"]
+    assert household.revisions.count() == revisions_before + 1
+    latest = household.revisions.order_by("-created_at", "-pk").first()
+    assert latest.user == archivist
+    assert [o["name"] for o in latest.content["owners"]] == ["孙丽", "钱多多"]
+    change = household.changes.filter(kind=ArchiveChange.Kind.IMPORTED).latest("changed_at")
+    assert change.changed_by == archivist
+    assert archive_titles(archivist, "钱多多") == ["翠湖花园 3栋 1单元 701室"]
+
+
+@pytest.mark.django_db
+def test_new_households_are_filed_with_a_revision_by_the_importer(
+    tmp_path, archive_tree, archivist, own_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Importer(by=archivist).run(workbook(tmp_path / "first.xlsx", [ROOM]))
+    household = imported_room()
+    assert household.revisions.filter(user=archivist).count() == 1
+    assert household.changes.get(kind=ArchiveChange.Kind.IMPORTED).changed_by == archivist
+    assert archive_titles(archivist, "孙丽") == ["翠湖花园 3栋 1单元 701室"]
+
+
+@pytest.mark.django_db
+def test_reimporting_an_unchanged_file_saves_no_revision(
+    tmp_path, archive_tree, archivist, own_index, django_capture_on_commit_callbacks
+):
+    path = workbook(tmp_path / "first.xlsx", [ROOM])
+    with django_capture_on_commit_callbacks(execute=True):
+        Importer(by=archivist).run(path)
+    revisions = imported_room().revisions.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = Importer(by=archivist).run(path)
+    assert result.unchanged == 1
+    assert imported_room().revisions.count() == revisions
+
+
+@pytest.mark.django_db
+def test_the_import_command_needs_the_importing_user(tmp_path, archive_tree, archivist):
+    path = workbook(tmp_path / "first.xlsx", [ROOM])
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_archives", str(path), stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="没有用户“nobody”"):
+        call_command(
+            "import_archives", str(path), user="nobody", stdout=StringIO(), stderr=StringIO()
+        )
+    assert not HouseholdArchive.objects.filter(room="701", unit="1").exists()
+    call_command(
+        "import_archives", str(path), user=archivist.username, stdout=StringIO(), verbosity=0
+    )
+    assert imported_room().revisions.get().user == archivist

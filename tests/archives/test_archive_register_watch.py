@@ -1,0 +1,86 @@
+"""The manager watches the register: the daily chain check and its result on the
+dashboard, alerts for many readings or readings outside working hours, and the
+"from where" column that a client cannot forge."""
+
+from datetime import datetime
+
+import pytest
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.archives import policy
+from cms.archives.models import AccessRecord, RegisterCheck
+from cms.archives.tasks import verify_register_daily
+
+pytestmark = pytest.mark.django_db
+
+
+def test_daily_task_keeps_its_result_for_the_dashboard(client, users, archive_tree):
+    policy.record_access(users["archivist"], archive_tree["household"], "admin")
+    result = verify_register_daily.call()
+    assert result["ok"] and result["checked"] == 1
+    assert RegisterCheck.objects.get().ok
+    client.force_login(users["manager"])
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "查阅登记簿校验通过：共 1 条登记" in body
+
+
+@override_settings(ARCHIVES_DAILY_READING_LIMIT=1)
+def test_many_households_in_a_day_and_after_hours_are_flagged(client, users, archive_tree):
+    for household in (archive_tree["household"], archive_tree["other"], archive_tree["other"]):
+        policy.record_access(users["archivist"], household, "admin")
+    policy.record_access(users["manager"], archive_tree["other"], "read")
+    client.force_login(users["manager"])
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "今日查阅超过 1 户的人员（1）" in body
+    assert "dangan1：2 户" in body
+
+
+def test_outside_working_hours_uses_the_centre_hours(users, archive_tree):
+    from cms.archives.register import outside_working_hours
+
+    night = AccessRecord(accessed_at=timezone.make_aware(datetime(2026, 12, 1, 22, 5)))
+    noon = AccessRecord(accessed_at=timezone.make_aware(datetime(2026, 12, 1, 12, 0)))
+    saturday = AccessRecord(accessed_at=timezone.make_aware(datetime(2026, 12, 5, 10, 0)))
+    assert outside_working_hours([night, noon, saturday]) == [night, saturday]
+
+
+class TestFromWhere:
+    def request(self, remote, forwarded=None):
+        meta = {"REMOTE_ADDR": remote}
+        if forwarded:
+            meta["HTTP_X_FORWARDED_FOR"] = forwarded
+        return RequestFactory().get("/", **meta)
+
+    def test_a_client_cannot_choose_its_address(self):
+        assert policy.client_ip(self.request("203.0.113.9", "10.1.1.1")) == "203.0.113.9"
+
+    @override_settings(ARCHIVES_TRUSTED_PROXIES=["127.0.0.1"])
+    def test_behind_a_trusted_proxy_the_nearest_client_hop_counts(self):
+        request = self.request("127.0.0.1", "6.6.6.6, 198.51.100.7")
+        assert policy.client_ip(request) == "198.51.100.7"
+
+    @override_settings(ARCHIVES_TRUSTED_PROXIES=["127.0.0.1"])
+    def test_garbage_in_the_header_is_not_an_address(self):
+        assert policy.client_ip(self.request("127.0.0.1", "<script>")) is None
+
+
+def test_register_report_by_user_and_way_of_reading_exports_to_excel(client, users, archive_tree):
+    import io
+
+    from openpyxl import load_workbook
+
+    policy.record_access(users["archivist"], archive_tree["household"], "admin")
+    policy.record_access(users["archivist"], archive_tree["other"], "document")
+    policy.record_access(users["manager"], archive_tree["other"], "read")
+    client.force_login(users["manager"])
+    url = reverse("archives_admin:register")
+    query = {"user": users["archivist"].pk, "via": "document", "format": "xlsx"}
+    sheet = load_workbook(io.BytesIO(client.get(url, query).content)).active
+    rows = [
+        row
+        for row in sheet.iter_rows(values_only=True)
+        if any("室" in str(cell) for cell in row if cell)
+    ]
+    assert len(rows) == 1 and "301室" in rows[0][2] and rows[0][3] == "资料下载"

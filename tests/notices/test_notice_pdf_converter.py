@@ -1,0 +1,72 @@
+"""The LibreOffice kept running for PDFs: one process for many notices, started again
+when it has died, a hanging conversion given up, and one soffice per file where it
+cannot be kept running."""
+
+import io
+import logging
+import os
+import signal
+
+import pytest
+from pypdf import PdfReader
+
+from doc_templates.build_templates import bundled_template_path
+from doc_templates.filling import prepared_template, render
+from doc_templates.pdf import PdfNotProduced, convert_to_pdf, kept_converter
+
+
+@pytest.fixture(autouse=True)
+def own_ports(settings):
+    settings.NOTICE_PDF_KEEP_RUNNING = True
+    settings.NOTICE_UNOSERVER_PORT = 2005
+    settings.NOTICE_UNO_PORT = 2006
+    settings.NOTICE_PDF_TIMEOUT = 60
+    yield
+    kept_converter().stop()
+
+
+def notice(owner):
+    template = bundled_template_path("rectification").read_bytes()
+    values = {name: f"{name}内容" for name in prepared_template(template).names}
+    values["业户姓名"] = owner
+    return render(template, values)
+
+
+def text_of(pdf):
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_many_notices_go_through_one_libreoffice():
+    first = convert_to_pdf(notice("张伟"))
+    process = kept_converter().process
+    second = convert_to_pdf(notice("李娜"))
+    assert "张伟" in text_of(first) and "李娜" in text_of(second)
+    assert kept_converter().process is process and process.poll() is None
+
+
+def test_a_libreoffice_that_died_is_started_again():
+    convert_to_pdf(notice("张伟"))
+    dead = kept_converter().process
+    os.killpg(dead.pid, signal.SIGKILL)
+    dead.wait()
+    assert "王芳" in text_of(convert_to_pdf(notice("王芳")))
+    assert kept_converter().process is not dead
+
+
+def test_a_conversion_over_the_timeout_is_given_up_and_the_next_one_works(settings):
+    converter = kept_converter()
+    converter.ensure_running()
+    converter.timeout = 0.01
+    with pytest.raises(PdfNotProduced, match="未完成"):
+        converter.convert(notice("张伟"))
+    converter.timeout = settings.NOTICE_PDF_TIMEOUT
+    assert "李娜" in text_of(converter.convert(notice("李娜")))
+
+
+def test_without_lo_python_each_notice_starts_its_own_soffice_and_the_log_says_so(settings, caplog):
+    settings.NOTICE_UNO_PYTHON = "/nonexistent/python3"
+    with caplog.at_level(logging.WARNING, logger="doc_templates.pdf"):
+        pdf = convert_to_pdf(notice("赵敏"))
+    assert "赵敏" in text_of(pdf)
+    assert "改为每份文书单独启动 soffice" in caplog.text
+    assert kept_converter().process is None
