@@ -109,19 +109,19 @@ def stop_search_sync():
 
 def reindex_archives():
     from search.indexing import reindex
-    from search.kinds import KINDS
+    from search.registry import get_kind
 
-    reindex(KINDS["archive"])
+    reindex(get_kind("archive"))
 
 
 def indexed_households():
     from search.indexing import alias_name
     from search.indices import get_client
-    from search.kinds import KINDS
     from search.models import PendingIndexOperation
+    from search.registry import get_kind
 
     assert not PendingIndexOperation.objects.exists(), "search sync was queued, not sent"
-    return get_client().count(index=alias_name(KINDS["archive"]))["count"]
+    return get_client().count(index=alias_name(get_kind("archive")))["count"]
 
 
 def drop_bench_indices():

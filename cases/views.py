@@ -16,7 +16,7 @@ from cases.history import field_changes
 from cases.models import Case, EditConflict, person_name
 from cases.policy import visible_cases
 from cms.aftercommit import committed_save
-from cms.replies.models import ReplyScript
+from cms.replies.suggestions import scripts_for_case
 
 
 def case_for(request, pk):
@@ -24,8 +24,8 @@ def case_for(request, pk):
 
 
 def suggested_reply_scripts(case):
-    """Approved reply scripts for the case's topic, so the answer matches the agreed wording."""
-    return list(ReplyScript.objects.approved_for_topic(case.topic)[:5])
+    """Approved reply scripts for the case, so the answer matches the agreed wording."""
+    return scripts_for_case(case)
 
 
 class CaseAdminView(WagtailAdminTemplateMixin, TemplateView):

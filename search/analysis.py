@@ -4,10 +4,18 @@ The Elasticsearch server core has no CJK analysis (no analysis-common module),
 so text is folded and cut into tokens here and stored in whitespace-analysed
 fields. Indexing and querying call the same functions, so both sides always
 agree.
+
+A query is read the way a caller speaks: filler and emotion (真是的, 烦死了) and
+room numbers (12楼) are set aside, the rest becomes concepts (words or lexicon
+terms, each with its synonyms), character bigrams for strict matching and a
+pinyin syllable stream (Chinese characters and typed pinyin alike) for homophone
+typos and mixed queries such as 快递gui满了.
 """
 
+import itertools
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -19,6 +27,152 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _OTHER_WORD = re.compile(r"[0-9a-z]+")
+_SEGMENT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|[0-9]+")
+_CLAUSE = re.compile(r"[^\s,.;:!?，。；：！？、()（）“”\"'《》\[\]【】/|\\-]+")
+
+# Words a caller says around the matter itself: they never decide what matches.
+FILLER = [
+    "真是的",
+    "麻烦你们",
+    "麻烦你",
+    "麻烦",
+    "烦死了",
+    "烦死",
+    "气死了",
+    "气死",
+    "受不了了",
+    "受不了",
+    "怎么回事",
+    "好几次了",
+    "好几次",
+    "真的是",
+    "真的",
+    "到底",
+    "究竟",
+    "请问一下",
+    "请问",
+    "问一下",
+    "想问",
+    "我想问",
+    "我想",
+    "你好",
+    "您好",
+    "谢谢",
+    "你们",
+    "我们",
+    "咱们",
+    "一下",
+    "一点",
+    "有点",
+    "有没有",
+    "是不是",
+    "能不能",
+    "可不可以",
+    "可以吗",
+    "行不行",
+    "怎么",
+    "怎么样",
+    "为什么",
+    "凭什么",
+    "什么",
+    "这个",
+    "那个",
+    "这样",
+    "那样",
+    "就是",
+    "还是",
+    "而且",
+    "然后",
+    "还有",
+    "老是",
+    "总是",
+    "天天",
+    "每天",
+    "一直",
+    "已经",
+    "现在",
+    "今天",
+    "昨天",
+    "刚才",
+    "最近",
+    "经常",
+    "好久",
+    "又",
+    "也",
+    "都",
+    "还",
+    "就",
+    "在",
+    "了",
+    "的",
+    "得",
+    "地",
+    "着",
+    "过",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+    "呀",
+    "哦",
+    "嘛",
+    "啦",
+    "哎",
+    "唉",
+    "我",
+    "你",
+    "他",
+    "她",
+    "它",
+    "我家",
+    "你家",
+    "他家",
+    "我的",
+    "你的",
+    "家里",
+    "自己",
+    "人家",
+    "有人",
+    "别人",
+    "谁",
+    "给",
+    "把",
+    "被",
+    "让",
+    "对",
+    "跟",
+    "和",
+    "与",
+    "是",
+    "有",
+    "很",
+    "太",
+    "要",
+    "会",
+    "能",
+    "去",
+    "说",
+    "看",
+    "想",
+    "帮",
+    "帮忙",
+    "一个",
+    "个",
+    "些",
+    "那",
+    "这",
+    "哪",
+    "啥",
+]
+_FILLER_SET = frozenset(FILLER)
+
+# Addresses in a call (12楼, 3栋, 1801室, 负二层) tell where, not what; they stay out of matching.
+_ADDRESS = re.compile(
+    r"(?:[0-9]+|[一二三四五六七八九十两负]+)(?:号楼|楼|层|栋|幢|单元|室|号|期)|[a-z][0-9]+|[0-9]+"
+)
+
+# Near-shape slips that sound different, so pinyin cannot catch them (停车埸 for 停车场).
+_NEAR_SHAPE = str.maketrans({"埸": "场", "塲": "场", "汙": "污"})
 
 
 @lru_cache(maxsize=1)
@@ -31,10 +185,15 @@ def to_simplified(text):
     return _t2s().convert(text or "")
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=200_000)
 def normalise(text):
-    # Cached: indexing folds the same title, keywords and phrases several times per document.
-    return to_simplified(text).lower()
+    """Simplified, half-width, lower case. Cached: imports repeat titles and phrases a lot."""
+    return to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def clauses(text):
+    """The text cut at punctuation: no token ever spans two clauses."""
+    return _CLAUSE.findall(normalise(text))
 
 
 def char_bigrams(text):
@@ -59,36 +218,38 @@ def bigram_field(text):
     return " ".join(char_bigrams(text))
 
 
-# --- Words, pinyin, synonyms and highlighting (issue 5) -------------------------------
-
-_LATIN_QUERY = re.compile(r"^[a-z]+$")
-_SEPARATORS = re.compile(r"[,，、;；\s/|]+")
-
-
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.ERROR)
     jieba.initialize()
+    for term in lexicon_terms():
+        if len(term) > 1 and CJK_RUN.fullmatch(term):
+            jieba.add_word(term, freq=2000)
     return jieba
 
 
-def words(text):
-    """Words of the text cut by jieba in search mode (业主委员会 → 业主, 委员, 委员会, 业主委员会)."""
-    text = normalise(text)
-    return [
+@lru_cache(maxsize=200_000)
+def _clause_words(clause):
+    return tuple(
         word
-        for word in _jieba().cut_for_search(text)
-        if CJK_RUN.fullmatch(word) or _OTHER_WORD.fullmatch(word)
-    ]
+        for word in _jieba().cut_for_search(clause)
+        if (CJK_RUN.fullmatch(word) or _OTHER_WORD.fullmatch(word)) and word not in _FILLER_SET
+    )
+
+
+def words(text):
+    """Words of the text cut by jieba in search mode (业主委员会 → 业主, 委员, 委员会, 业主委员会),
+    filler words left out."""
+    return [word for clause in clauses(text) for word in _clause_words(clause)]
 
 
 def word_field(text):
     return " ".join(words(text))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=200_000)
 def _run_syllables(run):
     return tuple(lazy_pinyin(run, errors="ignore"))
 
@@ -108,6 +269,47 @@ def initials_runs(text):
     return [" ".join(syllable[0] for syllable in run.split()) for run in pinyin_runs(text)]
 
 
+def syllable_bigrams(syllables):
+    """Neighbouring syllables joined (ting_che che_fei): homophones and typed pinyin meet here."""
+    if len(syllables) == 1:
+        return [syllables[0]]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
+
+
+def pinyin_bigram_field(text):
+    return " ".join(
+        token
+        for run in CJK_RUN.findall(normalise(text))
+        for token in syllable_bigrams(_run_syllables(run))
+    )
+
+
+@lru_cache(maxsize=300_000)
+def _clause_analysis(clause):
+    """Every token stream of one clause; cached, since scripts repeat their phrases a lot."""
+    runs = CJK_RUN.findall(clause)
+    syllables = [_run_syllables(run) for run in runs]
+    return (
+        tuple(char_bigrams(clause)),
+        _clause_words(clause),
+        tuple(" ".join(run) for run in syllables if run),
+        tuple(token for run in syllables if run for token in syllable_bigrams(run)),
+        tuple(" ".join(s[0] for s in run) for run in syllables if run),
+    )
+
+
+def analyse_text(text):
+    """The derived values of one text field, as stored in the index."""
+    parts = [_clause_analysis(clause) for clause in clauses(text)]
+    return {
+        "bigrams": " ".join(token for part in parts for token in part[0]),
+        "words": " ".join(token for part in parts for token in part[1]),
+        "pinyin": [run for part in parts for run in part[2]],
+        "pybigrams": " ".join(token for part in parts for token in part[3]),
+        "initials": [run for part in parts for run in part[4]],
+    }
+
+
 @lru_cache(maxsize=1)
 def pinyin_syllables():
     """Every toneless pinyin syllable pypinyin knows (about 420)."""
@@ -123,7 +325,7 @@ def _syllable_prefixes():
     return frozenset(s[:i] for s in pinyin_syllables() for i in range(1, len(s) + 1))
 
 
-def split_pinyin(letters):
+def split_pinyin(letters, allow_partial=True):
     """Split typed pinyin into syllables, fewest first (gaokongpaowu → gao kong pao wu).
 
     The last piece may be an unfinished syllable (gaokongp → gao kong p), so
@@ -138,11 +340,16 @@ def split_pinyin(letters):
             if best[start] is None:
                 continue
             piece = letters[start:end]
-            if piece in syllables or (end == n and piece in prefixes):
+            if piece in syllables or (allow_partial and end == n and piece in prefixes):
                 candidate = [*best[start], piece]
                 if best[end] is None or len(candidate) < len(best[end]):
                     best[end] = candidate
     return best[n]
+
+
+# --- The domain lexicon and admin synonyms ---------------------------------------------
+
+_SEPARATORS = re.compile(r"[,，、;；\s/|]+")
 
 
 def parse_synonyms(line):
@@ -150,51 +357,234 @@ def parse_synonyms(line):
     return [term for term in (normalise(part) for part in _SEPARATORS.split(line or "")) if term]
 
 
+@lru_cache(maxsize=1)
+def lexicon_groups():
+    """The shipped property-service lexicon (search/data/lexicon.txt), one group per line."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "lexicon.txt"
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            group, _, broader = line.partition("=>")
+            terms = parse_synonyms(group)
+            if len(terms) > 1 or broader:
+                groups.append((tuple(dict.fromkeys(terms)), tuple(parse_synonyms(broader))))
+    return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def lexicon_terms():
+    return frozenset(term for group, _broader in lexicon_groups() for term in group)
+
+
+class Thesaurus:
+    """Lexicon and admin groups merged: every term with the other terms of its groups."""
+
+    def __init__(self, groups=()):
+        self.alternatives = {}
+        for group, broader in (*lexicon_groups(), *((tuple(group), ()) for group in groups)):
+            for term in group:
+                others = self.alternatives.setdefault(term, [])
+                wider = [*broader, *(other for other in group if other != term)]
+                others.extend(other for other in wider if other not in others)
+        self.longest = max((len(term) for term in self.alternatives), default=1)
+
+    def find(self, text, start):
+        """The longest lexicon term at ``start`` of ``text`` (two characters or more), or None."""
+        for size in range(min(self.longest, len(text) - start), 1, -1):
+            piece = text[start : start + size]
+            if piece in self.alternatives:
+                return piece
+        return None
+
+
+@lru_cache(maxsize=64)
+def _thesaurus(groups):
+    return Thesaurus(groups)
+
+
+def thesaurus(groups=()):
+    return _thesaurus(tuple(tuple(group) for group in groups))
+
+
+def warm_up():
+    """Load the dictionaries and the lexicon now (before forking workers, or before the
+    first call on the phone)."""
+    _jieba()
+    _t2s()
+    pinyin_syllables()
+    _terms_by_pinyin()
+
+
+# --- Queries --------------------------------------------------------------------------
+
+
+@dataclass
+class Concept:
+    """One meaningful piece of the query and the other ways a script may put it."""
+
+    term: str
+    alternatives: list = field(default_factory=list)
+
+    @property
+    def single_character(self):
+        return len(self.term) == 1 and CJK_RUN.fullmatch(self.term) is not None
+
+
 @dataclass
 class AnalysedQuery:
     """What the query analysis hands to the query builder and the highlighter."""
 
     text: str
-    variants: list = field(default_factory=list)
-    syllables: list | None = None
+    simplified: str = ""
+    core: str = ""
+    concepts: list = field(default_factory=list)
+    syllables: list = field(default_factory=list)
+    latin_syllables: list | None = None
     initials: list | None = None
+    numbers: list = field(default_factory=list)
 
     @property
-    def simplified(self):
-        return self.variants[0] if self.variants else ""
+    def variants(self):
+        """The query text and every synonym it may have been matched through (for marking)."""
+        terms = [self.core or self.simplified]
+        for concept in self.concepts:
+            terms += [concept.term, *concept.alternatives]
+        return [term for term in dict.fromkeys(terms) if term]
 
     @property
     def is_empty(self):
-        return not (self.simplified or self.syllables or self.initials)
+        return not (self.core or self.concepts or self.syllables or self.initials)
+
+    @property
+    def latin_only(self):
+        return self.latin_syllables is not None or self.initials is not None
 
 
-def expand_synonyms(text, groups, limit=8):
-    """The query and its variants with each synonym swapped in (业主 → 业户, 住户, 客户)."""
-    variants = [text]
-    for group in groups:
-        for term in group:
-            if term not in text:
+def _strip_filler(text):
+    """The query without filler and emotion words (kept where they are part of a real word)."""
+    kept = []
+    for clause in _CLAUSE.findall(text):
+        for word in _jieba().cut(clause):
+            if word not in _FILLER_SET:
+                kept.append(word)
+        kept.append(" ")
+    return "".join(kept).strip()
+
+
+def _concepts(core, terms):
+    """Lexicon terms first (longest match), jieba words for the rest."""
+    found = []
+    for run in CJK_RUN.findall(core):
+        position, rest = 0, []
+        while position < len(run):
+            term = terms.find(run, position)
+            if term is None:
+                rest.append(run[position])
+                position += 1
                 continue
-            for variant in list(variants):
-                for other in group:
-                    if other != term and term in variant:
-                        replaced = variant.replace(term, other)
-                        if replaced not in variants:
-                            variants.append(replaced)
-            break
-    return variants[:limit]
+            found += _plain_words("".join(rest))
+            rest = []
+            found.append(term)
+            position += len(term)
+        found += _plain_words("".join(rest))
+    concepts = []
+    for term in dict.fromkeys(found):
+        concepts.append(Concept(term, list(terms.alternatives.get(term, []))[:16]))
+    return concepts
+
+
+def _plain_words(text):
+    if not text:
+        return []
+    return [word for word in _jieba().cut(text) if word not in _FILLER_SET]
+
+
+def _syllable_stream(simplified):
+    """Syllables of the whole query in order: Chinese characters read out, typed pinyin split."""
+    syllables = []
+    for segment in _SEGMENT.findall(simplified):
+        if CJK_RUN.fullmatch(segment):
+            syllables += _run_syllables(segment)
+        elif segment.isalpha():
+            syllables += split_pinyin(segment, allow_partial=False) or []
+    return syllables
+
+
+def _latin_concepts(core, terms):
+    """Typed pinyin inside a Chinese query (快递gui满了, 物业fei) read as the lexicon words it
+    spells together with the characters around it."""
+    stream, typed = [], []
+    for segment in _SEGMENT.findall(core):
+        if CJK_RUN.fullmatch(segment):
+            syllables = _run_syllables(segment)
+            typed += [False] * len(syllables)
+        elif segment.isalpha():
+            syllables = split_pinyin(segment, allow_partial=False) or []
+            typed += [True] * len(syllables)
+        else:
+            continue
+        stream += syllables
+    spelled, by_pinyin = [], _terms_by_pinyin()
+    for size in (4, 3, 2):
+        for start in range(len(stream) - size + 1):
+            if any(typed[start : start + size]):
+                spelled += by_pinyin.get(tuple(stream[start : start + size]), ())
+    spelled = list(dict.fromkeys(spelled))[:4]
+    return [Concept(term, list(terms.alternatives.get(term, []))[:16]) for term in spelled]
+
+
+@lru_cache(maxsize=1)
+def _terms_by_pinyin():
+    spelled = {}
+    for term in lexicon_terms():
+        if CJK_RUN.fullmatch(term):
+            spelled.setdefault(_run_syllables(term), []).append(term)
+    return spelled
+
+
+@lru_cache(maxsize=5_000)
+def _analyse(text, groups):
+    terms = _thesaurus(groups)
+    simplified = normalise(text).translate(_NEAR_SHAPE).strip()
+    query = AnalysedQuery(text=text, simplified=simplified)
+    letters = "".join(simplified.split())
+    if re.fullmatch(r"[a-z]+", letters):
+        query.latin_syllables = split_pinyin(letters)
+        if 2 <= len(letters) <= 8:
+            query.initials = list(letters)
+        spaced = [split_pinyin(word, allow_partial=False) for word in simplified.split()]
+        query.syllables = [s for word in spaced if word for s in word] or (
+            query.latin_syllables or []
+        )
+        return query
+    # Numbers still find a room or a case number, at a weight that never outranks the matter.
+    query.numbers = list(dict.fromkeys(re.findall(r"[0-9]+", simplified)))
+    without_address = _ADDRESS.sub(" ", simplified)
+    query.core = _strip_filler(without_address)
+    query.concepts = _concepts(query.core, terms) + _latin_concepts(query.core, terms)
+    query.syllables = _syllable_stream(query.core)
+    return query
 
 
 def analyse_query(text, synonym_groups=()):
     text = (text or "").strip()[:100]
-    simplified = normalise(text).strip()
-    query = AnalysedQuery(text=text, variants=expand_synonyms(simplified, synonym_groups))
-    letters = "".join(simplified.split())
-    if _LATIN_QUERY.fullmatch(letters):
-        query.syllables = split_pinyin(letters)
-        if 2 <= len(letters) <= 8:
-            query.initials = list(letters)
-    return query
+    return _analyse(text, tuple(tuple(group) for group in synonym_groups))
+
+
+def synonym_explanations(query, text):
+    """Which synonyms a hit was found through: [(typed term, term in the script)]."""
+    folded = normalise(text)
+    explained = []
+    for concept in query.concepts:
+        if concept.term in folded:
+            continue
+        for alternative in concept.alternatives:
+            if alternative in folded:
+                explained.append((concept.term, alternative))
+                break
+    return explained
 
 
 # --- Highlighting on the original text ------------------------------------------------
@@ -233,20 +623,23 @@ def query_marks(text, query):
     """Which characters of the original text the query matched."""
     folded = _folded_chars(text)
     marks = [False] * len(text)
-    for variant in query.variants:
-        for run in CJK_RUN.findall(variant):
-            _mark_substrings(folded, run, marks)
-        for token in char_bigrams(variant):
-            if len(token) > 1 or len(variant) == 1:
-                _mark_substrings(folded, token, marks)
-    if query.syllables:
-        _mark_pinyin(folded, query.syllables, marks, use_initials=False)
+    for token in char_bigrams(query.core):
+        if len(token) > 1:
+            _mark_substrings(folded, token, marks)
+    for concept in query.concepts:
+        # Synonyms are marked only where they appear whole.
+        for term in (concept.term, *concept.alternatives):
+            _mark_substrings(folded, term, marks)
+    if query.latin_syllables:
+        _mark_pinyin(folded, query.latin_syllables, marks, use_initials=False)
     if query.initials and not any(marks):
         _mark_pinyin(folded, query.initials, marks, use_initials=True)
-    # A homophone typo (高空抛无) matches through pinyin, so mark whole runs by their pinyin too.
-    for run in pinyin_runs(query.simplified) if not query.syllables else ():
-        if len(run.split()) > 1:
-            _mark_pinyin(folded, run.split(), marks, use_initials=False)
+    if not query.latin_only:
+        # A homophone typo (高空抛无) matches through pinyin, so mark words by their pinyin too.
+        for term in (query.core, *(concept.term for concept in query.concepts)):
+            for run in CJK_RUN.findall(term):
+                if len(run) > 1:
+                    _mark_pinyin(folded, list(_run_syllables(run)), marks, use_initials=False)
     return marks
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class SearchConfig(AppConfig):
@@ -8,4 +9,6 @@ class SearchConfig(AppConfig):
     def ready(self):
         from search import signals
 
+        # Each domain app declares its searchable kind in its own search_document module.
+        autodiscover_modules("search_document")
         signals.connect()

@@ -1,12 +1,23 @@
-"""Relevance measurement: recall@5 and MRR@10 over a set of queries with expected results."""
+"""Relevance measurement on the shipped caller set (search/data/relevance).
 
-import json
-from dataclasses import dataclass
+The set's scripts are loaded into the database inside a transaction that is
+rolled back at the end, and into a throw-away index, so ``search_eval`` works
+on any database, with or without demo data, and leaves nothing behind.
+Queries alternate between a development part (tuning looks at it) and a test
+part (only measured), per kind.
+"""
+
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
-DEFAULT_RELEVANCE_FILE = Path(settings.BASE_DIR) / "tests" / "search" / "relevance.json"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "relevance"
+PARTS = ("dev", "test")
 
 
 class SystemReader:
@@ -21,44 +32,163 @@ class SystemReader:
 
 
 @dataclass
-class Evaluation:
-    recall_at_5: float
-    mrr_at_10: float
-    ranks: list  # (query, type, rank or None)
-
-    def misses(self):
-        return [(query, kind, rank) for query, kind, rank in self.ranks if rank != 1]
-
-
-def load_relevance(path=None):
-    return json.loads(Path(path or DEFAULT_RELEVANCE_FILE).read_text(encoding="utf-8"))
+class EvalScript:
+    number: int
+    topic: str
+    question: str
+    answer: str
+    keywords: str
 
 
-def evaluate(cases, titles_for):
-    """``titles_for(query)`` returns result titles, best first."""
-    ranks, recall, reciprocal = [], 0.0, 0.0
-    for case in cases:
-        titles = list(titles_for(case["query"]))[:10]
-        expected = set(case["expected"])
-        rank = next((i for i, title in enumerate(titles, 1) if title in expected), None)
-        ranks.append((case["query"], case.get("type", ""), rank))
-        recall += len(expected & set(titles[:5])) / len(expected)
-        reciprocal += 1 / rank if rank else 0.0
-    count = len(cases) or 1
-    return Evaluation(recall / count, reciprocal / count, ranks)
+@dataclass
+class EvalQuery:
+    kind: str
+    text: str
+    expected: set
+    part: str
 
 
-def elasticsearch_titles(query):
+def _lines(name):
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("|")
+
+
+def load_scripts():
+    return [
+        EvalScript(int(number), topic, question, answer, keywords)
+        for number, topic, question, answer, keywords in _lines("scripts.txt")
+    ]
+
+
+def load_queries():
+    seen = defaultdict(int)
+    queries = []
+    for kind, text, expected in _lines("queries.txt"):
+        part = PARTS[seen[kind] % 2]
+        seen[kind] += 1
+        queries.append(EvalQuery(kind, text, {int(n) for n in expected.split(",")}, part))
+    return queries
+
+
+@dataclass
+class Scores:
+    count: int = 0
+    reciprocal: float = 0.0
+    recalled: float = 0.0
+    zero: int = 0
+    misses: list = field(default_factory=list)
+
+    def add(self, query, ranked):
+        ranked = ranked[:10]
+        rank = next((i for i, number in enumerate(ranked, 1) if number in query.expected), None)
+        self.count += 1
+        self.reciprocal += 1 / rank if rank else 0.0
+        self.recalled += len(query.expected & set(ranked[:5])) / len(query.expected)
+        self.zero += not ranked
+        if rank != 1:
+            self.misses.append((query, rank, ranked[:3]))
+
+    @property
+    def mrr_at_10(self):
+        return self.reciprocal / self.count if self.count else 0.0
+
+    @property
+    def recall_at_5(self):
+        return self.recalled / self.count if self.count else 0.0
+
+    @property
+    def zero_rate(self):
+        return self.zero / self.count if self.count else 0.0
+
+
+def score(queries, ranked_for):
+    """{(part, kind): Scores} plus (part, "全部") totals; ``ranked_for(text)`` gives numbers."""
+    table = defaultdict(Scores)
+    for query in queries:
+        ranked = ranked_for(query.text)
+        table[(query.part, query.kind)].add(query, ranked)
+        table[(query.part, "全部")].add(query, ranked)
+    return table
+
+
+@contextmanager
+def loaded_set(scripts=None):
+    """The set's scripts as approved rows and in a fresh index; everything is undone after."""
+    from cms.replies.actions import topic_from_path
+    from cms.replies.models import ReplyScript
+    from cms.replies.search_document import script_fields
+    from search.indexing import bulk_index, ensure_index
+    from search.indices import get_client
+    from search.registry import get_kind
+
+    scripts = scripts or load_scripts()
+    previous = settings.ELASTICSEARCH_INDEX_PREFIX
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"{previous}-eval-{uuid.uuid4().hex[:6]}"
+    kind = get_kind("reply")
+    try:
+        with transaction.atomic():
+            rows = _create_rows(scripts, topic_from_path, ReplyScript)
+            ensure_index(kind)
+            bulk_index(kind, [script_fields(row) for row in rows.values()])
+            yield rows
+            transaction.set_rollback(True)
+    finally:
+        client = get_client().options(ignore_status=404)
+        for name in client.indices.get(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*"):
+            client.indices.delete(index=name)
+        settings.ELASTICSEARCH_INDEX_PREFIX = previous
+
+
+def _create_rows(scripts, topic_from_path, model):
+    from django.utils import timezone
+    from wagtail.search.backends import get_search_backend
+
+    now, rows = timezone.now(), {}
+    # Questions already in the database (a site with its own scripts) are kept apart.
+    taken = set(model.objects.values_list("question", flat=True))
+    backend = get_search_backend()
+    for script in scripts:
+        question = script.question if script.question not in taken else f"{script.question}（评估）"
+        row = model.objects.create(
+            question=question,
+            answer=f"<p>{script.answer}</p>",
+            topic=topic_from_path(script.topic),
+            keywords=script.keywords,
+            live=True,
+            last_published_at=now,
+            effective_from=timezone.localdate(),
+        )
+        backend.add(row)
+        rows[script.number] = row
+    return rows
+
+
+def elasticsearch_ranking(rows):
     from search.query import search
 
-    return [hit["title"] for hit in search(SystemReader(), query, kinds=["reply"], size=10).hits]
+    number_of = {str(row.pk): number for number, row in rows.items()}
+    reader = SystemReader()
+
+    def ranked(text):
+        hits = search(reader, text, kinds=["reply"], size=10, log_misses=False).hits
+        # Other scripts on the site stay in the ranking as distractors (number 0).
+        return [number_of.get(hit["id"], 0) for hit in hits]
+
+    return ranked
 
 
-def database_titles(query):
+def database_ranking(rows):
     """Wagtail's database search backend on the same scripts (the baseline)."""
     from wagtail.search.backends import get_search_backend
 
     from cms.replies.models import ReplyScript
 
-    results = get_search_backend().search(query, ReplyScript.objects.filter(live=True))
-    return [script.question for script in results[:10]]
+    number_of = {row.pk: number for number, row in rows.items()}
+    backend = get_search_backend()
+    queryset = ReplyScript.objects.filter(live=True)
+
+    def ranked(text):
+        return [number_of.get(script.pk, 0) for script in backend.search(text, queryset)[:10]]
+
+    return ranked

@@ -9,6 +9,9 @@ fresh index and swaps the alias in one atomic step, so searching never stops.
 """
 
 import logging
+import multiprocessing
+import os
+from collections import deque
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import chain
@@ -19,9 +22,10 @@ from django.utils import timezone
 from elasticsearch import exceptions as es_exceptions
 from elasticsearch.helpers import bulk, scan, streaming_bulk
 
-from search.indices import SearchDocument, get_client, index_name
-from search.kinds import KINDS
+from search import analysis
+from search.indices import SearchDocument, document_source, get_client, index_client, index_name
 from search.models import PendingIndexOperation
+from search.registry import get_kind, kinds
 
 logger = logging.getLogger(__name__)
 
@@ -84,14 +88,20 @@ def write_object(kind, object_id, client=None):
     forced refresh costs a few ms on the node, whereas refresh="wait_for" holds the
     saving request up to the refresh interval (1 s). Bulk work never comes here.
     """
-    client = client or get_client()
+    client = client or index_client()
     obj = kind.indexable().filter(pk=object_id).first()
-    document = kind.document(obj) if obj is not None else None
+    document = document_for(kind, obj) if obj is not None else None
     for target in _target_indices(kind, client):
         if document is not None:
-            document.save(index=target, using=client, refresh=True)
+            client.index(index=target, id=str(object_id), document=document, refresh=True)
         else:
             client.options(ignore_status=404).delete(index=target, id=str(object_id), refresh=True)
+
+
+def document_for(kind, obj):
+    """The indexed source of one row, or None when the kind leaves it out."""
+    fields = kind.fields(obj)
+    return document_source(fields) if fields is not None else None
 
 
 def queue_operation(kind_name, object_id, action, error):
@@ -104,7 +114,9 @@ def queue_operation(kind_name, object_id, action, error):
 
 def sync_object(kind_name, object_id, action=PendingIndexOperation.Action.INDEX):
     """Send one change; queue it if the cluster is away, replay the queue if it is back."""
-    kind = KINDS[kind_name]
+    kind = get_kind(kind_name)
+    if kind is None:
+        return False
     try:
         write_object(kind, object_id)
     except ELASTICSEARCH_ERRORS as error:
@@ -118,12 +130,24 @@ def sync_object(kind_name, object_id, action=PendingIndexOperation.Action.INDEX)
 
 
 def schedule_sync(kind_name, object_id, action=PendingIndexOperation.Action.INDEX):
+    """Index a saved change after commit, as a background task: the saving request never
+    waits for Elasticsearch. Bulk work inside deferred_sync() collects the change instead."""
     batch = _deferred_batch.get()
     if batch is None:
-        transaction.on_commit(lambda: sync_object(kind_name, object_id, action))
+        transaction.on_commit(lambda: _enqueue_sync(kind_name, str(object_id), action))
     else:
         # Collected only when its transaction commits, so rolled-back rows are never sent.
         transaction.on_commit(lambda: batch.update({(kind_name, str(object_id)): action}))
+
+
+def _enqueue_sync(kind_name, object_id, action):
+    from search.tasks import index_change
+
+    try:
+        index_change.enqueue(kind_name, object_id, action)
+    except Exception as error:
+        logger.warning("索引任务未能排队（%s#%s）：%s", kind_name, object_id, error)
+        queue_operation(kind_name, object_id, action, error)
 
 
 @contextmanager
@@ -178,7 +202,7 @@ def write_objects(operations, client=None):
     client = client or get_client()
     streams, targets = [], set()
     for kind_name, object_ids in _ids_by_kind(operations).items():
-        kind = KINDS[kind_name]
+        kind = get_kind(kind_name)
         indices = _target_indices(kind, client)
         targets.update(indices)
         streams.append(_bulk_actions(kind, object_ids, indices))
@@ -200,7 +224,7 @@ def write_objects(operations, client=None):
 def _ids_by_kind(operations):
     ids = {}
     for kind_name, object_id in operations:
-        if kind_name in KINDS and KINDS[kind_name].available:
+        if get_kind(kind_name) is not None:
             ids.setdefault(kind_name, []).append(object_id)
     return ids
 
@@ -211,12 +235,12 @@ def _bulk_actions(kind, object_ids, indices):
     for start in range(0, len(object_ids), DATABASE_CHUNK):
         chunk = object_ids[start : start + DATABASE_CHUNK]
         for obj in kind.prepared(kind.indexable().filter(pk__in=chunk)):
-            document = kind.document(obj)
+            document = document_for(kind, obj)
             if document is None:
                 continue
             found.add(str(obj.pk))
             for index in indices:
-                yield bulk_action(document, index)
+                yield bulk_action(str(obj.pk), document, index)
     for object_id in object_ids:
         if object_id not in found:
             for index in indices:
@@ -236,7 +260,7 @@ def _refused(errors):
 
 
 def _kind_of_index(index):
-    for kind in KINDS.values():
+    for kind in kinds():
         if index.startswith(alias_name(kind)):
             return kind.name
     return ""
@@ -290,28 +314,55 @@ def replay_pending(limit=REPLAY_BATCH):
     return len(replayed), PendingIndexOperation.objects.count()
 
 
-def bulk_action(document, index):
-    return {"_index": index, "_id": document.meta.id, "_source": document.to_dict()}
+def bulk_action(object_id, source, index):
+    return {"_index": index, "_id": str(object_id), "_source": source}
 
 
-def _documents(kind, index, queryset):
+def _field_batches(kind, queryset):
+    """The rows' original text, one database chunk at a time."""
     batch = []
     for obj in queryset.iterator(chunk_size=DATABASE_CHUNK):
         batch.append(obj)
         if len(batch) == DATABASE_CHUNK:
-            yield from _batch_actions(kind, index, batch)
+            yield [fields for fields in map(kind.fields, kind.prepared(batch)) if fields]
             batch = []
-    yield from _batch_actions(kind, index, batch)
+    if batch:
+        yield [fields for fields in map(kind.fields, kind.prepared(batch)) if fields]
 
 
-def _batch_actions(kind, index, objects):
-    for obj in kind.prepared(objects):
-        document = kind.document(obj)
-        if document is not None:
-            yield bulk_action(document, index)
+def _sources_of(batch):
+    return [(fields["object_id"], document_source(fields)) for fields in batch]
 
 
-def reindex(kind, client=None, progress=None):
+def analysed_batches(field_batches, workers=None):
+    """Sources for each batch, analysed on every core: the Python analysis is what limits
+    indexing, while this process reads the database and streams to the node."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        yield from map(_sources_of, field_batches)
+        return
+    analysis.warm_up()
+    # Fork, so workers start with the lexicon, jieba and caches already loaded; they
+    # touch neither the database nor the cluster.
+    # Batches are read here, in the calling thread (the database connection belongs to it),
+    # and a few are kept in flight so the workers never wait for the database.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        in_flight = deque()
+        for batch in field_batches:
+            in_flight.append(pool.apply_async(_sources_of, (batch,)))
+            if len(in_flight) > 2 * workers:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()
+
+
+def _reindex_actions(kind, index, queryset, workers):
+    for batch in analysed_batches(_field_batches(kind, queryset), workers):
+        for object_id, source in batch:
+            yield bulk_action(object_id, source, index)
+
+
+def reindex(kind, client=None, progress=None, workers=None):
     """Build a fresh index from the database, then swap the alias to it atomically.
 
     ``progress`` (a tqdm bar or None) is advanced per document. Returns the new
@@ -324,11 +375,16 @@ def reindex(kind, client=None, progress=None):
     queryset = kind.indexable()
     written = 0
     try:
-        documents = _documents(kind, new_index, queryset)
-        for ok, _item in streaming_bulk(client, documents, chunk_size=500, max_retries=2):
+        documents = _reindex_actions(kind, new_index, queryset, workers)
+        # Refreshing once at the end instead of every second while the index fills.
+        client.indices.put_settings(index=new_index, settings={"refresh_interval": "-1"})
+        for ok, _item in streaming_bulk(
+            client, documents, chunk_size=1000, max_chunk_bytes=20 * 2**20, max_retries=2
+        ):
             written += ok
             if progress is not None:
                 progress.update(1)
+        client.indices.put_settings(index=new_index, settings={"refresh_interval": "1s"})
         client.indices.refresh(index=new_index)
     except BaseException:
         client.options(ignore_status=404).indices.delete(index=new_index)
@@ -356,11 +412,14 @@ def _drop_retired_indices(kind, client, keep):
             client.options(ignore_status=404).indices.delete(index=name)
 
 
-def bulk_index(kind, documents, client=None, chunk_size=500):
-    """Write many documents behind the kind's alias at once; returns how many were written."""
+def bulk_index(kind, field_list, client=None, chunk_size=500):
+    """Write many documents (their kind.fields() dicts) behind the kind's alias at once;
+    returns how many were written."""
     client = client or get_client()
     alias = ensure_index(kind, client)
-    actions = (bulk_action(document, alias) for document in documents)
+    actions = (
+        bulk_action(fields["object_id"], document_source(fields), alias) for fields in field_list
+    )
     written = sum(
         ok for ok, _ in streaming_bulk(client, actions, chunk_size=chunk_size, max_retries=2)
     )
@@ -381,14 +440,14 @@ def compare(kind, client=None):
     missing, stale = [], []
     expected_ids = set()
     for obj in kind.indexable().iterator(chunk_size=1000):
-        document = kind.document(obj)
+        document = document_for(kind, obj)
         if document is None:
             continue
         object_id = str(obj.pk)
         expected_ids.add(object_id)
         if object_id not in indexed:
             missing.append(object_id)
-        elif indexed[object_id] != document.fingerprint:
+        elif indexed[object_id] != document["fingerprint"]:
             stale.append(object_id)
     extra = sorted(set(indexed) - expected_ids)
     return missing, stale, extra

@@ -9,7 +9,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch import exceptions as es_exceptions
 from elasticsearch.dsl import Completion, Date, Document, Keyword, Text
 
-from search.analysis import bigram_field, initials_runs, normalise, pinyin_runs, word_field
+from search.analysis import analyse_text, bigram_field, initials_runs, normalise, pinyin_runs
 
 # Errors that mean "the cluster is not there" rather than "the request was wrong".
 UNAVAILABLE_ERRORS = (es_exceptions.ConnectionError, es_exceptions.ConnectionTimeout)
@@ -22,6 +22,20 @@ def _client_for(url, timeout):
 
 def get_client():
     return _client_for(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT)
+
+
+def index_client():
+    """The client for single changes sent after a save: short, so a hung node only delays
+    the background task a moment before the change is queued for replay."""
+    timeout = getattr(settings, "ELASTICSEARCH_INDEX_TIMEOUT", 2.0)
+    return _client_for(settings.ELASTICSEARCH_URL, timeout)
+
+
+def search_client():
+    """The client for searches: a hung or stopped node fails within about a second, so
+    staff on the phone hear 检索暂不可用 at once instead of waiting."""
+    timeout = getattr(settings, "ELASTICSEARCH_SEARCH_TIMEOUT", 1.0)
+    return _client_for(settings.ELASTICSEARCH_URL, timeout)
 
 
 def index_name(base):
@@ -85,15 +99,20 @@ class ChineseDocument(Document):
         )
 
 
-# --- Product indices (issue 5): one document shape for scripts, cases and archives -----
+# --- Product indices: one document shape for scripts, cases and archives ---------------
+
+# Fields the query matches on, made from the original text by search/analysis.py.
+ANALYSED = ("bigrams", "words", "pinyin", "pybigrams", "initials")
+TEXT_FIELDS = ("title", "body", "tags")
 
 
 class SearchDocument(Document):
     """One searchable thing (reply script, case or archive) in the shape every index shares.
 
     Original text is kept for display and highlighting; the *_bigrams,
-    *_words, *_pinyin and *_initials fields hold what search/analysis.py made
-    of it, analysed by nothing more than the core whitespace analyzer.
+    *_words, *_pinyin, *_pybigrams and *_initials fields hold what
+    search/analysis.py made of it, analysed by nothing more than the core
+    whitespace analyzer.
     """
 
     kind = Keyword()
@@ -113,9 +132,14 @@ class SearchDocument(Document):
     title_pinyin = Text(analyzer="whitespace")
     body_pinyin = Text(analyzer="whitespace")
     tags_pinyin = Text(analyzer="whitespace")
+    title_pybigrams = Text(analyzer="whitespace")
+    body_pybigrams = Text(analyzer="whitespace")
+    tags_pybigrams = Text(analyzer="whitespace")
     title_initials = Text(analyzer="whitespace")
+    body_initials = Text(analyzer="whitespace", index=False)
     tags_initials = Text(analyzer="whitespace")
     topic = Keyword()
+    case_topics = Keyword()
     status = Keyword()
     url = Keyword(index=False)
     approved_at = Date()
@@ -124,35 +148,34 @@ class SearchDocument(Document):
     suggest = Completion(analyzer="keyword", search_analyzer="keyword", max_input_length=60)
 
     class Index:
-        settings = {"number_of_shards": 1, "number_of_replicas": settings.ELASTICSEARCH_REPLICAS}
+        settings = {
+            "number_of_shards": 1,
+            "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
+            # Scripts are few and edited by people; searches need no more than this.
+            "refresh_interval": "1s",
+        }
 
-    @classmethod
-    def from_fields(cls, kind, object_id, title, body="", tags="", **extra):
-        """Build the document from original text; every derived field comes from analysis.py."""
-        document = cls(
-            meta={"id": str(object_id)},
-            kind=kind,
-            object_id=str(object_id),
-            title=title,
-            body=body,
-            tags=tags,
-            title_bigrams=bigram_field(title),
-            body_bigrams=bigram_field(body),
-            tags_bigrams=bigram_field(tags),
-            title_words=word_field(title),
-            body_words=word_field(body),
-            tags_words=word_field(tags),
-            title_pinyin=pinyin_runs(title),
-            body_pinyin=pinyin_runs(body),
-            tags_pinyin=pinyin_runs(tags),
-            title_initials=initials_runs(title),
-            tags_initials=initials_runs(tags),
-            **extra,
-        )
-        # search_check compares this to spot index entries that lag behind the database.
-        source = json.dumps(document.to_dict(), sort_keys=True, default=str, ensure_ascii=False)
-        document.fingerprint = hashlib.sha1(source.encode()).hexdigest()
-        return document
+
+def document_source(fields):
+    """The indexed source of one document from its original text (a pure function, so
+    reindexing can build sources in worker processes)."""
+    fields = dict(fields)
+    suggest_texts = fields.pop("suggest_texts", None)
+    source = {key: _plain(value) for key, value in fields.items() if value not in (None, "")}
+    for name in TEXT_FIELDS:
+        analysed = analyse_text(fields.get(name) or "")
+        for part in ANALYSED:
+            source[f"{name}_{part}"] = analysed[part]
+    if suggest_texts:
+        source["suggest"] = {"input": suggestion_inputs(*suggest_texts)}
+    # search_check compares this to spot index entries that lag behind the database.
+    encoded = json.dumps(source, sort_keys=True, ensure_ascii=False)
+    source["fingerprint"] = hashlib.sha1(encoded.encode()).hexdigest()
+    return source
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def suggestion_inputs(*texts):

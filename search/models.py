@@ -59,3 +59,39 @@ class PendingIndexOperation(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.kind}#{self.object_id}"
+
+
+class MissedQuery(models.Model):
+    """A search that found nothing (未命中查询): the wording still missing from the compilation."""
+
+    query = models.CharField("查询", max_length=100, unique=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    first_seen = models.DateTimeField("首次出现", auto_now_add=True)
+    last_seen = models.DateTimeField("最近出现", auto_now=True)
+
+    class Meta:
+        verbose_name = "未命中查询"
+        verbose_name_plural = "未命中查询"
+        ordering = ["-count", "-last_seen"]
+
+    def __str__(self):
+        return self.query
+
+
+class OpenedHit(models.Model):
+    """How often staff opened a hit from the search page: the most-searched scripts of a topic."""
+
+    kind = models.CharField("类别", max_length=20)
+    object_id = models.CharField("对象编号", max_length=40)
+    topic = models.CharField("主题", max_length=200, blank=True, db_index=True)
+    count = models.PositiveIntegerField("打开次数", default=0)
+
+    class Meta:
+        verbose_name = "检索结果打开次数"
+        verbose_name_plural = "检索结果打开次数"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="unique_opened_hit"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}#{self.object_id} × {self.count}"

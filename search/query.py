@@ -1,15 +1,41 @@
-"""Searching: the query built from search/analysis.py, permission filters, facets, suggestions."""
+"""Searching: the query built from search/analysis.py, permission filters, facets, suggestions.
 
+One request ranks two tiers together: the strict tier (every character pair of
+what the caller said, once filler is set aside) scores far above the loose tier
+(any of the meaningful words or their synonyms, or the pinyin of the whole
+query), so precise queries stay precise and long or misspelt ones still find
+something.
+"""
+
+import itertools
 from dataclasses import dataclass, field
 
-from search.analysis import CJK_RUN, analyse_query, bigram_field, highlight, pinyin_runs, word_field
+from search.analysis import (
+    analyse_query,
+    bigram_field,
+    highlight,
+    lexicon_terms,
+    synonym_explanations,
+)
 from search.indexing import ELASTICSEARCH_ERRORS, alias_name
-from search.indices import get_client
-from search.kinds import KINDS, available_kinds
+from search.indices import search_client
 from search.models import SynonymGroup
+from search.registry import get_kind, kinds
 
 FACETS = {"kind": "类别", "topic": "主题", "status": "状态"}
-UNAVAILABLE_MESSAGE = "搜索暂不可用，请稍后再试；已保存的内容不受影响。"
+UNAVAILABLE_MESSAGE = "检索暂不可用，请稍后再试；已保存的内容不受影响。"
+
+# Weights of the tiers, tuned on the development half of search/data/relevance only.
+STRICT_BOOST = 6.0
+TITLE_PHRASE_BOOST = 4.0
+CONCEPT_BOOST = 1.0
+SYNONYM_WEIGHT = 0.7
+SINGLE_CHARACTER_WEIGHT = 0.3
+LEXICON_CHARACTER_WEIGHT = 0.6
+PINYIN_BOOST = 0.6
+NUMBER_BOOST = 0.5
+PREFERRED_BOOST = 1.0
+TEXT_FIELDS = ["title_{}^3", "tags_{}^2", "body_{}"]
 
 
 @dataclass
@@ -19,89 +45,102 @@ class SearchResult:
     total: int = 0
     facets: dict = field(default_factory=dict)
     unavailable: bool = False
+    suggestions: dict = field(default_factory=dict)
 
     @property
     def message(self):
         return UNAVAILABLE_MESSAGE if self.unavailable else ""
 
 
-def _variant_clauses(text, boost):
-    """Every way a Chinese (or mixed) query text may match, strongest first."""
-    clauses = []
-    bigrams = bigram_field(text)
-    if bigrams:
-        clauses += [
-            {
-                "multi_match": {
-                    "query": bigrams,
-                    "type": "cross_fields",
-                    "operator": "and",
-                    "fields": ["title_bigrams^3", "tags_bigrams^3", "body_bigrams"],
-                    "boost": 3 * boost,
-                }
-            },
-            {
-                "multi_match": {
-                    "query": bigrams,
-                    "fields": ["title_bigrams^3", "tags_bigrams^2", "body_bigrams"],
-                    "minimum_should_match": "2<70%",
-                    "boost": boost,
-                }
-            },
-            {"match_phrase": {"title_bigrams": {"query": bigrams, "boost": 2 * boost}}},
-        ]
-    single_chars = [run for run in CJK_RUN.findall(text) if len(run) == 1]
-    if single_chars:
-        # Bigram fields hold no single characters; the standard-analysed originals do.
-        clauses.append(
-            {
-                "multi_match": {
-                    "query": " ".join(single_chars),
-                    "fields": ["title^3", "tags^3", "body"],
-                    "boost": boost,
-                }
+def _fields(part):
+    return [name.format(part) for name in TEXT_FIELDS]
+
+
+def _term_clause(term, boost):
+    """Where one term may appear: as a run of character pairs, or as a single character."""
+    bigrams = bigram_field(term)
+    if len(term) == 1:
+        # The standard-analysed originals hold every character on its own.
+        return {
+            "multi_match": {"query": term, "fields": ["title^3", "tags^2", "body"], "boost": boost}
+        }
+    return {
+        "multi_match": {
+            "query": bigrams,
+            "type": "phrase",
+            "fields": _fields("bigrams"),
+            "boost": boost,
+        }
+    }
+
+
+def _weight(term):
+    # One character says little on its own and must not outweigh a whole word; one the
+    # lexicon knows (狗, 吵, 交) says more than a stray one.
+    if len(term) > 1:
+        return CONCEPT_BOOST
+    return LEXICON_CHARACTER_WEIGHT if term in lexicon_terms() else SINGLE_CHARACTER_WEIGHT
+
+
+def _concept_clause(concept):
+    alternatives = [_term_clause(concept.term, _weight(concept.term))]
+    alternatives += [
+        _term_clause(term, _weight(term) * SYNONYM_WEIGHT) for term in concept.alternatives
+    ]
+    # Synonyms of one concept count once: dis_max takes the best of them.
+    return {"dis_max": {"queries": alternatives, "tie_breaker": 0.05}}
+
+
+def _strict_clauses(query):
+    bigrams = bigram_field(query.core)
+    if not bigrams:
+        return []
+    return [
+        {
+            "multi_match": {
+                "query": bigrams,
+                "type": "cross_fields",
+                "operator": "and",
+                "fields": _fields("bigrams"),
+                "boost": STRICT_BOOST,
             }
-        )
-    words = word_field(text)
-    if words:
-        clauses.append(
-            {
-                "multi_match": {
-                    "query": words,
-                    "fields": ["title_words^2", "tags_words^2", "body_words"],
-                    "minimum_should_match": "2<70%",
-                    "boost": boost,
-                }
+        },
+        {"match_phrase": {"title_bigrams": {"query": bigrams, "boost": TITLE_PHRASE_BOOST}}},
+    ]
+
+
+def _pinyin_clause(syllables, boost=PINYIN_BOOST):
+    tokens = [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
+    if not tokens:
+        return []
+    return [
+        {
+            "multi_match": {
+                "query": " ".join(tokens),
+                "fields": _fields("pybigrams"),
+                "minimum_should_match": "2<60%",
+                "boost": boost,
             }
-        )
-    for run in pinyin_runs(text):
-        if len(run.split()) > 1:
-            clauses.append(
-                {
-                    "multi_match": {
-                        "query": run,
-                        "type": "phrase",
-                        "fields": ["title_pinyin^2", "tags_pinyin^2", "body_pinyin"],
-                        "boost": 1.5 * boost,
-                    }
-                }
-            )
-    return clauses
+        }
+    ]
 
 
 def _latin_clauses(query):
+    """Pinyin typed whole (gaokongpaowu, ting che wei zu jin) or as initials (gkpw)."""
     clauses = []
-    if query.syllables:
+    if query.latin_syllables:
         clauses.append(
             {
                 "multi_match": {
-                    "query": " ".join(query.syllables),
+                    "query": " ".join(query.latin_syllables),
                     "type": "phrase_prefix",
-                    "fields": ["title_pinyin^3", "tags_pinyin^3", "body_pinyin"],
+                    "fields": _fields("pinyin"),
                     "boost": 3,
                 }
             }
         )
+    if query.syllables:
+        clauses += _pinyin_clause(query.syllables, boost=1.0)
     if query.initials:
         clauses.append(
             {
@@ -117,54 +156,88 @@ def _latin_clauses(query):
 
 
 def build_query(query):
-    """One dis_max over the query and its synonym variants; the typed wording scores highest."""
-    alternatives = []
-    for position, variant in enumerate(query.variants):
-        clauses = _variant_clauses(variant, 1.0 if position == 0 else 0.9)
-        if clauses:
-            alternatives.append({"bool": {"should": clauses, "minimum_should_match": 1}})
-    latin = _latin_clauses(query)
-    if latin:
-        alternatives.append({"bool": {"should": latin, "minimum_should_match": 1}})
-    return {"dis_max": {"queries": alternatives, "tie_breaker": 0.1}}
+    """Strict and loose tiers in one bool query; None when nothing is left to match."""
+    if query.latin_only:
+        clauses = _latin_clauses(query)
+    else:
+        clauses = _strict_clauses(query)
+        clauses += [_concept_clause(concept) for concept in query.concepts]
+        clauses += _pinyin_clause(query.syllables)
+        if query.numbers:
+            clauses.append(
+                {
+                    "multi_match": {
+                        "query": " ".join(query.numbers),
+                        "fields": ["title^2", "tags", "body"],
+                        "boost": NUMBER_BOOST,
+                    }
+                }
+            )
+    if not clauses:
+        return None
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
-def permission_filter(user, kinds):
+def permission_filter(user, searched):
     return {
-        "bool": {"should": [kind.visible_filter(user) for kind in kinds], "minimum_should_match": 1}
+        "bool": {
+            "should": [kind.visible_filter(user) for kind in searched],
+            "minimum_should_match": 1,
+        }
     }
 
 
 def selected_kinds(names):
-    kinds = available_kinds()
+    available = kinds()
     if names:
-        kinds = [kind for kind in kinds if kind.name in names]
-    return kinds
+        available = [kind for kind in available if kind.name in names]
+    return available
 
 
-def search(user, text, kinds=None, filters=None, size=10):
-    """Search what ``user`` may read. ``filters`` selects facet values (kind/topic/status)."""
-    query = analyse_query(text, SynonymGroup.objects.term_groups())
+def analysed(text):
+    return analyse_query(text, SynonymGroup.objects.term_groups())
+
+
+def search(user, text, kinds=None, filters=None, size=10, log_misses=True, prefer=None):
+    """Search what ``user`` may read. ``filters`` selects facet values (kind/topic/status).
+
+    A search that finds nothing comes back with suggestions (nearest topics and
+    their most-opened scripts) and is logged for the 未命中查询 report. ``prefer``
+    ({field: value}) lifts matching hits without excluding the others.
+    """
+    query = analysed(text)
     result = SearchResult(query=query.text)
-    kinds = [kind for kind in selected_kinds(kinds) if kind.allowed_for(user)]
+    searched = [kind for kind in selected_kinds(kinds) if kind.allowed_for(user)]
     matching = build_query(query)
     # Punctuation alone ('"', "(((") leaves nothing to match; Elasticsearch would refuse the
     # empty query and the user would be told the search is down.
-    if query.is_empty or not kinds or not matching["dis_max"]["queries"]:
+    if query.is_empty or not searched or matching is None:
         return result
+    preferred = [
+        {"term": {name: {"value": value, "boost": PREFERRED_BOOST}}}
+        for name, value in (prefer or {}).items()
+        if value
+    ]
     body = {
-        "query": {"bool": {"must": [matching], "filter": [permission_filter(user, kinds)]}},
+        "query": {
+            "bool": {
+                "must": [matching],
+                "should": preferred,
+                "filter": [permission_filter(user, searched)],
+            }
+        },
         "aggs": {name: {"terms": {"field": name, "size": 30}} for name in FACETS},
         "size": size,
-        "_source": {"excludes": ["*_bigrams", "*_words", "*_pinyin", "*_initials", "suggest"]},
+        "_source": {
+            "excludes": ["*_bigrams", "*_words", "*_pinyin", "*_pybigrams", "*_initials", "suggest"]
+        },
     }
     selected = [{"term": {name: value}} for name, value in (filters or {}).items() if value]
     if selected:
         body["post_filter"] = {"bool": {"filter": selected}}
-    indices = ",".join(alias_name(kind) for kind in kinds)
     try:
-        response = get_client().search(
-            index=indices, body=body, ignore_unavailable=True, allow_no_indices=True
+        response = search_client().search(
+            index=_indices(searched), body=body, ignore_unavailable=True, allow_no_indices=True
         )
     except ELASTICSEARCH_ERRORS:
         result.unavailable = True
@@ -184,17 +257,27 @@ def search(user, text, kinds=None, filters=None, size=10):
         ]
         for name in FACETS
     }
+    if not result.total and not selected:
+        from search.misses import nearest_topics, record_miss
+
+        result.suggestions = nearest_topics(user, query, searched)
+        if log_misses:
+            record_miss(query.text)
     return result
 
 
+def _indices(searched):
+    return ",".join(alias_name(kind) for kind in searched)
+
+
 def _facet_label(name, value):
-    if name == "kind" and value in KINDS:
-        return KINDS[value].label
-    return value
+    kind = get_kind(value) if name == "kind" else None
+    return kind.label if kind else value
 
 
 def _hit(source, query):
-    kind = KINDS.get(source["kind"])
+    kind = get_kind(source["kind"])
+    text = " ".join(source.get(name) or "" for name in ("title", "tags", "body"))
     return {
         "kind": source["kind"],
         "kind_label": kind.label if kind else source["kind"],
@@ -208,15 +291,19 @@ def _hit(source, query):
         "status": source.get("status") or "",
         "approved_at": (source.get("approved_at") or "")[:10],
         "url": source.get("url") or "",
+        "synonyms": [
+            f"按 {typed} 的同义词 {found} 匹配"
+            for typed, found in synonym_explanations(query, text)
+        ],
     }
 
 
 def suggest(text, size=8):
     """Questions of approved scripts starting with the typed text, its pinyin or its initials."""
     prefix = "".join(analyse_query(text).simplified.split())
-    if not prefix:
+    kind = get_kind("reply")
+    if not prefix or kind is None:
         return []
-    kind = KINDS["reply"]
     body = {
         "suggest": {
             "questions": {
@@ -227,7 +314,7 @@ def suggest(text, size=8):
         "_source": ["title"],
     }
     try:
-        response = get_client().search(
+        response = search_client().search(
             index=alias_name(kind), body=body, ignore_unavailable=True, allow_no_indices=True
         )
     except ELASTICSEARCH_ERRORS:

@@ -9,8 +9,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from search.kinds import KINDS
+from search.misses import record_open
 from search.query import FACETS, search, suggest
+from search.registry import get_kind
 
 JSON_OPTIONS = {"json_dumps_params": {"ensure_ascii": False}}
 
@@ -27,6 +28,7 @@ def _payload(result):
         "facets": result.facets,
         "unavailable": result.unavailable,
         "message": result.message,
+        "suggestions": result.suggestions,
     }
 
 
@@ -57,9 +59,12 @@ def suggest_json(request):
 @login_required
 def open_hit(request, kind, object_id):
     """Open a search hit, asking the owning area's policy again (and logging archive reads)."""
-    if kind not in KINDS or not KINDS[kind].available:
+    searchable = get_kind(kind)
+    if searchable is None:
         raise Http404("没有这类检索结果")
-    return KINDS[kind].open(request, object_id)
+    response = searchable.open(request, object_id)
+    record_open(kind, object_id, request.GET.get("topic", ""))
+    return response
 
 
 class SearchAPIView(APIView):

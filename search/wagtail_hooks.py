@@ -6,6 +6,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from search import views
 from search.models import SynonymGroup
+from search.reports import VIEW_PERMISSION, MissedQueriesReport
 
 
 class SynonymGroupViewSet(SnippetViewSet):
@@ -21,7 +22,17 @@ register_snippet(SynonymGroupViewSet)
 
 @hooks.register("register_admin_urls")
 def register_search_page():
-    return [path("quick-search/", views.staff_search_page, name="search_staff_page")]
+    return [
+        path("quick-search/", views.staff_search_page, name="search_staff_page"),
+        path(
+            "reports/missed-queries/", MissedQueriesReport.as_view(), name="search_missed_queries"
+        ),
+        path(
+            "reports/missed-queries/results/",
+            MissedQueriesReport.as_view(results_only=True),
+            name="search_missed_queries_results",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -32,4 +43,16 @@ def register_search_menu_item():
         icon_name="search",
         order=50,
         attrs={"accesskey": "k"},
+    )
+
+
+class ManagersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(VIEW_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_missed_queries_report():
+    return ManagersMenuItem(
+        "未命中查询", reverse("search_missed_queries"), icon_name="warning", order=700
     )

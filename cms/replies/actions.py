@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowContentType, WorkflowTask
 
 from cms.replies.models import QuizAttempt, QuizQuestion, ReplyScript, ReplyTopic
+from search.indexing import deferred_sync
 
 WORKFLOW_NAME = "部门负责人审批"
 
@@ -64,6 +65,30 @@ def approve(script, by, comment=""):
     state = script.current_workflow_task_state
     state.task.specific.on_action(state, by, "approve", comment=comment)
     return ReplyScript.objects.get(pk=script.pk)
+
+
+def has_draft(script):
+    """Whether the script has a saved version newer than the approved one."""
+    return script.live is False or script.has_unpublished_changes
+
+
+def approve_drafts(scripts, by):
+    """The department head approves many drafts at once; each approval publishes the latest
+    revision in the revision history (through the workflow task when one is in progress).
+
+    Returns how many were approved."""
+    approved = 0
+    with deferred_sync():
+        for script in scripts:
+            if not has_draft(script) or script.latest_revision is None:
+                continue
+            with transaction.atomic():
+                if script.current_workflow_task_state is not None:
+                    approve(script, by, comment="批量审批")
+                else:
+                    script.latest_revision.publish(user=by)
+            approved += 1
+    return approved
 
 
 def start_quiz(user, size=5, options=4):

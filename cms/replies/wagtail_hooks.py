@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.admin_ui import YesNoColumn
 from cms.replies import views
+from cms.replies.bulk_actions import ApproveDraftsBulkAction
 from cms.replies.models import ReplyScript, ReplyTopic
 
 
@@ -65,3 +66,6 @@ def register_quiz_results_menu_item():
     return QuizResultsMenuItem(
         "测验成绩", reverse("replies_quiz_results"), icon_name="table", order=261
     )
+
+
+hooks.register("register_bulk_action", ApproveDraftsBulkAction)

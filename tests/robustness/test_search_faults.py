@@ -43,10 +43,10 @@ def test_search_page_and_api_say_search_is_unavailable(client, staff, broken_sea
     client.force_login(staff)
     page, page_seconds = timed(lambda: client.get("/admin/quick-search/", {"q": "噪音"}))
     assert page.status_code == 200
-    assert "搜索暂不可用" in page.content.decode()
+    assert "检索暂不可用" in page.content.decode()
     api, api_seconds = timed(lambda: client.get("/search/query.json", {"q": "噪音"}))
     assert api.status_code == 503
-    assert api.json()["unavailable"] is True and "搜索暂不可用" in api.json()["message"]
+    assert api.json()["unavailable"] is True and "检索暂不可用" in api.json()["message"]
     with capsys.disabled():
         print(f"\n[{broken_search_node} node] search page {page_seconds:.1f} s, api {api_seconds:.1f} s")
 

@@ -11,6 +11,13 @@ from django.utils import timezone
 from cms.roles import MANAGER, STAFF
 
 
+@pytest.fixture(autouse=True)
+def index_tasks_run_at_once(settings):
+    """Saves enqueue their index change as a task; here it runs at once instead of waiting
+    for a worker, so a test can search right after saving."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def search_prefix(settings, test_index_prefix, elasticsearch_node):
     """Indices of this test alone, under the run's prefix (removed with it at the end)."""
@@ -74,13 +81,13 @@ def demo_script_objects():
 @pytest.fixture(scope="module")
 def indexed_corpus(test_index_prefix, elasticsearch_node):
     """The demo scripts indexed once per module, for tests that only search."""
+    from cms.replies.search_document import script_fields
     from search.indexing import bulk_index
-    from search.kinds import KINDS
+    from search.registry import get_kind
 
     previous = django_settings.ELASTICSEARCH_INDEX_PREFIX
     django_settings.ELASTICSEARCH_INDEX_PREFIX = f"{test_index_prefix}-{uuid.uuid4().hex[:6]}"
-    kind = KINDS["reply"]
-    bulk_index(kind, [kind.document(script) for script in demo_script_objects()])
+    bulk_index(get_kind("reply"), [script_fields(script) for script in demo_script_objects()])
     yield django_settings.ELASTICSEARCH_INDEX_PREFIX
     django_settings.ELASTICSEARCH_INDEX_PREFIX = previous
 

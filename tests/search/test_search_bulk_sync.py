@@ -12,9 +12,9 @@ from cms.archives.models import ArchiveRoot, Building, Estate
 from cms.roles import ARCHIVIST
 from search.indexing import alias_name
 from search.indices import get_client
-from search.kinds import KINDS
 from search.models import PendingIndexOperation
 from search.query import search
+from search.registry import get_kind
 
 DEAD_NODE = "http://127.0.0.1:9"
 HOUSEHOLDS = 24
@@ -49,7 +49,7 @@ def import_file(db, tmp_path):
 def archive_index_stats():
     """(entries, bulk requests the index's shard has received) as the node counts them."""
     client = get_client()
-    alias = alias_name(KINDS["archive"])
+    alias = alias_name(get_kind("archive"))
     primaries = client.indices.stats(index=alias, metric="docs,bulk")["_all"]["primaries"]
     return primaries["docs"]["count"], primaries["bulk"]["total_operations"]
 

@@ -18,9 +18,9 @@ from cms.replies.models import ReplyScript
 from search.analysis import analyse_query
 from search.indexing import alias_name, compare, reindex
 from search.indices import get_client
-from search.kinds import KINDS
 from search.models import PendingIndexOperation
 from search.query import UNAVAILABLE_MESSAGE, build_query, search
+from search.registry import get_kind
 
 DEAD_NODE = "http://127.0.0.1:9"
 
@@ -129,7 +129,7 @@ def test_the_search_page_says_search_is_unavailable(db, staff_user, client, sett
     assert response.status_code == 503
     assert response.json()["message"] == UNAVAILABLE_MESSAGE
     page = client.get("/admin/quick-search/", {"q": "停电"})
-    assert "搜索暂不可用" in page.content.decode()
+    assert "检索暂不可用" in page.content.decode()
 
 
 def bulk_scripts(count):
@@ -149,7 +149,7 @@ def bulk_scripts(count):
 
 def test_searching_never_stops_while_the_alias_swaps(db, search_prefix):
     bulk_scripts(300)
-    kind = KINDS["reply"]
+    kind = get_kind("reply")
     reindex(kind)
     client, alias = get_client(), alias_name(kind)
     query = build_query(analyse_query("高空抛物"))
@@ -185,7 +185,7 @@ def test_search_reindex_command_rebuilds_from_the_database(db, search_prefix):
 
 def test_search_check_finds_missing_stale_and_extra_entries_and_repairs_them(db, search_prefix):
     bulk_scripts(3)
-    kind = KINDS["reply"]
+    kind = get_kind("reply")
     reindex(kind)
     first, second, _third = ReplyScript.objects.order_by("pk")
     client, alias = get_client(), alias_name(kind)

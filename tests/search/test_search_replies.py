@@ -98,7 +98,9 @@ def write_workbook(path, rows):
     workbook.save(path)
 
 
-def test_import_from_excel_publishes_every_row(db, role_groups, tmp_path):
+def test_import_from_excel_publishes_every_row_in_the_managers_name(
+    db, role_groups, manager, tmp_path
+):
     path = tmp_path / "口径汇编.xlsx"
     write_workbook(
         path,
@@ -108,10 +110,14 @@ def test_import_from_excel_publishes_every_row(db, role_groups, tmp_path):
         ],
     )
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_reply_scripts", str(path), stdout=out, stderr=err)
+    call_command(
+        "import_reply_scripts", str(path), "--user", manager.username, stdout=out, stderr=err
+    )
     assert "新增 2 条" in out.getvalue()
+    assert f"已由 {manager.username} 审批发布" in out.getvalue()
     assert "导入口径" in err.getvalue()
     imported = ReplyScript.objects.approved().get(question="水压太低怎么办")
+    assert imported.latest_revision.user == manager
     assert imported.topic.path == "维修服务 / 供水"
     assert list(imported.case_topics.values_list("name", flat=True)) == ["维修"]
 
@@ -153,6 +159,52 @@ def test_import_from_csv_with_chinese_headers_as_drafts(db, role_groups, tmp_pat
     assert not ReplyScript.objects.approved().exists()
 
 
+def test_import_without_a_manager_keeps_every_row_a_draft(db, role_groups, staff_user, tmp_path):
+    path = tmp_path / "scripts.csv"
+    path.write_text(
+        "问题,标准答复,主题,关键词\n井盖松动,马上围挡,维修/公共,井盖\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="不是部门负责人"):
+        call_command("import_reply_scripts", str(path), "--user", staff_user.username)
+    assert not ReplyScript.objects.exists()
+
+    out = io.StringIO()
+    call_command("import_reply_scripts", str(path), stdout=out, stderr=io.StringIO())
+    assert "草稿（待部门负责人审批）" in out.getvalue()
+    assert not ReplyScript.objects.approved().exists()
+
+
+def test_managers_approve_many_drafts_at_once_with_each_approval_in_the_history(
+    db, role_groups, manager, staff_user, client, tmp_path
+):
+    path = tmp_path / "scripts.csv"
+    path.write_text(
+        "问题,标准答复,主题,关键词\n井盖松动,马上围挡,维修/公共,井盖\n路面塌陷,设置警示,维修/公共,路面\n",
+        encoding="utf-8",
+    )
+    call_command("import_reply_scripts", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    ids = list(ReplyScript.objects.values_list("pk", flat=True))
+    listing = "/admin/snippets/replies/replyscript/"
+    url = f"/admin/bulk/replies/replyscript/approve_drafts/?next={listing}&" + "&".join(
+        f"id={pk}" for pk in ids
+    )
+
+    client.force_login(manager)
+    confirm = client.get(url)
+    assert confirm.status_code == 200, confirm.status_code
+    assert "审批并发布" in confirm.content.decode()
+    done = client.post(url, follow=True)
+    assert "已审批发布 2 条口径" in done.content.decode()
+    assert ReplyScript.objects.approved().count() == 2
+    for script in ReplyScript.objects.all():
+        published = script.revisions.filter(pk=script.live_revision_id).get()
+        assert published.user is None  # the import's draft, approved as it was
+        assert script.latest_revision == published
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="wagtail.publish", user=manager).count() == 2
+
+
 def test_exports_to_excel_and_word_handbook(three_scripts, tmp_path):
     call_command("export_reply_scripts", str(tmp_path / "out.xlsx"), stdout=io.StringIO())
     sheet = load_workbook(tmp_path / "out.xlsx").active
@@ -166,13 +218,36 @@ def test_exports_to_excel_and_word_handbook(three_scripts, tmp_path):
     assert "草稿中的口径" not in text
 
 
-def test_case_page_suggestion_tag_lists_scripts_for_the_topic(three_scripts):
+def test_case_page_suggestions_search_with_the_cases_topic_and_description(
+    demo_scripts, manager, client
+):
     from django.template import Context, Template
 
-    rendered = Template("{% load reply_suggestions %}{% reply_suggestions topic %}").render(
-        Context({"topic": CaseTopic.objects.get(name="维修")})
+    from cases import actions as case_actions
+    from cases.models import Case
+
+    barking = case_actions.create_case(
+        manager,
+        kind=Case.Kind.COMPLAINT,
+        channel=Case.Channel.PHONE,
+        reporter_name="钱女士",
+        topic=CaseTopic.objects.get(name="噪音"),
+        description="对门邻居家的狗天天晚上叫个不停，孩子睡不着",
+        location="5栋1单元",
     )
-    assert "报修后多久上门" in rendered and "已失效的口径" not in rendered
+    client.force_login(manager)
+    page = client.get(f"/admin/cases/{barking.pk}/").content.decode()
+    suggested = page[page.index("suggested-reply-scripts") :]
+    assert (
+        suggested.index("邻居养狗不拴绳怎么办") < suggested.find("广场舞")
+        or "广场舞" not in suggested
+    )
+    rendered = Template("{% load reply_suggestions %}{% reply_suggestions case %}").render(
+        Context({"case": barking})
+    )
+    assert rendered.index("邻居养狗不拴绳怎么办") < rendered.find("广场舞音乐太吵影响休息") or (
+        "广场舞" not in rendered
+    )
 
 
 def test_editors_work_in_the_snippet_admin_with_workflow_and_revision_comparison(

@@ -1,14 +1,13 @@
-"""{% reply_suggestions case.topic %}: the approved scripts for a case's topic, for the case page."""
+"""{% reply_suggestions case %}: approved scripts for a case (its topic and description),
+found by the staff search engine, for the case page."""
 
 from django import template
 
-from cms.replies.models import ReplyScript
+from cms.replies.suggestions import scripts_for_case
 
 register = template.Library()
 
 
 @register.inclusion_tag("replies/suggestions.html")
-def reply_suggestions(topic, limit=5):
-    return {
-        "scripts": ReplyScript.objects.approved_for_topic(topic).select_related("topic")[:limit]
-    }
+def reply_suggestions(case, limit=5):
+    return {"scripts": scripts_for_case(case, limit)}

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from search.indexing import ELASTICSEARCH_ERRORS, compare, repair
-from search.kinds import available_kinds
+from search.registry import kinds as available_kinds
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from search.indexing import ELASTICSEARCH_ERRORS, reindex
-from search.kinds import available_kinds
+from search.registry import kinds as available_kinds
 
 
 class Command(BaseCommand):

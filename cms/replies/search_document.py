@@ -1,0 +1,81 @@
+"""Reply scripts as search documents: approved wording in force, for every staff member."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from cms.replies.models import ReplyScript
+from search.registry import SearchKind, register
+
+
+class ReplyScriptKind(SearchKind):
+    name = "reply"
+    label = "回复口径"
+    index_base = "replies"
+    dependents = {"replies.ReplyTopic": lambda topic: _scripts_below(topic)}
+
+    def model(self):
+        return ReplyScript
+
+    def indexable(self):
+        return (
+            ReplyScript.objects.filter(live=True)
+            .select_related("topic__parent__parent")
+            .prefetch_related("case_topics")
+        )
+
+    def fields(self, script):
+        return script_fields(script, self.open_url(script.pk))
+
+    def visible_filter(self, user):
+        # Approved scripts are for all staff; only those in force today are shown.
+        today = timezone.localdate().isoformat()
+        return {
+            "bool": {
+                "filter": [
+                    {"term": {"kind": self.name}},
+                    {"range": {"effective_from": {"lte": today}}},
+                ],
+                "must_not": [{"range": {"expires_on": {"lt": today}}}],
+            }
+        }
+
+    def open(self, request, object_id):
+        script = get_object_or_404(ReplyScript.objects.approved(), pk=object_id)
+        return render(request, "search/reply_detail.html", {"script": script})
+
+
+def script_fields(script, url=""):
+    """The searchable text of one script (also used for unsaved scripts, e.g. evaluation)."""
+    return {
+        "kind": "reply",
+        "object_id": str(script.pk),
+        "title": script.question,
+        "body": "\n".join(filter(None, [script.answer_text, script.spoken])),
+        "tags": " ".join(script.keyword_list),
+        "answer": script.answer_text,
+        "spoken": script.spoken,
+        "topic": script.topic.path,
+        "case_topics": _case_topic_names(script),
+        "status": "已审批",
+        "approved_at": script.last_published_at,
+        "effective_from": script.effective_from,
+        "expires_on": script.expires_on,
+        "url": url,
+        "suggest_texts": [script.question, *script.keyword_list],
+    }
+
+
+def _case_topic_names(script):
+    if script._state.adding or not script.live:
+        return []
+    return [topic.name for topic in script.case_topics.all()]
+
+
+def _scripts_below(topic):
+    """A renamed topic changes the topic path shown on every script below it."""
+    return ReplyScript.objects.filter(live=True, topic_id__in=topic.descendant_ids()).values_list(
+        "pk", flat=True
+    )
+
+
+register(ReplyScriptKind())

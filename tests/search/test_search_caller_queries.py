@@ -1,0 +1,107 @@
+"""Caller queries against the real node: every kind of query, the fallback tier, the lexicon,
+mixed pinyin and what a search without hits answers."""
+
+import pytest
+
+from search.analysis import lexicon_groups
+from search.evaluation import SystemReader, load_scripts, loaded_set
+from search.models import MissedQuery
+from search.query import search
+
+
+@pytest.fixture
+def caller_set(db, role_groups, search_prefix):
+    """The shipped evaluation scripts, approved and indexed; yields a search returning numbers."""
+    with loaded_set() as rows:
+        number_of = {str(row.pk): number for number, row in rows.items()}
+
+        def ranked(text):
+            return [number_of.get(hit["id"]) for hit in search(SystemReader(), text).hits]
+
+        yield ranked
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("电梯困人", 49),  # exact
+        ("鸽子", 32),  # partial, one word
+        ("门卡丢失", 52),  # synonym
+        ("隔壁小孩每天晚上跑来跑去咚咚响烦死了", 22),  # colloquial sentence
+        ("電梯壞了被困", 49),  # Traditional
+        ("ting che wei zu jin", 13),  # spaced pinyin
+        ("gkpw", 76),  # initials
+        ("快递gui满了", 118),  # pinyin inside Chinese
+        ("高空抛无", 76),  # homophone typo
+        ("停车埸临时停车收费", 143),  # near-shape typo
+        ("12楼漏水到11楼", 45),  # numbers do not decide
+    ],
+)
+def test_each_kind_of_caller_query_finds_its_script_first(caller_set, query, expected):
+    assert caller_set(query)[0] == expected
+
+
+def test_mixed_pinyin_reads_typed_syllables_with_the_characters_around_them(caller_set):
+    assert caller_set("停车费jiaona")[0] in (12, 143)
+    # 物业费 + 交: the payment-methods script, next to the one about tenants who do not pay.
+    assert 2 in caller_set("物业fei怎么交")[:3]
+
+
+def test_filler_and_emotion_never_make_a_query_fail(caller_set):
+    plain = caller_set("电梯坏了")
+    noisy = caller_set("真是的麻烦你们，电梯又坏了怎么回事，好几次了烦死了")
+    assert noisy and noisy[0] == plain[0]
+
+
+def test_strict_matches_rank_above_the_looser_fallback(caller_set):
+    # Both share 楼道 with many scripts; the one naming the whole matter comes first.
+    assert caller_set("楼道灯不亮")[0] == 56
+    # No script has every character pair of this sentence; the fallback still finds it.
+    assert caller_set("楼道里的灯好久都不亮了")[0] == 56
+
+
+def test_the_lexicon_maps_caller_words_and_says_so_on_the_hit(caller_set):
+    assert len(lexicon_groups()) >= 150
+    assert caller_set("物管费怎么交")[0] == 2
+    hit = search(SystemReader(), "物管费怎么交").hits[0]
+    assert "按 物管费 的同义词 物业费 匹配" in hit["synonyms"]
+
+
+def test_a_search_without_hits_suggests_topics_and_is_counted(caller_set):
+    reader = SystemReader()
+    first = search(reader, "火星探测器发射成功")
+    assert first.hits == []
+    topics = first.suggestions["topics"]
+    assert topics and all(topic["scripts"] for topic in topics)
+    search(reader, "火星探测器发射成功")
+    assert MissedQuery.objects.get(query="火星探测器发射成功").count == 2
+
+
+def test_the_missed_queries_report_is_for_managers(db, role_groups, manager, staff_user, client):
+    MissedQuery.objects.create(query="电瓶车被偷充电器", count=7)
+    client.force_login(staff_user)
+    assert client.get("/admin/reports/missed-queries/").status_code in (302, 403)
+    client.force_login(manager)
+    page = client.get("/admin/reports/missed-queries/").content.decode()
+    assert "未命中查询" in page and "电瓶车被偷充电器" in page and ">7<" in page.replace(" ", "")
+
+
+@pytest.mark.parametrize("query", ["狗叫", "邻居狗叫", "宠物噪音", "小狗吵"])
+def test_dog_noise_in_any_words_finds_the_dog_noise_script(demo_scripts, staff_user, query):
+    assert search(staff_user, query).hits[0]["title"] == "邻居家的狗经常叫影响休息怎么办"
+
+
+def test_a_childs_running_about_finds_the_noise_script(demo_scripts, staff_user):
+    hits = search(staff_user, "隔壁小孩每天晚上跑来跑去咚咚响烦死了").hits
+    assert hits[0]["title"] == "楼上邻居晚上噪音太大怎么办"
+
+
+def test_the_set_is_written_for_this_and_large_enough():
+    from search.evaluation import load_queries
+
+    queries, scripts = load_queries(), load_scripts()
+    colloquial = [q for q in queries if q.kind == "colloquial"]
+    assert len(queries) >= 300 and len(scripts) >= 150
+    assert len(colloquial) / len(queries) >= 0.25
+    assert all(10 <= len(q.text) <= 25 for q in colloquial)
+    assert {q.part for q in queries} == {"dev", "test"}
