@@ -426,6 +426,8 @@ class Concept:
 
     term: str
     alternatives: list = field(default_factory=list)
+    # Read from the form of the question (怎么交 asks for the way to pay) rather than said.
+    implied: bool = False
 
     @property
     def single_character(self):
@@ -462,11 +464,18 @@ class AnalysedQuery:
         return self.latin_syllables is not None or self.initials is not None
 
 
+# Filler of three characters or more (真是的, 好几次了, 怎么回事) is a set phrase no real word
+# contains, yet jieba cuts some of them apart (真是/的, 好/几次/了); those go as a whole first.
+_FILLER_PHRASES = re.compile(
+    "|".join(sorted((re.escape(word) for word in FILLER if len(word) >= 3), key=len, reverse=True))
+)
+
+
 def _strip_filler(text):
     """The query without filler and emotion words (kept where they are part of a real word)."""
     kept = []
     for clause in _CLAUSE.findall(text):
-        for word in _jieba().cut(clause):
+        for word in _jieba().cut(_FILLER_PHRASES.sub("", clause)):
             if word not in _FILLER_SET:
                 kept.append(word)
         kept.append(" ")
@@ -535,6 +544,20 @@ def _latin_concepts(core, terms):
     return [Concept(term, list(terms.alternatives.get(term, []))[:16]) for term in spelled]
 
 
+# 怎么交, 如何申请: the caller asks for the way to do something, and the script answering that
+# names 方式 or 办法. Not 怎么办 or 怎么回事, which ask what to do about a matter.
+_HOW_TO = re.compile(
+    r"(?:怎么|怎样|如何|咋)(?!办|回事|样|了|搞|会|还|又|都|也|这么|那么|不|没)[\u3400-\u9fff]"
+)
+METHOD_TERM = "方式"
+
+
+def _method_concepts(text, concepts, terms):
+    if not _HOW_TO.search(text) or any(concept.term == METHOD_TERM for concept in concepts):
+        return []
+    return [Concept(METHOD_TERM, list(terms.alternatives.get(METHOD_TERM, [])), implied=True)]
+
+
 @lru_cache(maxsize=1)
 def _terms_by_pinyin():
     spelled = {}
@@ -564,6 +587,7 @@ def _analyse(text, groups):
     without_address = _ADDRESS.sub(" ", simplified)
     query.core = _strip_filler(without_address)
     query.concepts = _concepts(query.core, terms) + _latin_concepts(query.core, terms)
+    query.concepts += _method_concepts(without_address, query.concepts, terms)
     query.syllables = _syllable_stream(query.core)
     return query
 
@@ -578,7 +602,7 @@ def synonym_explanations(query, text):
     folded = normalise(text)
     explained = []
     for concept in query.concepts:
-        if concept.term in folded:
+        if concept.implied or concept.term in folded:
             continue
         for alternative in concept.alternatives:
             if alternative in folded:

@@ -32,6 +32,7 @@ CONCEPT_BOOST = 1.0
 SYNONYM_WEIGHT = 0.7
 SINGLE_CHARACTER_WEIGHT = 0.3
 LEXICON_CHARACTER_WEIGHT = 0.6
+IMPLIED_WEIGHT = 0.5
 PINYIN_BOOST = 0.6
 NUMBER_BOOST = 0.5
 PREFERRED_BOOST = 1.0
@@ -83,9 +84,11 @@ def _weight(term):
 
 
 def _concept_clause(concept):
-    alternatives = [_term_clause(concept.term, _weight(concept.term))]
+    # What the question only implies (the way to do it) tips the balance, never decides alone.
+    scale = IMPLIED_WEIGHT if concept.implied else 1.0
+    alternatives = [_term_clause(concept.term, _weight(concept.term) * scale)]
     alternatives += [
-        _term_clause(term, _weight(term) * SYNONYM_WEIGHT) for term in concept.alternatives
+        _term_clause(term, _weight(term) * SYNONYM_WEIGHT * scale) for term in concept.alternatives
     ]
     # Synonyms of one concept count once: dis_max takes the best of them.
     return {"dis_max": {"queries": alternatives, "tie_breaker": 0.05}}
@@ -161,7 +164,7 @@ def build_query(query):
         clauses = _latin_clauses(query)
     else:
         clauses = _strict_clauses(query)
-        clauses += [_concept_clause(concept) for concept in query.concepts]
+        clauses += [_concept_clause(concept) for concept in query.concepts if not concept.implied]
         clauses += _pinyin_clause(query.syllables)
         if query.numbers:
             clauses.append(
@@ -175,7 +178,12 @@ def build_query(query):
             )
     if not clauses:
         return None
-    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+    matching = {"bool": {"should": clauses, "minimum_should_match": 1}}
+    implied = [_concept_clause(concept) for concept in query.concepts if concept.implied]
+    if not implied:
+        return matching
+    # What the question implies only reorders what the caller's words found.
+    return {"bool": {"must": [matching], "should": implied}}
 
 
 def permission_filter(user, searched):

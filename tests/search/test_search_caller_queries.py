@@ -55,6 +55,11 @@ def test_filler_and_emotion_never_make_a_query_fail(caller_set):
     assert noisy and noisy[0] == plain[0]
 
 
+def test_asking_how_reorders_hits_but_never_finds_one_on_its_own(caller_set):
+    # 怎么 + a verb asks for the way to do something; with no matter the scripts know, no hit.
+    assert caller_set("火星探测器怎么发射") == []
+
+
 def test_strict_matches_rank_above_the_looser_fallback(caller_set):
     # Both share 楼道 with many scripts; the one naming the whole matter comes first.
     assert caller_set("楼道灯不亮")[0] == 56
