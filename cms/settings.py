@@ -205,24 +205,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# --- cases (issue 4) ---
+# --- cases ---
 # Working hours of the service centre for deadline clocks (cases/calendar.py).
 CASES_WORKING_HOURS = (
     os.environ.get("CASES_WORKDAY_START", "08:30"),
     os.environ.get("CASES_WORKDAY_END", "17:30"),
 )
 
-# --- owner archives (issue 3) ---
+# --- owner archives ---
 # Refuses unapproved readers on Wagtail's page views of archives, registers every
 # reading and turns deletes of archives into recorded refusals (cms/archives/middleware.py).
 MIDDLEWARE += ["cms.archives.middleware.ArchiveAdminGuardMiddleware"]
 
-# --- reply scripts and search (issue 5) ---
+# --- reply scripts and search ---
 # Token authentication for the call-centre search API (search/api/): tokens are
 # issued with `manage.py drf_create_token <username>`.
 INSTALLED_APPS += ["rest_framework.authtoken"]
 
-# --- notices (issue 6) ---
+# --- notices ---
 # Names printed on notices; the three tri-party signatories stand side by side.
 DOC_TEMPLATES_CENTRE_NAME = os.environ.get("NOTICE_CENTRE_NAME", "物业服务中心")
 # The company above the centre in the issuer block (where the seal goes).
@@ -239,7 +239,7 @@ DOC_TEMPLATES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DOC_TEMPLATES_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DOC_TEMPLATES_MAX_COMPRESSION_RATIO = 100
 
-# --- notices: signed PDF copies (issue 6) ---
+# --- notices: signed PDF copies ---
 # On issuing, LibreOffice headless converts the .docx to PDF and pyhanko signs it (PAdES)
 # with the PKCS#12 certificate below; `manage.py make_signing_certificate` makes a
 # self-signed one for development. Without LibreOffice or a certificate, notices are
