@@ -7,4 +7,5 @@ scripts/setup_env.sh
 scripts/install_libreoffice.sh
 scripts/elasticsearch.sh start
 .venv/bin/ruff check .
-exec .venv/bin/pytest "$@"
+# Two workers share the cores; each gets its own test database and index prefix.
+exec .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"
