@@ -73,19 +73,22 @@ def request_too_big(request):
     return render_error(request, 413, detail)
 
 
+def chinese_message(exception):
+    """Only our own Chinese messages are shown; Django's and Wagtail's bare ones say nothing."""
+    message = str(exception) if exception else ""
+    return message if any("\u4e00" <= ch <= "\u9fff" for ch in message) else None
+
+
 @requires_csrf_token
 def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         return request_too_big(request)
-    return render_error(request, 400)
+    return render_error(request, 400, chinese_message(exception))
 
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    message = str(exception) if exception and str(exception) else None
-    # Only our own Chinese messages are shown; Django's and Wagtail's bare denials say nothing.
-    chinese = message and any("\u4e00" <= ch <= "\u9fff" for ch in message)
-    return render_error(request, 403, message if chinese else None)
+    return render_error(request, 403, chinese_message(exception))
 
 
 @requires_csrf_token

@@ -65,6 +65,10 @@ def junk_path_parameter(view_func, view_kwargs):
     for name, value in view_kwargs.items():
         if isinstance(value, int) and not fits_integer_column(value):
             return name
+        # Row ids start at 1; Wagtail's revert view takes a revision id of 0 for "no
+        # revision" and then fails instead of answering 404.
+        if isinstance(value, int) and is_id_parameter(name) and value < 1:
+            return name
         # Digits past the range are no key of any table here, whatever the view's model.
         digits = isinstance(value, str) and value.isascii() and value.isdigit()
         if digits and not fits_integer_column(int(value)):
@@ -101,6 +105,24 @@ def request_too_big(request):
     except RequestDataTooBig:
         return True
     return False
+
+
+def is_id_parameter(name):
+    return name in ID_PARAMETERS or name.endswith("_id")
+
+
+def has_nul_character(request):
+    """PostgreSQL cannot store a NUL character in text, so no form or query that carries
+    one can be saved or looked up; the API strips them itself and answers in JSON."""
+    if request.path.startswith("/api/"):
+        return False
+    values = [*request.GET.values()]
+    if request.method == "POST" and request.content_type in (
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+    ):
+        values += request.POST.values()
+    return any("\x00" in value for value in values)
 
 
 def junk_query_parameter(request):
@@ -174,6 +196,8 @@ class JunkRequestGuardMiddleware:
         name = junk_path_parameter(view_func, view_kwargs)
         if name is not None:
             raise Http404(f"地址中的编号无效（{name}）")
+        if has_nul_character(request):
+            raise BadRequest("提交的内容含有无法保存的控制字符，请删除后重新提交")
         junk_query = junk_query_parameter(request)
         if junk_query is not None:
             raise BadRequest(f"地址参数无效（{junk_query}）")

@@ -45,6 +45,11 @@ logger = logging.getLogger(__name__)
 
 def convert_to_pdf(docx_bytes):
     """The PDF LibreOffice makes from ``docx_bytes``."""
+    soffice = settings.NOTICE_SOFFICE
+    if shutil.which(soffice) is None:
+        # Without LibreOffice on this host no notice is converted here, even if another
+        # process's converter happens to answer on the port.
+        raise PdfNotProduced(f"未找到 LibreOffice（{soffice}），未生成PDF；Word 文书已正常签发。")
     if settings.NOTICE_PDF_KEEP_RUNNING:
         try:
             return kept_converter().convert(docx_bytes)

@@ -13,8 +13,9 @@ SCRIPTS_PER_TOPIC = 3
 
 
 def record_miss(text):
-    """Count one search without hits (the query as typed, folded to Simplified)."""
-    query = normalise(text).strip()[:100]
+    """Count one search without hits (the query as typed, folded to Simplified; NUL
+    characters dropped, which PostgreSQL cannot store)."""
+    query = normalise(text).replace("\x00", "").strip()[:100]
     if not query:
         return
     updated = MissedQuery.objects.filter(query=query).update(count=F("count") + 1)

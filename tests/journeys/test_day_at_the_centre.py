@@ -259,15 +259,22 @@ def issue_and_prove_a_rectification_notice(page, centre, tmp_path, settings):
 
     # The violation found on patrol is put down to the household on the top floor.
     violation = Case.objects.filter(kind="violation", measure="rectify").first()
-    Case.objects.filter(pk=violation.pk).update(household=HouseholdArchive.objects.last())
+    offender = HouseholdArchive.objects.last()
+    Case.objects.filter(pk=violation.pk).update(household=offender)
     page.goto(f"/admin/notices/case/{violation.pk}/")
     assert_chinese(page)
     page.select_option("select[name=kind]", "rectification")
+    page.select_option("select[name=addressee_household]", str(offender.pk))
     page.fill("input[name=basis]", "《管理规约》第十二条")
     page.fill("textarea[name=action]", "拆除露台加建的阳光房")
     page.fill("input[name=deadline_days]", "5")
+    page.click("button[name=issue]")
+    # 签发 first shows what is about to be issued; nothing is numbered yet.
+    assert page.inner_text("#confirm-kind") == "整改通知书"
+    assert page.inner_text("#confirm-case") == violation.number
+    assert not Notice.objects.filter(case=violation).exists()
     # Issuing converts and signs the PDF with LibreOffice: slow on a loaded machine.
-    page.click("button[name=issue]", no_wait_after=True)
+    page.click("#confirm-issue", no_wait_after=True)
     page.wait_for_url("**/admin/notices/*/", timeout=180_000)
     notice = Notice.objects.filter(case=violation).latest("pk")
     assert page.inner_text("#notice-number") == notice.number

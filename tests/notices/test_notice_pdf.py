@@ -4,6 +4,7 @@ LibreOffice. One notice is issued and converted for the whole module (a conversi
 a second or two); its database rows are rolled back at the end."""
 
 import io
+import os
 import re
 
 import pytest
@@ -26,6 +27,9 @@ PASSPHRASE = "测试口令-2026"
 CENTRE = "翠湖花园物业服务中心"
 
 
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
 @pytest.fixture(scope="module")
 def signing(tmp_path_factory):
     folder = tmp_path_factory.mktemp("notice-pdf")
@@ -35,8 +39,9 @@ def signing(tmp_path_factory):
         "NOTICE_SIGNING_P12": str(folder / "signing.p12"),
         "NOTICE_SIGNING_PASSPHRASE": PASSPHRASE,
         "DOC_TEMPLATES_CENTRE_NAME": CENTRE,
-        "NOTICE_UNOSERVER_PORT": 2005,
-        "NOTICE_UNO_PORT": 2006,
+        # A LibreOffice per pytest worker.
+        "NOTICE_UNOSERVER_PORT": 2005 + 10 * XDIST_WORKER,
+        "NOTICE_UNO_PORT": 2006 + 10 * XDIST_WORKER,
     }
 
 

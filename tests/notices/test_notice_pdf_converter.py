@@ -17,9 +17,11 @@ from doc_templates.pdf import PdfNotProduced, convert_to_pdf, kept_converter
 
 @pytest.fixture(autouse=True)
 def own_ports(settings):
+    # Each pytest worker keeps its own LibreOffice, so one worker's never answers another's.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
     settings.NOTICE_PDF_KEEP_RUNNING = True
-    settings.NOTICE_UNOSERVER_PORT = 2005
-    settings.NOTICE_UNO_PORT = 2006
+    settings.NOTICE_UNOSERVER_PORT = 2105 + 10 * worker
+    settings.NOTICE_UNO_PORT = 2106 + 10 * worker
     settings.NOTICE_PDF_TIMEOUT = 60
     yield
     kept_converter().stop()
@@ -28,7 +30,7 @@ def own_ports(settings):
 def notice(owner):
     template = bundled_template_path("rectification").read_bytes()
     values = {name: f"{name}内容" for name in prepared_template(template).names}
-    values["业户姓名"] = owner
+    values["收件人"] = owner
     return render(template, values)
 
 

@@ -140,3 +140,24 @@ def test_quiz_and_disposition_posts_with_a_junk_id_are_refused_in_chinese(manage
 def test_page_revision_compare_one_past_the_integer_range_is_404(manager_client):
     path = "/admin/pages/9223372036854775808/revisions/compare/1...2/"
     assert manager_client.get(path).status_code == 404
+
+
+def test_reverting_to_revision_zero_breaks_wagtail_and_is_404_here(manager, manager_client):
+    path = "/admin/pages/1/revisions/0/revert/"
+    with pytest.raises(AttributeError, match="as_object"):
+        bare_view(path, manager)()
+    assert manager_client.get(path).status_code == 404
+
+
+def test_a_form_with_a_nul_character_is_refused_in_chinese_not_a_server_error(manager_client):
+    response = manager_client.post("/admin/cases/new/", {"department": "\x00", "description": "漏水"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+
+
+def test_a_search_with_a_nul_character_is_counted_without_it(db):
+    from search.misses import record_miss
+    from search.models import MissedQuery
+
+    record_miss("火星\x00探测器")
+    assert MissedQuery.objects.get().query == "火星探测器"
