@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -27,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_FILE = ROOT / "var" / "bench-search.sqlite3"
+# The server's own log: an error answer from the API is explained there.
+SERVER_LOG = ROOT / "var" / "bench" / "search_gunicorn.log"
 os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
 os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"bench-search-{uuid.uuid4().hex[:6]}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
@@ -61,6 +64,12 @@ PLACES = [
     "南山名苑",
     "东方明珠城",
     "碧桂园",
+    "万科城",
+    "星河湾",
+    "龙湖天街",
+    "保利香槟",
+    "绿城桂花园",
+    "华润悦府",
 ]
 FACILITIES = [
     "游泳池",
@@ -144,13 +153,16 @@ ANSWER_PARTS = [
 
 
 def decoy_scripts(count, seed=7):
-    """Other plausible scripts (facility x problem x estate), so the 40 real ones are found among many."""
+    """Other plausible scripts, each a different estate x facility x problem x question (67,200
+    in all), so the real ones are found among many distinct scripts."""
     rng = random.Random(seed)
     combos = [(p, f, q, a) for p in PLACES for f in FACILITIES for q in PROBLEMS for a in ASKS]
+    if count > len(combos):
+        raise SystemExit(f"生成器最多生成 {len(combos)} 条不同的口径，少于所需的 {count} 条")
     rng.shuffle(combos)
-    for number, (place, facility, problem, ask) in enumerate(combos[:count]):
+    for place, facility, problem, ask in combos[:count]:
         answer = "，".join(rng.sample(ANSWER_PARTS, 3)) + "。"
-        yield f"{place}{facility}{problem}{ask}（{number}）", answer, f"{facility} {problem}"
+        yield f"{place}{facility}{problem}{ask}", answer, f"{facility} {problem}"
 
 
 def build_corpus(total):
@@ -197,6 +209,7 @@ def build_corpus(total):
                 last_published_at=now,
             )
         )
+    assert len({row.question for row in rows}) == len(rows) == total, "口径数量或去重不符"
     ReplyScript.objects.bulk_create(rows, batch_size=2000)
     for terms, note in SYNONYMS:
         SynonymGroup.objects.create(terms=terms, note=note)
@@ -240,8 +253,13 @@ def api_ranking(base_url, token):
             f"{base_url}/search/api/?" + urllib.parse.urlencode({"q": text}),
             headers={"Authorization": f"Token {token}"},
         )
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return [hit["title"] for hit in json.load(response)["hits"]]
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return [hit["title"] for hit in json.load(response)["hits"]]
+        except urllib.error.HTTPError as error:
+            raise SystemExit(
+                f"检索接口返回 HTTP {error.code}（{text}），服务器日志：\n{server_log_tail()}"
+            ) from error
 
     return titles
 
@@ -286,21 +304,32 @@ def latencies(titles_for, queries, label):
     }
 
 
-def start_server(port):
-    """gunicorn with the benchmark's database and index prefix; returns (process, token)."""
+def api_token():
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
-    token, _ = Token.objects.get_or_create(user=user)
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+# Django's bare WSGI application, without the product's start-up warm-up: the peer for the
+# first query after a server starts.
+COLD_APPLICATION = "django.core.wsgi:get_wsgi_application()"
+
+
+def start_server(port, application="cms.wsgi", workers=2):
+    """gunicorn with the benchmark's database and index prefix; returns the process once it
+    answers /healthz."""
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG.open("a")
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "cms.wsgi",
+            application,
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            "2",
+            str(workers),
         ],
         cwd=ROOT,
         env={
@@ -310,16 +339,41 @@ def start_server(port):
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
         },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    for _ in range(100):
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             break
         except OSError:
-            time.sleep(0.3)
-    return server, token.key
+            time.sleep(0.5)
+    return server
+
+
+def stop_server(server):
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def first_query_ms(port, token, application):
+    """The first search a freshly started one-worker server answers, and the next ones."""
+    server = start_server(port, application, workers=1)
+    try:
+        titles_for = api_ranking(f"http://127.0.0.1:{port}", token)
+        timings = []
+        for text in ("隔壁小孩每天晚上跑来跑去咚咚响烦死了", "电梯坏了", "停车费怎么交", "漏水"):
+            started = time.perf_counter()
+            titles_for(text)
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        stop_server(server)
+    return {"first_query_ms": timings[0], "next_queries_ms": statistics.median(timings[1:])}
+
+
+def server_log_tail(lines=30):
+    return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-lines:])
 
 
 def save_results(results):
@@ -372,7 +426,13 @@ def main():
             "elasticsearch": {"index_docs_per_s": index_elasticsearch(args.scripts)},
             "database": {"index_docs_per_s": index_database(args.scripts)},
         }
-        server, token = start_server(args.port)
+        SERVER_LOG.unlink(missing_ok=True)
+        token = api_token()
+        results["start_up"] = {
+            "warmed": first_query_ms(args.port, token, "cms.wsgi"),
+            "cold": first_query_ms(args.port, token, COLD_APPLICATION),
+        }
+        server = start_server(args.port)
         queries = query_list(args.queries)
         for name, titles_for in (
             ("elasticsearch", api_ranking(f"http://127.0.0.1:{args.port}", token)),
@@ -383,8 +443,7 @@ def main():
                 results[name].update(relevance(titles_for))
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)
         for name in client.options(ignore_status=404).indices.get(
             index=f"{alias_name(get_kind('reply'))}-*"
         ):
@@ -403,6 +462,12 @@ def main():
     ):
         print(f"{key:18}{results['elasticsearch'][key]:>16.3f}{results['database'][key]:>16.3f}")
     print(f"p95 快 {speedup:.1f} 倍")
+    for name, label in (("warmed", "cms.wsgi（启动时预热词典）"), ("cold", "未预热的 Django 应用")):
+        start_up = results["start_up"][name]
+        print(
+            f"{label}：启动后第一次检索 {start_up['first_query_ms']:.0f} ms，"
+            f"其后 {start_up['next_queries_ms']:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

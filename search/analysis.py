@@ -19,11 +19,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 import opencc
 from pypinyin import lazy_pinyin
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
+from pypinyin.seg.simpleseg import seg as pinyin_seg
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _OTHER_WORD = re.compile(r"[0-9a-z]+")
@@ -180,9 +182,33 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars():
+    """The characters whose presence lets OpenCC's t2s change a text: those it converts on
+    their own, plus the one differing character of each phrase that changes without any such
+    character (回覆 → 回复). A text with none of them comes back as it is."""
+    folder = Path(opencc.__file__).resolve().parent / "dictionary"
+    found = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            source, _, targets = line.partition("\t")
+            target = targets.split(" ")[0]
+            if source == target or any(char in found for char in source):
+                continue
+            differing = {a for a, b in zip(source, target, strict=False) if a != b}
+            found.update(differing or source)
+    return frozenset(found)
+
+
 def to_simplified(text):
-    """Fold Traditional characters to Simplified (業戶投訴 → 业户投诉)."""
-    return _t2s().convert(text or "")
+    """Fold Traditional characters to Simplified (業戶投訴 → 业户投诉).
+
+    Most text staff type is Simplified already; it skips the converter, which costs
+    about as much as the rest of the analysis together."""
+    text = text or ""
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return _t2s().convert(text)
 
 
 @lru_cache(maxsize=200_000)
@@ -251,7 +277,14 @@ def word_field(text):
 
 @lru_cache(maxsize=200_000)
 def _run_syllables(run):
-    return tuple(lazy_pinyin(run, errors="ignore"))
+    """Toneless pinyin of a Chinese run, read word by word as pypinyin itself cuts it: the
+    words recur across scripts far more than whole runs do, so their readings are cached."""
+    return tuple(syllable for word in pinyin_seg(run) for syllable in _word_syllables(word))
+
+
+@lru_cache(maxsize=100_000)
+def _word_syllables(word):
+    return tuple(lazy_pinyin(word, errors="ignore"))
 
 
 def pinyin_runs(text):
@@ -360,8 +393,6 @@ def parse_synonyms(line):
 @lru_cache(maxsize=1)
 def lexicon_groups():
     """The shipped property-service lexicon (search/data/lexicon.txt), one group per line."""
-    from pathlib import Path
-
     path = Path(__file__).resolve().parent / "data" / "lexicon.txt"
     groups = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -413,6 +444,7 @@ def warm_up():
     first call on the phone)."""
     _jieba()
     _t2s()
+    _traditional_chars()
     pinyin_syllables()
     _terms_by_pinyin()
 
