@@ -460,7 +460,9 @@ def main():
         "recall_at_5",
         "zero_hit_rate",
     ):
-        print(f"{key:18}{results['elasticsearch'][key]:>16.3f}{results['database'][key]:>16.3f}")
+        if key in results["elasticsearch"]:
+            es, db = results["elasticsearch"][key], results["database"][key]
+            print(f"{key:18}{es:>16.3f}{db:>16.3f}")
     print(f"p95 快 {speedup:.1f} 倍")
     for name, label in (("warmed", "cms.wsgi（启动时预热词典）"), ("cold", "未预热的 Django 应用")):
         start_up = results["start_up"][name]
