@@ -15,8 +15,8 @@ from cases.case_actions import BY_NAME, offered_actions
 from cases.history import field_changes
 from cases.models import Case, EditConflict, person_name
 from cases.policy import visible_cases
-from cms.aftercommit import committed_save
 from cms.replies.suggestions import scripts_for_case
+from core.aftercommit import committed_save
 
 
 def case_for(request, pk):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from cases.models import Case
 from cases.policy import can_view_case
 from cms.archives.models import Building, Estate
-from cms.downloads import DOCX, PDF, ZIP, download_response
+from core.downloads import DOCX, PDF, ZIP, download_response
 from doc_templates import actions, policy
 from doc_templates.forms import (
     BatchForm,

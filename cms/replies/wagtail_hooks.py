@@ -5,10 +5,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.admin_ui import YesNoColumn
 from cms.replies import views
 from cms.replies.bulk_actions import ApproveDraftsBulkAction
 from cms.replies.models import ReplyScript, ReplyTopic
+from core.admin_ui import YesNoColumn
 
 
 class ReplyScriptViewSet(SnippetViewSet):
