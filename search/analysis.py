@@ -661,15 +661,21 @@ def _mark_substrings(folded, term, marks):
         start = folded.find(term, start + 1)
 
 
-def _mark_pinyin(folded, wanted, marks, use_initials):
-    """Mark characters whose pinyin spells the typed syllables (or initials)."""
-    readings = [
+def _readings(folded):
+    """The toneless pinyin of each character ("" for others), read once per highlighted text."""
+    return [
         (_run_syllables(char) or ("",))[0] if CJK_RUN.fullmatch(char) else "" for char in folded
     ]
+
+
+def _mark_pinyin(readings, wanted, marks, use_initials):
+    """Mark characters whose pinyin spells the typed syllables (or initials)."""
     if use_initials:
         readings = [reading[:1] for reading in readings]
     size = len(wanted)
     for start in range(len(readings) - size + 1):
+        if size > 1 and readings[start] != wanted[0]:
+            continue
         window = readings[start : start + size]
         if window[:-1] == wanted[:-1] and window[-1] and window[-1].startswith(wanted[-1]):
             marks[start : start + size] = [True] * size
@@ -686,16 +692,17 @@ def query_marks(text, query):
         # Synonyms are marked only where they appear whole.
         for term in (concept.term, *concept.alternatives):
             _mark_substrings(folded, term, marks)
+    readings = _readings(folded)
     if query.latin_syllables:
-        _mark_pinyin(folded, query.latin_syllables, marks, use_initials=False)
+        _mark_pinyin(readings, query.latin_syllables, marks, use_initials=False)
     if query.initials and not any(marks):
-        _mark_pinyin(folded, query.initials, marks, use_initials=True)
+        _mark_pinyin(readings, query.initials, marks, use_initials=True)
     if not query.latin_only:
         # A homophone typo (高空抛无) matches through pinyin, so mark words by their pinyin too.
         for term in (query.core, *(concept.term for concept in query.concepts)):
             for run in CJK_RUN.findall(term):
                 if len(run) > 1:
-                    _mark_pinyin(folded, list(_run_syllables(run)), marks, use_initials=False)
+                    _mark_pinyin(readings, list(_run_syllables(run)), marks, use_initials=False)
     return marks
 
 
