@@ -60,9 +60,11 @@ def convert_to_pdf(docx_bytes):
 
 def convert_with_own_soffice(docx_bytes):
     """One soffice for this file. Each conversion gets its own user profile folder:
-    two soffice processes sharing one profile block each other."""
+    two soffice processes sharing one profile block each other. A folder that cannot be
+    removed entirely (a process still holding it) is left to the system's temp cleaning
+    rather than failing a PDF that was made."""
     soffice = settings.NOTICE_SOFFICE
-    with tempfile.TemporaryDirectory(prefix="notice-pdf-") as folder:
+    with tempfile.TemporaryDirectory(prefix="notice-pdf-", ignore_cleanup_errors=True) as folder:
         work = Path(folder)
         source = work / "notice.docx"
         source.write_bytes(docx_bytes)
@@ -103,9 +105,17 @@ def _run_bounded(command, cwd, soffice):
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired as error:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _end_group(process)
         raise PdfNotProduced(f"LibreOffice 转换超过 {timeout} 秒未完成，未生成PDF。") from error
+    # LibreOffice's helpers can outlive soffice, still writing the profile folder that is
+    # about to be removed: they end with it.
+    _end_group(process)
+
+
+def _end_group(process):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 class ConverterUnavailable(Exception):
