@@ -27,7 +27,7 @@ from doc_templates.forms import (
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import Notice, NoticeBatch, NoticePdf, TemplateVersion
 from doc_templates.values import guess_source
-from jobs.runner import batch_job, retry, start_job
+from jobs.runner import batch_job, notice_pdf_job, retry, start_job
 
 
 def _visible_case(request, case_id):
@@ -165,6 +165,8 @@ def notice_detail(request, pk):
             return redirect("doc_templates:notice", pk=notice.pk)
         except ValidationError as error:
             delivery_form.add_error(None, error)
+    notice_pdf = NoticePdf.objects.filter(notice=notice).first()
+    pdf_job = notice_pdf_job(notice)
     return render(
         request,
         "doc_templates/notice.html",
@@ -172,13 +174,28 @@ def notice_detail(request, pk):
             "page_title": f"{notice.get_kind_display()} {notice.number}",
             "header_icon": "doc-full",
             "notice": notice,
-            "notice_pdf": NoticePdf.objects.filter(notice=notice).first(),
+            "notice_pdf": notice_pdf,
+            "pdf_job": pdf_job,
+            "pdf_pending": notice_pdf is None and pdf_job is not None and pdf_job.unfinished,
             "original_allowed": policy.may_have_issued_copy(request.user, notice),
             "deliveries": notice.deliveries.prefetch_related("photos"),
             "delivery_form": delivery_form,
             "can_issue": policy.can_issue(request.user),
         },
     )
+
+
+def notice_pdf_retry(request, pk):
+    """Custom: a POST button on the notice page after its PDF failed."""
+    notice = _visible_notice(request, pk)
+    if request.method == "POST":
+        try:
+            actions.retry_signed_pdf(notice, request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"已重新开始生成 {notice.number} 的签名PDF。")
+    return redirect("doc_templates:notice", pk=notice.pk)
 
 
 def notice_download(request, pk):

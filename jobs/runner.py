@@ -168,3 +168,12 @@ def batch_job(batch):
         .order_by("-pk")
         .first()
     )
+
+
+def notice_pdf_job(notice):
+    """The latest background job making ``notice``'s signed PDF, if any."""
+    return (
+        BackgroundJob.objects.filter(task_name="notice_pdf", arguments__notice_id=notice.pk)
+        .order_by("-pk")
+        .first()
+    )

@@ -93,6 +93,10 @@ class Worker:
         return self.process is not None and self.process.poll() is None
 
 
+def _pytest_worker_number():
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
 @pytest.fixture
 def worker_env(backend, settings, tmp_path):
     env = {
@@ -106,6 +110,9 @@ def worker_env(backend, settings, tmp_path):
         "NOTICE_SIGNING_P12": settings.NOTICE_SIGNING_P12,
         "NOTICE_SIGNING_PASSPHRASE": settings.NOTICE_SIGNING_PASSPHRASE,
         "NOTICE_CENTRE_NAME": settings.DOC_TEMPLATES_CENTRE_NAME,
+        # A LibreOffice of the test's own, never one another checkout keeps on the default port.
+        "NOTICE_UNOSERVER_PORT": str(2305 + _pytest_worker_number()),
+        "NOTICE_UNO_PORT": str(2355 + _pytest_worker_number()),
     }
     return env
 
