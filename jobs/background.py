@@ -19,7 +19,7 @@ def issue_notice_batch(progress, batch_id):
     return f"{batch.scope.title}：已签发 {batch.done} 份三方温馨提示（{batch.topic}）"
 
 
-@background_job("notice_pdf", "生成签名PDF")
+@background_job("notice_pdf", "生成签名PDF", urgent=True)
 def make_notice_pdf(progress, notice_id):
     from doc_templates.actions import make_signed_pdf
     from doc_templates.models import Notice, NoticePdf
