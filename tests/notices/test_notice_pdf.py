@@ -16,14 +16,15 @@ from notice_helpers import add_household, grant_reading, make_user
 from pypdf import PdfReader
 from wagtail.models import Page
 
-from cms.roles import MANAGER, STAFF, sync_roles
+from core.roles import MANAGER, STAFF, sync_roles
 from doc_templates import actions
+from doc_templates.background import notice_pdf_job
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import NoticePdf, sha256_of
 from doc_templates.pdf import check_signature, configured_signer
 from doc_templates.values import NoticeOptions
 from jobs.models import BackgroundJob
-from jobs.runner import notice_pdf_job, run_background_job
+from jobs.runner import run_background_job
 
 PASSPHRASE = "测试口令-2026"
 CENTRE = "翠湖花园物业服务中心"
