@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from cases.models import Case
+from cases.querysets import counting_key
 
 KIND_LABELS = dict(Case.Kind.choices)
 CHANNEL_LABELS = dict(Case.Channel.choices)
@@ -64,7 +65,16 @@ def monthly_report(cases, year, month):
     complaints = in_month.filter(kind=Case.Kind.COMPLAINT)
     prev_start, _ = month_bounds(*previous_month(year, month))
     previous_total = counted.filter(received_at__gte=prev_start, received_at__lt=start).count()
-    total = in_month.count()
+    complaint = Q(kind=Case.Kind.COMPLAINT)
+    # The month's totals in one pass over its cases.
+    totals = in_month.aggregate(
+        total=Count("pk"),
+        complaints_counted=Count(counting_key(), distinct=True, filter=complaint),
+        valid=Count("pk", filter=complaint & Q(validity=Case.Validity.VALID)),
+        invalid=Count("pk", filter=complaint & Q(validity=Case.Validity.INVALID)),
+        major=Count("pk", filter=Q(severity=Case.Severity.MAJOR)),
+    )
+    total = totals["total"]
     return {
         "year": year,
         "month": month,
@@ -77,10 +87,10 @@ def monthly_report(cases, year, month):
         "by_root_cause": _counts(complaints, "root_cause", ROOT_LABELS),
         "by_channel": _counts(in_month, "channel", CHANNEL_LABELS),
         "by_department": _counts(complaints, "department"),
-        "complaints_counted": complaints.counted(),
-        "valid": complaints.filter(validity=Case.Validity.VALID).count(),
-        "invalid": complaints.filter(validity=Case.Validity.INVALID).count(),
-        "major": in_month.filter(severity=Case.Severity.MAJOR).count(),
+        "complaints_counted": totals["complaints_counted"],
+        "valid": totals["valid"],
+        "invalid": totals["invalid"],
+        "major": totals["major"],
         "trend": trend(counted, year, month),
         "typical": list(
             in_month.filter(severity=Case.Severity.MAJOR)

@@ -290,3 +290,24 @@ def test_chart_labels_are_escaped():
 
     svg = reports.svg_bar_chart([("<script>alert(1)</script>", 3)], "主题 & 件数")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "主题 &amp; 件数" in svg
+
+
+def test_the_monthly_report_counts_complaints_by_the_counting_rules(new_case, staff):
+    from cases import reports
+
+    june = timezone.make_aware(dt.datetime(2026, 6, 15, 10))
+    fees = CaseTopic.objects.get(name="收费")
+    new_case(reporter_name="赵先生", received_at=june)
+    new_case(reporter_name="赵先生", received_at=june, description="又来了")
+    new_case(reporter_name="赵先生", received_at=june, topic=fees)
+    new_case(reporter_name="", anonymous=True, received_at=june)
+    new_case(reporter_name="", anonymous=True, received_at=june)
+    new_case(reporter_name="钱女士", received_at=june, kind=Case.Kind.DISPUTE)
+    new_case(reporter_name="孙女士", received_at=timezone.make_aware(dt.datetime(2026, 7, 1, 9)))
+
+    report = reports.monthly_report(Case.objects.all(), 2026, 6)
+
+    assert (report["total"], report["complaints_counted"]) == (6, 4)
+    assert report["complaints_counted"] == Case.objects.filter(
+        received_at__month=6, kind=Case.Kind.COMPLAINT
+    ).counted()
