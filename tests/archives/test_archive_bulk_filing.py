@@ -12,7 +12,7 @@ from wagtail.search.models import IndexEntry
 from cms.archives.actions import save_imported_revision
 from cms.archives.importer import Importer, ImportFailed
 from cms.archives.models import ArchiveDeletionRefused, HouseholdArchive, Owner
-from cms.roles import ARCHIVIST
+from core.roles import ARCHIVIST
 
 pytestmark = pytest.mark.django_db
 
