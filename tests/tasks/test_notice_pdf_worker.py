@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from cms.roles import MANAGER
+from core.roles import MANAGER
 from doc_templates import actions
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import NoticePdf
@@ -40,7 +40,7 @@ def signed_pdfs(settings, tmp_path):
 def manager(transactional_db, client):
     from django.contrib.auth import get_user_model
 
-    from cms.roles import sync_roles
+    from core.roles import sync_roles
 
     user = get_user_model().objects.create_user("jingli-pdf-worker", password="x", is_staff=True)
     user.groups.add(sync_roles()[MANAGER])
