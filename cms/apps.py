@@ -6,6 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "物业档案与案件库"
 
     def ready(self):
-        from cms.people import name_users_in_chinese_order
+        from cms.people import name_the_account_menu_in_chinese_order, name_users_in_chinese_order
 
         name_users_in_chinese_order()
+        name_the_account_menu_in_chinese_order()
