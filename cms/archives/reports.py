@@ -16,7 +16,7 @@ from cms.archives.models import (
     PaperKind,
     Tenant,
 )
-from cms.roles import MANAGER, ROLE_NAMES, STAFF
+from core.roles import MANAGER, ROLE_NAMES, STAFF
 
 ENTRY_DAYS = 7
 VISIT_DAYS = 7

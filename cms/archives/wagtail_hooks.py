@@ -9,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.archives import admin_urls, policy
 from cms.archives.models import ArchiveTreePage, HouseholdArchive, IdNumberField, PhoneField
-from cms.one_at_a_time import answer_under_lock
+from core.one_at_a_time import answer_under_lock
 
 
 class ArchivePagePermissionPolicy(PagePermissionPolicy):

@@ -10,11 +10,12 @@ from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from cms.admin_ui import YesNoColumn
-from cms.one_at_a_time import answer_under_lock
 from cms.replies import views
 from cms.replies.bulk_actions import ApproveDraftsBulkAction
 from cms.replies.models import ReplyScript, ReplyTopic
+from cms.replies.suggestions import scripts_for_case
+from core.admin_ui import YesNoColumn
+from core.one_at_a_time import answer_under_lock
 
 SAME_QUESTION = "已有同一问题的口径（可能是刚刚自动保存的草稿）。请到口径条目中打开它继续编辑，所填内容仍在下方。"
 
@@ -120,3 +121,6 @@ def save_a_script_one_at_a_time(request, instance):
     if isinstance(instance, ReplyScript):
         return answer_under_lock(request, ReplyScript.objects.filter(pk=instance.pk))
     return None
+
+
+hooks.register("reply_scripts_for_case", scripts_for_case)

@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import rich_text
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive
 from cms.replies.models import ReplyScript, ReplyTopic
-from cms.roles import ARCHIVIST, MANAGER
+from core.roles import ARCHIVIST, MANAGER
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
