@@ -144,6 +144,10 @@ class ArchiveRoot(ArchiveTreePage):
     subpage_types = ["archives.Estate"]
     max_count = 1
 
+    content_panels = [
+        FieldPanel("title", heading="档案库名称", help_text="如 业户档案库；只在后台显示"),
+    ]
+
     class Meta:
         verbose_name = "档案库"
         verbose_name_plural = "档案库"
