@@ -49,6 +49,11 @@ class SearchKind:
         """The response for a clicked hit, after asking the owning area's policy again."""
         raise NotImplementedError
 
+    def load_evaluation_set(self, scripts):
+        """Saved rows made from the scripts of the shipped caller set (search/evaluation.py),
+        as {number in the set: row}; only kinds the set measures have them."""
+        raise NotImplementedError
+
 
 def register(kind):
     _KINDS[kind.name] = kind

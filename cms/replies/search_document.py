@@ -43,9 +43,33 @@ class ReplyScriptKind(SearchKind):
         script = get_object_or_404(ReplyScript.objects.approved(), pk=object_id)
         return render(request, "search/reply_detail.html", {"script": script})
 
+    def load_evaluation_set(self, scripts):
+        from wagtail.search.backends import get_search_backend
+
+        from cms.replies.actions import topic_from_path
+
+        now, rows = timezone.now(), {}
+        # Questions already in the database (a site with its own scripts) are kept apart.
+        taken = set(ReplyScript.objects.values_list("question", flat=True))
+        backend = get_search_backend()
+        for script in scripts:
+            question = script.question if script.question not in taken else f"{script.question}（评估）"
+            row = ReplyScript.objects.create(
+                question=question,
+                answer=f"<p>{script.answer}</p>",
+                topic=topic_from_path(script.topic),
+                keywords=script.keywords,
+                live=True,
+                last_published_at=now,
+                effective_from=timezone.localdate(),
+            )
+            backend.add(row)
+            rows[script.number] = row
+        return rows
+
 
 def script_fields(script, url=""):
-    """The searchable text of one script (also used for unsaved scripts, e.g. evaluation)."""
+    """The searchable text of one script, saved or not."""
     return {
         "kind": "reply",
         "object_id": str(script.pk),
