@@ -5,7 +5,7 @@
 Uses its own SQLite file (var/bench-search.sqlite3) and its own index prefix on
 ELASTICSEARCH_URL. The corpus is the caller relevance set's scripts, the demo
 scripts and generated ones; queries are the set's caller queries. Our search is
-timed through the HTTP API (/search/api/ with a token, served by gunicorn),
+timed through the HTTP API (/api/search with a token, served by gunicorn),
 Wagtail's database backend by calling it directly on the same rows (no HTTP
 cost for the peer). Removes the indices afterwards, prints a table and writes
 var/bench/search_bench.json and .xlsx (with a chart).
@@ -237,8 +237,8 @@ def api_ranking(base_url, token):
 
     def titles(text):
         request = urllib.request.Request(
-            f"{base_url}/search/api/?" + urllib.parse.urlencode({"q": text}),
-            headers={"Authorization": f"Token {token}"},
+            f"{base_url}/api/search?" + urllib.parse.urlencode({"kind": "reply", "q": text}),
+            headers={"Authorization": f"Bearer {token}"},
         )
         with urllib.request.urlopen(request, timeout=120) as response:
             return [hit["title"] for hit in json.load(response)["hits"]]
@@ -289,10 +289,11 @@ def latencies(titles_for, queries, label):
 def start_server(port):
     """gunicorn with the benchmark's database and index prefix; returns (process, token)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from api.tokens import create_token
 
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
-    token, _ = Token.objects.get_or_create(user=user)
+    token = create_token(user, "检索评测", ["scripts:read"], 1)[1]
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -319,7 +320,7 @@ def start_server(port):
             break
         except OSError:
             time.sleep(0.3)
-    return server, token.key
+    return server, token
 
 
 def save_results(results):

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from docx import Document
 from openpyxl import Workbook, load_workbook
-from rest_framework.authtoken.models import Token
 from wagtail.models import Workflow
 
 from cases.models import CaseTopic
@@ -65,16 +64,6 @@ def test_wagtail_api_lists_approved_scripts_only(three_scripts, client):
     assert [item["question"] for item in items] == ["报修后多久上门"]
     assert items[0]["topic"] == "维修服务 / 日常报修"
     assert client.get(f"/api/v2/replies/{three_scripts[1].pk}/").status_code == 404
-
-
-def test_search_api_needs_a_token(db, staff_user, corpus, client):
-    assert client.get("/search/api/", {"q": "电梯困人"}).status_code == 401
-    token = Token.objects.create(user=staff_user)
-    response = client.get(
-        "/search/api/", {"q": "电梯困人"}, HTTP_AUTHORIZATION=f"Token {token.key}"
-    )
-    assert response.status_code == 200
-    assert response.json()["hits"][0]["title"] == "电梯困人怎么办"
 
 
 def test_staff_page_and_json_endpoints(db, staff_user, corpus, client):
