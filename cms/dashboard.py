@@ -39,12 +39,11 @@ def archivist_sections(user):
     """档案员: late entries, missing handover papers, new owners not visited, and callers'
     phones that are not on the owner card (a contact change to check)."""
     from cms.archives import reports
-    from cms.archives.models import HouseholdArchive, attach_parents
+    from cms.archives.models import attach_parents
 
     today = timezone.localdate()
-    missing = reports.households_missing_papers(
-        attach_parents(HouseholdArchive.objects.open().in_catalogue_order())
-    )
+    lacking = reports.lacking_handover_papers()
+    missing = reports.households_missing_papers(attach_parents(lacking[:SHOWN]))
     return [
         household_section(
             "late_entries",
@@ -56,12 +55,9 @@ def archivist_sections(user):
         section(
             "missing_papers",
             "缺少交付资料",
-            len(missing),
+            lacking.count(),
             f"{reverse('archives_admin:reports')}#missing",
-            [
-                (f"{h.address}：{'、'.join(kinds)}", household_url(h))
-                for h, kinds in missing[:SHOWN]
-            ],
+            [(f"{h.address}：{'、'.join(kinds)}", household_url(h)) for h, kinds in missing],
         ),
         household_section(
             "unvisited_owners",
@@ -132,7 +128,7 @@ def scripts_awaiting_approval_section(user):
         for pk in ids
         if int(pk) in scripts
     ]
-    url = reverse("wagtailadmin_reports:workflow")
+    url = f"{reverse('wagtailsnippets_replies_replyscript:list')}?approval=waiting"
     return section("scripts_to_approve", "待审批的回复口径", waiting.count(), url, items)
 
 

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共部件"
 
     def ready(self):
-        from core.people import name_users_in_chinese_order
+        from core.people import name_the_account_menu_in_chinese_order, name_users_in_chinese_order
 
         name_users_in_chinese_order()
+        name_the_account_menu_in_chinese_order()

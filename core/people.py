@@ -16,8 +16,24 @@ def name_users_in_chinese_order():
     model answers both with display_name."""
     User = get_user_model()
     User.get_full_name = display_name
-    # The sidebar's account menu uses the short name; a given name alone is not how colleagues
-    # are named here.
+    # A given name alone is not how colleagues are named here.
     User.get_short_name = display_name
     # Choosers, select lists and reports that print a user directly show the name too.
     User.__str__ = display_name
+
+
+def name_the_account_menu_in_chinese_order():
+    """Wagtail's sidebar account menu prints ``first_name`` (the given name alone, 立新) or the
+    login; colleagues here are named by their full 姓名 (王立新). Re-registering the sidebar
+    module's adapter keeps Wagtail's menu and only changes the name it is given."""
+    from wagtail.admin.telepath import register
+    from wagtail.admin.ui.sidebar import BaseSidebarAdapter, MainMenuModule
+
+    class ChineseNamedMainMenuAdapter(BaseSidebarAdapter):
+        js_constructor = "wagtail.sidebar.MainMenuModule"
+
+        def js_args(self, module):
+            menu_items, account_items, account = MainMenuModule.js_args(module)
+            return [menu_items, account_items, {**account, "name": display_name(module.user)}]
+
+    register(ChineseNamedMainMenuAdapter(), MainMenuModule)

@@ -43,8 +43,9 @@ def _owner_snapshot(owner):
     }
 
 
-def request_access(requester, reason, duration_days, household=None, building=None):
-    """查阅申请: ask a manager to read one household or one building."""
+def request_access(requester, reason, duration_days, household=None, building=None, purpose="read"):
+    """查阅申请: ask a manager to read one household or one building, or (以便回访) to see
+    the owners' phones for a call back."""
     if not policy.may_request_access(requester, household=household, building=building):
         raise PermissionDenied("您只能申请查阅本人负责楼栋的业户档案。")
     grant = AccessGrant(
@@ -52,6 +53,7 @@ def request_access(requester, reason, duration_days, household=None, building=No
         household=household,
         building=building,
         reason=reason,
+        purpose=purpose,
         duration_days=duration_days,
     )
     grant.full_clean()

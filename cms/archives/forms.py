@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from cms.archives.holds import record_numbered
 from cms.archives.models import (
+    AccessGrant,
     AccessRecord,
     Building,
     ContactLog,
@@ -27,6 +28,12 @@ class AccessRequestForm(forms.Form):
     building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.all(), required=False)
     unit = forms.CharField(label="单元", max_length=10, required=False)
     room = forms.CharField(label="房号", max_length=20, required=False)
+    purpose = forms.ChoiceField(
+        label="查阅用途",
+        choices=AccessGrant.Purpose.choices,
+        initial=AccessGrant.Purpose.READ,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(label="查阅事由", max_length=300, widget=forms.Textarea({"rows": 3}))
     duration_days = forms.IntegerField(label="查阅期限（天）", min_value=1, max_value=30, initial=1)
 

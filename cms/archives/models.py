@@ -144,6 +144,10 @@ class ArchiveRoot(ArchiveTreePage):
     subpage_types = ["archives.Estate"]
     max_count = 1
 
+    content_panels = [
+        FieldPanel("title", heading="档案库名称", help_text="如 业户档案库；只在后台显示"),
+    ]
+
     class Meta:
         verbose_name = "档案库"
         verbose_name_plural = "档案库"
@@ -910,6 +914,11 @@ class AccessGrant(models.Model):
         APPROVED = "approved", "已批准"
         REFUSED = "refused", "已拒绝"
 
+    class Purpose(models.TextChoices):
+        READ = "read", "查阅档案"
+        # Calling an owner back needs the number on the card, which every screen masks.
+        CALLBACK = "callback", "以便回访（显示业主电话）"
+
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -933,6 +942,9 @@ class AccessGrant(models.Model):
         verbose_name="楼栋",
     )
     reason = models.CharField("查阅事由", max_length=300)
+    purpose = models.CharField(
+        "查阅用途", max_length=10, choices=Purpose.choices, default=Purpose.READ
+    )
     duration_days = models.PositiveSmallIntegerField(
         "查阅期限（天）", default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
@@ -974,6 +986,10 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.requester} · {self.scope_label}"
+
+    @property
+    def for_callback(self):
+        return self.purpose == self.Purpose.CALLBACK
 
     @property
     def scope_label(self):
@@ -1045,6 +1061,7 @@ class AccessRecord(AppendOnlyModel):
         SEARCH = "search", "检索结果"
         NOTICE = "notice", "文书"
         READ = "read", "查阅页"
+        CALLBACK = "callback", "回访查看电话"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

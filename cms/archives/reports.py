@@ -14,6 +14,7 @@ from cms.archives.models import (
     HouseholdArchive,
     Owner,
     PaperKind,
+    Tenant,
 )
 from core.roles import MANAGER, ROLE_NAMES, STAFF
 
@@ -34,6 +35,26 @@ def required_papers(household, has_tenants=None):
 def missing_papers(household):
     present = {paper.kind for paper in household.papers.all() if not paper.superseded}
     return [PaperKind(kind).label for kind in required_papers(household) if kind not in present]
+
+
+def _lacks(kind):
+    return ~Exists(
+        ArchivePaper.objects.filter(household=OuterRef("pk"), kind=kind, superseded=False)
+    )
+
+
+def lacking_handover_papers():
+    """Open households lacking a required handover paper, asked of the database (a superseded
+    paper is no paper; a rented room or one with tenants also needs the tenancy agreement):
+    the same rule as ``required_papers``, without loading every household."""
+    lacking = Q()
+    for kind in REQUIRED_HANDOVER_PAPERS:
+        lacking |= Q(_lacks(kind))
+    let_out = Q(Exists(Tenant.objects.filter(household=OuterRef("pk")))) | Q(
+        occupancy=HouseholdArchive.Occupancy.RENTED
+    )
+    lacking |= let_out & Q(_lacks(PaperKind.TENANT_AGREEMENT))
+    return HouseholdArchive.objects.open().filter(lacking).in_catalogue_order()
 
 
 def households_missing_papers(households):

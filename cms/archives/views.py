@@ -77,6 +77,14 @@ def masked_owner(owner):
     return owner
 
 
+def owner_for_callback(owner):
+    """A grant made to call the owner back shows the phones it was asked for; the identity
+    number stays masked."""
+    masked_owner(owner)
+    owner.masked_phone, owner.masked_phone_alt = owner.phone, owner.phone_alt
+    return owner
+
+
 def matching_room_owner_or_phone(text):
     """The list's one search box: a room number, a current owner's name, or a phone
     (whole or its last digits) — results stay masked as always."""
@@ -146,9 +154,19 @@ def household_detail(request, pk):
     if not policy.can_read_household(request.user, household):
         messages.error(request, "该业户档案属绝密，您无权查阅。请先提交查阅申请。")
         return redirect(reverse("archives_admin:request_access") + f"?household={household.pk}")
-    policy.record_access(request.user, household, AccessRecord.Via.READ, request=request)
+    grant = (
+        None
+        if policy.reads_everything(request.user)
+        else policy.grant_covering(request.user, household)
+    )
+    for_callback = grant is not None and grant.for_callback
+    via = AccessRecord.Via.CALLBACK if for_callback else AccessRecord.Via.READ
+    policy.record_access(request.user, household, via, request=request)
     attach_parents([household])
-    owners = [masked_owner(owner) for owner in household.owners.all()]
+    owners = [
+        owner_for_callback(owner) if for_callback else masked_owner(owner)
+        for owner in household.owners.all()
+    ]
     return render(
         request,
         "archives/admin/household_detail.html",
@@ -163,13 +181,14 @@ def household_detail(request, pk):
             "changes": household.changes.select_related("changed_by"),
             "contacts": household.contacts.select_related("staff")[:50],
             "reads_everything": policy.reads_everything(request.user),
+            "for_callback": for_callback,
             "mask_phone": policy.mask_phone,
         },
     )
 
 
 def request_access(request):
-    initial = {"scope": "household", "duration_days": 1}
+    initial = {"scope": "household", "duration_days": 1, "purpose": AccessGrant.Purpose.READ}
     if "household" in request.GET:
         initial["household"] = request.GET["household"]
     if "building" in request.GET:
@@ -190,7 +209,13 @@ def request_access(request):
             if may_break_glass and "break_glass" in request.POST:
                 actions.open_for_myself(request.user, data["reason"], **scope)
             else:
-                actions.request_access(request.user, data["reason"], data["duration_days"], **scope)
+                actions.request_access(
+                    request.user,
+                    data["reason"],
+                    data["duration_days"],
+                    purpose=data["purpose"],
+                    **scope,
+                )
         except (PermissionDenied, ValidationError) as error:
             form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
         else:
@@ -437,10 +462,11 @@ def reports(request):
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
     except ValueError:
         year, month = today.year, today.month
-    late = attach_parents(reports_module.late_entries(today)[:200])
-    unvisited = attach_parents(reports_module.unvisited_new_owners(today)[:200])
+    # Whole lists: each is what a count on the archivist's first screen opens.
+    late = attach_parents(reports_module.late_entries(today))
+    unvisited = attach_parents(reports_module.unvisited_new_owners(today))
     missing = reports_module.households_missing_papers(
-        attach_parents(HouseholdArchive.objects.open().in_catalogue_order()[:500])
+        attach_parents(reports_module.lacking_handover_papers())
     )
     return render(
         request,

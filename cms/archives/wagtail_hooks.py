@@ -8,7 +8,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.archives import admin_urls, policy
-from cms.archives.models import IdNumberField, PhoneField
+from cms.archives.models import ArchiveTreePage, HouseholdArchive, IdNumberField, PhoneField
+from core.one_at_a_time import answer_under_lock
 
 
 class ArchivePagePermissionPolicy(PagePermissionPolicy):
@@ -28,14 +29,42 @@ class ArchivePagePermissionPolicy(PagePermissionPolicy):
 register_permission_policy(Page, ArchivePagePermissionPolicy(Page))
 
 
+def choosing_a_household_to_link(request):
+    """The household chooser of a case form: linking a complaint to the caller's address is
+    not reading the archive, so it offers every household the user may link (address only)."""
+    wanted = request.GET.get("page_type", "").lower()
+    return wanted == "archives.householdarchive" and request.user.has_perm(policy.REGISTER_CASES)
+
+
 @hooks.register("construct_page_chooser_queryset")
 def choosers_leave_out_hidden_archive_pages(pages, request):
+    if choosing_a_household_to_link(request):
+        linkable = policy.linkable_households(request.user).values("pk")
+        return pages.exclude(pk__in=HouseholdArchive.objects.exclude(pk__in=linkable).values("pk"))
     return policy.without_hidden_archive_pages(pages, request.user)
 
 
 @hooks.register("construct_explorer_page_queryset")
 def explorer_leaves_out_hidden_archive_pages(parent_page, pages, request):
     return policy.without_hidden_archive_pages(pages, request.user)
+
+
+@hooks.register("before_create_page")
+def file_under_a_building_one_at_a_time(request, parent_page, page_class):
+    """The editor's autosave of a new room and its publish (or two archivists) would take the
+    same place in the tree at once: the building is held while one of them files the room."""
+    if issubclass(page_class, ArchiveTreePage):
+        return answer_under_lock(request, Page.objects.filter(pk=parent_page.pk))
+    return None
+
+
+@hooks.register("before_edit_page")
+def save_an_archive_page_one_at_a_time(request, page):
+    """Autosave and publish of one archive page are answered in turn, so the later one is
+    judged against the revision the first one wrote."""
+    if issubclass(page.specific_class, ArchiveTreePage):
+        return answer_under_lock(request, Page.objects.filter(pk=page.pk))
+    return None
 
 
 class MaskedFieldComparison(TextFieldComparison):

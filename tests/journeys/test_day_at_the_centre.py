@@ -60,6 +60,8 @@ def log_in(page, user):
     page.click("button[type=submit]")
     page.wait_for_url("**/admin/")
     assert "今日工作" in page.inner_text("#work-panel")
+    # The sidebar's account menu names the person by 姓名, family name first.
+    assert f"{user.last_name}{user.first_name}" in page.inner_text("#wagtail-sidebar")
     assert_chinese(page)
 
 
@@ -87,7 +89,22 @@ def test_archivist_files_a_household_edits_it_and_records_a_contact_change(page,
     missing_before = count_on_dashboard(page, "missing_papers")
     screenshot(page, "dangan-1-dashboard")
 
+    # The archive tree opens like a cabinet: estate, then building, then its rooms.
     building = Building.objects.order_by("path").first()
+    estate = building.get_parent()
+    page.goto(f"/admin/pages/{estate.get_parent().pk}/")
+    page.get_by_role("link", name=estate.title, exact=True).first.click()
+    page.wait_for_url(f"**/admin/pages/{estate.pk}/")
+    page.get_by_role("link", name=building.title, exact=True).first.click()
+    page.wait_for_url(f"**/admin/pages/{building.pk}/")
+    first_room = HouseholdArchive.objects.child_of(building).in_catalogue_order().first()
+    assert first_room.title in page.inner_text("main")
+    assert_chinese(page)
+    screenshot(page, "dangan-1b-archive-tree")
+    page.goto(f"/admin/pages/{estate.pk}/edit/")
+    editor = page.inner_text("main")
+    assert "SEO" not in editor and "公开" not in editor and "推广" not in editor
+
     paper = tmp_path / "交付通知书.pdf"
     paper.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.goto(f"/admin/pages/add/archives/householdarchive/{building.pk}/")
@@ -138,7 +155,20 @@ def test_archivist_files_a_household_edits_it_and_records_a_contact_change(page,
     assert owner.phone == "13922223333"
 
 
+def choose_household(page, household):
+    """Wagtail's page chooser on the case form: search the caller's room and pick that household."""
+    page.locator("#id_household-chooser .unchosen [data-chooser-action-choose]").click()
+    modal = page.locator(".modal-content")
+    modal.locator("input[name=q]").fill(household.room)
+    # Rooms are numbered alike in every building; the row's own page id tells them apart.
+    modal.locator(f"a.choose-page[data-id='{household.pk}']").click()
+    page.locator("#id_household-chooser").get_by_text(household.title).wait_for()
+
+
 def test_staff_takes_a_call_finds_the_wording_registers_and_hands_on(page, centre):
+    from cms.archives.models import HouseholdArchive, attach_parents
+
+    (caller_home,) = attach_parents([HouseholdArchive.objects.order_by("path").last()])
     log_in(page, centre["kefu"])
     mine_before = count_on_dashboard(page, "mine")
     screenshot(page, "kefu-1-dashboard")
@@ -152,6 +182,7 @@ def test_staff_takes_a_call_finds_the_wording_registers_and_hands_on(page, centr
     page.goto("/admin/cases/new/")
     page.select_option("select[name=kind]", "complaint")
     page.select_option("select[name=channel]", "phone")
+    choose_household(page, caller_home)
     page.fill("input[name=reporter_name]", "赵女士")
     page.fill("input[name=reporter_phone]", "1380013800")
     page.select_option("select[name=topic]", label="高空抛物")
@@ -163,7 +194,10 @@ def test_staff_takes_a_call_finds_the_wording_registers_and_hands_on(page, centr
     page.click("footer button[type=submit]")
     page.wait_for_url("**/admin/cases/*/")
     case = Case.objects.get(reporter_name="赵女士")
+    assert case.household == caller_home
     assert f"已受理：{case.number}" in page.inner_text("body")
+    # The case shows the caller's address, not the archive behind it.
+    assert caller_home.address in page.inner_text("main")
     assert "参考回复口径" in page.inner_text("body")
     screenshot(page, "kefu-3-registered")
 
@@ -264,7 +298,7 @@ def issue_and_prove_a_rectification_notice(page, centre, tmp_path, settings):
 def issue_and_prove_the_notice(page, centre, tmp_path):
     from docx import Document
 
-    from cms.archives.models import HouseholdArchive
+    from cms.archives.models import HouseholdArchive, attach_parents
     from doc_templates.models import Notice
 
     # The violation found on patrol is put down to the household on the top floor.
@@ -281,6 +315,8 @@ def issue_and_prove_the_notice(page, centre, tmp_path):
     page.click("button[name=issue]")
     # 签发 first shows what is about to be issued; nothing is numbered yet.
     assert page.inner_text("#confirm-kind") == "整改通知书"
+    (offender,) = attach_parents([offender])
+    assert offender.address in page.inner_text("#confirm-addressee")
     assert page.inner_text("#confirm-case") == violation.number
     assert not Notice.objects.filter(case=violation).exists()
     page.click("#confirm-issue")
