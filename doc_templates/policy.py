@@ -104,9 +104,21 @@ def names_an_owner(notice):
     )
 
 
-def may_have_issued_copy(user, notice):
+def may_have_issued_copy(user, notice, owners_shown=None):
     """A frozen file that names an owner goes to readers of that archive only; anyone
-    else gets a copy with the name hidden."""
+    else gets a copy with the name hidden. ``owners_shown`` (ids from
+    ``households_with_owners_shown``) answers for many notices in one query."""
     if not names_an_owner(notice):
         return True
-    return all(shows_owner(user, household) for household in households_of_notice(notice))
+    households = households_of_notice(notice)
+    if owners_shown is not None:
+        return all(household.pk in owners_shown for household in households)
+    return all(shows_owner(user, household) for household in households)
+
+
+def households_with_owners_shown(user, households):
+    """The ids of ``households`` whose owners a notice rendered for ``user`` may name,
+    asked of the archive policy at once (a batch of a whole building)."""
+    ids = [household.pk for household in households if household is not None]
+    readable = archive_policy.readable_households(user).filter(pk__in=ids)
+    return set(readable.values_list("pk", flat=True))
