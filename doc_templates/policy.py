@@ -11,14 +11,14 @@ from django.db.models import Q
 
 from cases.policy import can_view_case, visible_cases
 from cms.archives import policy as archive_policy
+from cms.archives.masking import MASKED_NAME
 from cms.archives.models import HouseholdArchive
 
 ISSUE_PERMISSION = "doc_templates.issue_notice"
 VIEW_PERMISSION = "doc_templates.view_notice"
 VIEW_TEMPLATES_PERMISSION = "doc_templates.view_templateversion"
 
-# What stands in a notice instead of an owner's name the reader may not see.
-MASKED_NAME = "（姓名已隐去）"
+__all__ = ["MASKED_NAME"]
 
 
 def can_issue(user):

@@ -1045,6 +1045,7 @@ class AccessRecord(AppendOnlyModel):
         SEARCH = "search", "检索结果"
         NOTICE = "notice", "文书"
         READ = "read", "查阅页"
+        CARE = "care", "关怀名单"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
