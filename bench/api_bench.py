@@ -61,7 +61,7 @@ def prepare(env):
     code = """
 from io import StringIO
 from django.contrib.auth import get_user_model
-from cms.roles import sync_roles, STAFF
+from core.roles import sync_roles, STAFF
 from cms.replies import demo
 from cms.replies.models import ReplyScript
 from api.tokens import create_token

@@ -155,7 +155,7 @@ def fill_database(args, results, memory):
     from django.core.management import call_command
 
     from cms.archives.importer import Importer
-    from cms.roles import ARCHIVIST, sync_roles
+    from core.roles import ARCHIVIST, sync_roles
 
     call_command("migrate", verbosity=0)
     search_sync_off = stop_search_sync() if args.no_search_sync else False

@@ -37,7 +37,7 @@ from django.utils import timezone  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from cases.models import Case, CaseTopic  # noqa: E402
-from cms.roles import MANAGER, sync_roles  # noqa: E402
+from core.roles import MANAGER, sync_roles  # noqa: E402
 
 HISTORY_PER_CASE = 10
 BATCH = 2000

@@ -39,7 +39,7 @@ def build_tree(households):
     from wagtail.models import Page
 
     from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive, Owner
-    from cms.roles import MANAGER, sync_roles
+    from core.roles import MANAGER, sync_roles
 
     groups = sync_roles()
     manager = get_user_model().objects.create_user(

@@ -61,7 +61,7 @@ def import_estate(households, buildings):
 def users():
     from django.contrib.auth import get_user_model
 
-    from cms.roles import MANAGER, STAFF, SUPERVISOR, sync_roles
+    from core.roles import MANAGER, STAFF, SUPERVISOR, sync_roles
     from quality.models import StaffProfile
 
     groups = sync_roles()

@@ -28,7 +28,7 @@ from cases.models import (
 from cases.notifications import notify_managers_of_major_case
 from cases.querysets import retention_until
 from cms.archives.holds import refuse_if_held
-from cms.numbering import format_number, next_number
+from core.numbering import format_number, next_number
 from search.indexing import deferred_sync
 
 S = Case.Status

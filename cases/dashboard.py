@@ -67,11 +67,8 @@ def supervisor_sections(user):
 
 
 def manager_case_sections(user):
-    """客服中心经理: major cases and rectification notices still to issue."""
-    return [
-        case_section("major", user, order="received_at"),
-        case_section("notice_due", user, order="signed_at"),
-    ]
+    """客服中心经理: major cases."""
+    return [case_section("major", user, order="received_at")]
 
 
 def handles_cases_as_staff(user):

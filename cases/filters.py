@@ -18,12 +18,20 @@ WORK_LISTS = {
     ),
     "to_sign": ("待我签批的处理决定", lambda cases, user: cases.awaiting_signature(user)),
     "major": ("重大案件", lambda cases, user: cases.major_open()),
-    "notice_due": ("待签发整改通知书", lambda cases, user: cases.rectification_notice_due()),
     "phone_not_on_file": (
         "来电号码与档案不符",
         lambda cases, user: cases.caller_phone_not_on_file(),
     ),
 }
+
+
+def register_work_list(name, label, select):
+    """A work list another area defines on cases, e.g. the notices still to issue."""
+    WORK_LISTS[name] = (label, select)
+
+
+def work_list_choices():
+    return [(name, label) for name, (label, _) in WORK_LISTS.items()]
 
 
 def work_list(name, cases, user):
@@ -39,7 +47,7 @@ class CaseFilterSet(WagtailFilterSet):
     )
     work = django_filters.ChoiceFilter(
         label="工作清单",
-        choices=[(name, label) for name, (label, _) in WORK_LISTS.items()],
+        choices=work_list_choices,
         method="filter_work",
         empty_label="全部",
     )

@@ -11,7 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
 from cases.validators import validate_person_name
-from cms.uploads import validate_evidence
+from core.uploads import validate_evidence
 
 # Long texts have a stated maximum: what a caller says fits, a pasted document does not.
 TEXT_MAXIMUM = {"description": 2000}

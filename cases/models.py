@@ -16,8 +16,8 @@ from simple_history.models import HistoricalRecords
 from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
 from cases.validators import validate_caller_phone, validate_person_name
-from cms.people import display_name
-from cms.storage import PrivateStorage
+from core.people import display_name
+from core.storage import PrivateStorage
 
 User = settings.AUTH_USER_MODEL
 

@@ -51,17 +51,10 @@ class WorkQueries:
         waiting = self.open().filter(kind="violation", signed_at__isnull=True).exclude(measure="")
         return waiting.exclude(penalty_by=user) if user is not None else waiting
 
-    def rectification_notice_due(self):
-        """Signed rectification decisions with no 整改通知书 issued for the case yet."""
-        from doc_templates.kinds import NoticeKind
-        from doc_templates.models import Notice
-
-        issued = Notice.objects.filter(case=OuterRef("pk"), kind=NoticeKind.RECTIFICATION)
-        return (
-            self.open()
-            .filter(kind="violation", measure="rectify", signed_at__isnull=False)
-            .exclude(Exists(issued))
-        )
+    def signed_rectification_decisions(self):
+        """Open violations whose signed decision is 限期整改 (the notices area adds whether the
+        整改通知书 went out)."""
+        return self.open().filter(kind="violation", measure="rectify", signed_at__isnull=False)
 
     def caller_phone_not_on_file(self, days=30, now=None):
         """Recent cases of a household whose caller left a phone that no current owner has

@@ -1,7 +1,7 @@
 """Case permissions per role: staff register and handle, supervisors handle general
 cases, managers everything including penalties, major cases and disposition."""
 
-from cms.roles import MANAGER, STAFF, SUPERVISOR, grant
+from core.roles import MANAGER, STAFF, SUPERVISOR, grant
 
 BASIC = ["cases.view_case", "cases.add_case", "cases.change_case", "cases.view_casetopic"]
 SUPERVISION = [

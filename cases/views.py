@@ -9,14 +9,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
+from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cases.case_actions import BY_NAME, offered_actions
 from cases.history import field_changes
 from cases.models import Case, EditConflict, person_name
 from cases.policy import visible_cases
-from cms.aftercommit import committed_save
-from cms.replies.suggestions import scripts_for_case
+from core.aftercommit import committed_save
 
 
 def case_for(request, pk):
@@ -24,8 +24,12 @@ def case_for(request, pk):
 
 
 def suggested_reply_scripts(case):
-    """Approved reply scripts for the case, so the answer matches the agreed wording."""
-    return scripts_for_case(case)
+    """Approved reply scripts for the case, so the answer matches the agreed wording. The reply
+    scripts area answers through the ``reply_scripts_for_case`` hook: it knows cases, not the
+    other way round."""
+    for scripts_for_case in hooks.get_hooks("reply_scripts_for_case"):
+        return scripts_for_case(case)
+    return []
 
 
 class CaseAdminView(WagtailAdminTemplateMixin, TemplateView):

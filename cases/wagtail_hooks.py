@@ -33,11 +33,11 @@ from cases.models import (
 )
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
-from cms.admin_ui import YesNoColumn
-from cms.aftercommit import committed_save
 from cms.archives.models import HeldRecordRefused
-from cms.resubmission import add_token_field, earlier_submission, remember_submission
-from cms.spreadsheets import TitledExportMixin
+from core.admin_ui import YesNoColumn
+from core.aftercommit import committed_save
+from core.resubmission import add_token_field, earlier_submission, remember_submission
+from core.spreadsheets import TitledExportMixin
 
 
 class NoDeletePolicy(ModelPermissionPolicy):

@@ -103,6 +103,7 @@ def manager_sections(user):
         section("access_requests", "待审批的档案查阅申请", grants.count(), url, items),
         scripts_awaiting_approval_section(user),
         *case_dashboard.manager_case_sections(user),
+        case_dashboard.case_section("notice_due", user, order="signed_at"),
     ]
 
 

@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from cms.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
+from core.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
 
 DEMO_USERS = [
     # username, role, family name, given name

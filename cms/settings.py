@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # The product's own apps, in dependency order. Role permissions (roles.py) and
 # demo data (demo.py) are collected from them in this order.
-LOCAL_APPS = ["cms", "cms.archives", "cms.replies", "cases", "search", "doc_templates", "quality"]
+LOCAL_APPS = ["core", "cms", "cms.archives", "cms.replies", "cases", "search", "doc_templates", "quality"]
 
 INSTALLED_APPS = [
     *LOCAL_APPS,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.archives.models import HouseholdArchive, attach_parents
-from cms.numbering import next_number
+from core.numbering import next_number
 from doc_templates.filling import add_draft_watermark, fill_document, open_document, render
 from doc_templates.kinds import ADDRESSED_KINDS, NUMBER_SERIES, RECORD_KINDS, NoticeKind
 from doc_templates.models import (
@@ -83,7 +83,7 @@ def check_addressee(kind, household, options):
 def issue_summary(kind, by, case, household, options):
     """What the manager confirms before 签发: kind, addressee as the notice will name
     it, case, and the number series with the number it will most likely get."""
-    from cms.models import NumberSequence
+    from core.models import NumberSequence
     from doc_templates.policy import shows_owner
     from doc_templates.values import addressee_of
 

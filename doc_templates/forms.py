@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cms.uploads import validate_image
+from core.uploads import validate_image
 from doc_templates.kinds import RECORD_KINDS, NoticeKind
 from doc_templates.models import Delivery
 from doc_templates.values import FactSource, NoticeOptions

@@ -17,7 +17,7 @@ from wagtail.permissions import register_permission_policy
 
 from cases.models import Case
 from cases.policy import visible_cases
-from cms.downloads import XLSX, attachment_header, download_response
+from core.downloads import XLSX, attachment_header, download_response
 from doc_templates.models import Notice
 from doc_templates.policy import can_issue, visible_notices
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from cms.storage import PrivateStorage
+from core.storage import PrivateStorage
 from doc_templates.kinds import NoticeKind
 
 User = settings.AUTH_USER_MODEL

@@ -1,7 +1,7 @@
 """Notice permissions: managers issue (签发) and upload templates; staff and
 supervisors read issued notices and record their delivery."""
 
-from cms.roles import MANAGER, STAFF, SUPERVISOR, grant
+from core.roles import MANAGER, STAFF, SUPERVISOR, grant
 
 
 def setup(groups):

@@ -14,8 +14,9 @@ from django.urls import reverse
 from cases.models import Case
 from cases.policy import can_view_case
 from cms.archives.models import Building, Estate
-from cms.downloads import DOCX, PDF, ZIP, download_response
+from core.downloads import DOCX, PDF, ZIP, download_response
 from doc_templates import actions, policy
+from doc_templates.background import batch_job
 from doc_templates.forms import (
     BatchForm,
     CorrectionForm,
@@ -27,7 +28,7 @@ from doc_templates.forms import (
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import Notice, NoticeBatch, NoticePdf, TemplateVersion
 from doc_templates.values import guess_source
-from jobs.runner import batch_job, retry, start_job
+from jobs.runner import retry, start_job
 
 
 def _visible_case(request, case_id):

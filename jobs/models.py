@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cms.storage import PrivateStorage
+from core.storage import PrivateStorage
 
 
 class BackgroundJobQuerySet(models.QuerySet):

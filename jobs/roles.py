@@ -1,6 +1,6 @@
 """Supervisors and managers follow every background job in the admin."""
 
-from cms.roles import MANAGER, SUPERVISOR, grant
+from core.roles import MANAGER, SUPERVISOR, grant
 
 
 def setup(groups):

@@ -159,12 +159,3 @@ def resume_interrupted_jobs():
             retry(job)
             resumed.append(job)
     return resumed
-
-
-def batch_job(batch):
-    """The background job running a notice batch, if it was started as one."""
-    return (
-        BackgroundJob.objects.filter(task_name="notice_batch", arguments__batch_id=batch.pk)
-        .order_by("-pk")
-        .first()
-    )

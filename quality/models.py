@@ -19,7 +19,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from cms.storage import PrivateStorage
+from core.storage import PrivateStorage
 
 User = settings.AUTH_USER_MODEL
 ZERO = Decimal("0")

@@ -4,7 +4,7 @@ supervisors (the service head) also run audits, surveys and draft interview plan
 managers publish checklists and questionnaires, acknowledge audits as project manager
 and approve interview plans."""
 
-from cms.roles import MANAGER, STAFF, SUPERVISOR, grant
+from core.roles import MANAGER, STAFF, SUPERVISOR, grant
 
 VIEW = [
     "quality.view_audit",

@@ -16,7 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cases.models import person_name
-from cms.admin_ui import YesNoColumn
+from core.admin_ui import YesNoColumn
 from quality import actions, reports, views
 from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
 from quality.models import (

@@ -1,4 +1,4 @@
-from cms.roles import MANAGER, grant
+from core.roles import MANAGER, grant
 
 
 def setup(groups):

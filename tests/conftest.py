@@ -82,7 +82,7 @@ def elasticsearch_node():
 
 @pytest.fixture
 def role_groups(db):
-    from cms.roles import sync_roles
+    from core.roles import sync_roles
 
     return sync_roles()
 

@@ -202,7 +202,7 @@ def test_search_before_anything_is_indexed_finds_nothing_instead_of_failing(
     elasticsearch_node, role_groups, django_user_model, settings
 ):
     """Elasticsearch answers without aggregations when none of the indices exist yet."""
-    from cms.roles import STAFF
+    from core.roles import STAFF
     from search.query import search
 
     settings.ELASTICSEARCH_INDEX_PREFIX = f"{settings.ELASTICSEARCH_INDEX_PREFIX}-never-indexed"
@@ -233,7 +233,7 @@ def test_archive_catalogue_of_an_estate_that_is_not_a_number_is_not_found(demo_d
 def test_search_for_punctuation_alone_finds_nothing_and_does_not_say_search_is_down(
     elasticsearch_node, role_groups, django_user_model
 ):
-    from cms.roles import STAFF
+    from core.roles import STAFF
 
     staff = django_user_model.objects.create_user("kefu-quote", is_staff=True)
     staff.groups.add(role_groups[STAFF])

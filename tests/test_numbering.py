@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, transaction
 
-from cms.numbering import format_number, next_number
+from core.numbering import format_number, next_number
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from cms.archives.holds import record_numbered
 from cms.archives.models import (
     AccessRecord,
     Building,
@@ -165,12 +166,10 @@ class HoldForm(forms.Form):
     )
 
     def clean(self):
-        from cases.models import Case
-
         data = super().clean()
         if data.get("household") is None:
             number = (data.get("case_number") or "").strip()
-            data["target"] = Case.objects.filter(number=number).first() if number else None
+            data["target"] = record_numbered(number) if number else None
             if data["target"] is None:
                 self.add_error("case_number", "没有这个案件编号；请核对，或从业户档案页设置保全。")
         else:

@@ -25,7 +25,7 @@ from wagtail.query import PageQuerySet
 
 from cms.archives.masking import mask_id_number, mask_phone
 from cms.archives.validators import mainland_id_is_valid, validate_phone
-from cms.storage import PrivateStorage
+from core.storage import PrivateStorage
 
 
 class IdNumberField(models.CharField):

@@ -15,7 +15,7 @@ from cms.archives.models import (
     Owner,
     PaperKind,
 )
-from cms.roles import MANAGER, ROLE_NAMES, STAFF
+from core.roles import MANAGER, ROLE_NAMES, STAFF
 
 ENTRY_DAYS = 7
 VISIT_DAYS = 7

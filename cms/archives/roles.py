@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from wagtail.models import GroupPagePermission, Page
 
 from cms.archives.models import ArchiveRoot
-from cms.roles import ARCHIVIST, MANAGER, grant
+from core.roles import ARCHIVIST, MANAGER, grant
 
 ARCHIVIST_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 

@@ -6,7 +6,7 @@ from cases.models import CaseTopic
 from cms.replies.actions import publish_script, topic_from_path
 from cms.replies.demo_data import CASE_TOPICS, SCRIPTS, SYNONYMS, TOPICS
 from cms.replies.models import ReplyScript
-from cms.roles import MANAGER
+from core.roles import MANAGER
 from search.models import SynonymGroup
 
 

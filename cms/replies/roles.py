@@ -1,5 +1,5 @@
 from cms.replies.actions import ensure_approval_workflow
-from cms.roles import MANAGER, SUPERVISOR, grant
+from core.roles import MANAGER, SUPERVISOR, grant
 
 EDIT = ("replies.add_replyscript", "replies.change_replyscript", "replies.view_replyscript")
 

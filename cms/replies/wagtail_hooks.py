@@ -5,10 +5,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.admin_ui import YesNoColumn
 from cms.replies import views
 from cms.replies.bulk_actions import ApproveDraftsBulkAction
 from cms.replies.models import ReplyScript, ReplyTopic
+from cms.replies.suggestions import scripts_for_case
+from core.admin_ui import YesNoColumn
 
 
 class ReplyScriptViewSet(SnippetViewSet):
@@ -69,3 +70,4 @@ def register_quiz_results_menu_item():
 
 
 hooks.register("register_bulk_action", ApproveDraftsBulkAction)
+hooks.register("reply_scripts_for_case", scripts_for_case)

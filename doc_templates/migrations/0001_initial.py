@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import cms.storage
+import core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name='DeliveryPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=cms.storage.PrivateStorage("notices"), upload_to='delivery/%Y/%m/', verbose_name='照片')),
+                ('file', models.FileField(storage=core.storage.PrivateStorage("notices"), upload_to='delivery/%Y/%m/', verbose_name='照片')),
                 ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='doc_templates.delivery')),
             ],
             options={
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveIntegerField(verbose_name='年度')),
                 ('serial', models.PositiveIntegerField(verbose_name='序号')),
                 ('values', models.JSONField(default=dict, verbose_name='填写内容')),
-                ('file', models.FileField(storage=cms.storage.PrivateStorage("notices"), upload_to='issued/%Y/', verbose_name='文书文件')),
+                ('file', models.FileField(storage=core.storage.PrivateStorage("notices"), upload_to='issued/%Y/', verbose_name='文书文件')),
                 ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
                 ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='签发时间')),
                 ('correction_reason', models.CharField(blank=True, max_length=200, verbose_name='更正原因')),
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', '等待中'), ('running', '生成中'), ('done', '已完成'), ('failed', '失败')], default='pending', max_length=10, verbose_name='状态')),
                 ('total', models.PositiveIntegerField(default=0, verbose_name='总数')),
                 ('done', models.PositiveIntegerField(default=0, verbose_name='已完成')),
-                ('archive', models.FileField(blank=True, storage=cms.storage.PrivateStorage("notices"), upload_to='batches/', verbose_name='压缩包')),
+                ('archive', models.FileField(blank=True, storage=core.storage.PrivateStorage("notices"), upload_to='batches/', verbose_name='压缩包')),
                 ('error', models.TextField(blank=True, verbose_name='错误')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('rectification', '整改通知书'), ('tri_party', '三方温馨提示'), ('violation_ticket', '业户违规处理通知单'), ('clutter_reminder', '温馨提示（堆物）'), ('complaint_record', '顾客投诉处理记录表'), ('dispute_record', '邻里纠纷处理记录表')], max_length=20, verbose_name='文书类型')),
                 ('version', models.PositiveIntegerField(verbose_name='版本号')),
-                ('file', models.FileField(storage=cms.storage.PrivateStorage("notices"), upload_to='templates/', verbose_name='模板文件')),
+                ('file', models.FileField(storage=core.storage.PrivateStorage("notices"), upload_to='templates/', verbose_name='模板文件')),
                 ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
                 ('placeholders', models.JSONField(default=list, editable=False, verbose_name='占位符')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='修改说明')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import cms.storage
+import core.storage
 from django.db import migrations, models
 
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='NoticePdf',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, storage=cms.storage.PrivateStorage("notices"), upload_to='issued-pdf/%Y/', verbose_name='PDF文件')),
+                ('file', models.FileField(blank=True, storage=core.storage.PrivateStorage("notices"), upload_to='issued-pdf/%Y/', verbose_name='PDF文件')),
                 ('sha256', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='SHA-256')),
                 ('signer', models.CharField(blank=True, max_length=300, verbose_name='签名证书')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='生成时间')),

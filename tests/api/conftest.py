@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Page
 
 from api.tokens import create_token
-from cms.roles import ARCHIVIST, MANAGER, STAFF
+from core.roles import ARCHIVIST, MANAGER, STAFF
 
 
 def make_user(groups, role, username, last_name="", first_name=""):

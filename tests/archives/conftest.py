@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Site
 
 from cms.archives.models import ArchiveRoot, Building, Estate
-from cms.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
+from core.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from archive_helpers import VALID_ID, make_user
 from wagtail.models import Page
 
 from cms.archives.models import AccessRecord, ArchiveRoot, Building, Estate, HouseholdArchive
-from cms.roles import ARCHIVIST, MANAGER, STAFF, sync_roles
+from core.roles import ARCHIVIST, MANAGER, STAFF, sync_roles
 
 PASSWORD = "Archive-browser-2026"
 

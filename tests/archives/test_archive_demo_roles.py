@@ -8,7 +8,7 @@ from wagtail.models import GroupPagePermission
 
 from cms.archives import demo, policy
 from cms.archives.models import ArchiveRoot, Building, HouseholdArchive
-from cms.roles import ARCHIVIST, MANAGER, STAFF
+from core.roles import ARCHIVIST, MANAGER, STAFF
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from cms.archives.importer import Importer, ImportFailed
 from cms.archives.models import AccessRecord, ArchiveChange, HouseholdArchive, Owner
-from cms.roles import ARCHIVIST, sync_roles
+from core.roles import ARCHIVIST, sync_roles
 
 pytestmark = pytest.mark.django_db
 

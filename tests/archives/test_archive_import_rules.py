@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from cms.archives.importer import Importer
 from cms.archives.models import ArchiveChange, HouseholdArchive
-from cms.roles import ARCHIVIST
+from core.roles import ARCHIVIST
 from search.query import search
 
 HEADERS = [

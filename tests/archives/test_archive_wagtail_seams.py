@@ -29,7 +29,7 @@ def archive_page_types():
 
 @pytest.fixture
 def butler(archive_tree, role_groups):
-    from cms.roles import STAFF
+    from core.roles import STAFF
 
     group = Group.objects.create(name="3栋片区管家")
     building = archive_tree["building_a"]

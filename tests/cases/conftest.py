@@ -3,7 +3,7 @@ from case_helpers import make_user
 
 from cases import actions
 from cases.models import Case, CaseTopic
-from cms.roles import MANAGER, STAFF, SUPERVISOR
+from core.roles import MANAGER, STAFF, SUPERVISOR
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import actions
 from cases.models import Case
-from cms.roles import ARCHIVIST
+from core.roles import ARCHIVIST
 
 
 def counts(client):

@@ -5,7 +5,7 @@ import pytest
 from notice_helpers import add_household, grant_reading, make_user
 from wagtail.models import Page
 
-from cms.roles import MANAGER, STAFF
+from core.roles import MANAGER, STAFF
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def form_rows(table):
 def grant_reading(user, building, approver_username="jingli-shenpi"):
     """An approved, running grant for ``user`` to read every household of ``building``."""
     from cms.archives.actions import approve_access, request_access
-    from cms.roles import MANAGER, sync_roles
+    from core.roles import MANAGER, sync_roles
 
     approver = get_user_model().objects.filter(username=approver_username).first()
     if approver is None:

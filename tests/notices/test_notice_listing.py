@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cms.downloads import attachment_header
+from core.downloads import attachment_header
 from doc_templates import actions
 from doc_templates.kinds import NoticeKind
 from doc_templates.values import NoticeOptions
@@ -34,7 +34,7 @@ def test_the_list_filters_by_kind(client, manager, issued):
 def test_staff_list_only_the_notices_of_their_cases(client, role_groups, issued):
     from notice_helpers import make_user
 
-    from cms.roles import STAFF
+    from core.roles import STAFF
 
     other = make_user("kefu-other", role_groups[STAFF])
     client.force_login(other)

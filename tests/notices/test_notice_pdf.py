@@ -16,7 +16,7 @@ from notice_helpers import add_household, grant_reading, make_user
 from pypdf import PdfReader
 from wagtail.models import Page
 
-from cms.roles import MANAGER, STAFF, sync_roles
+from core.roles import MANAGER, STAFF, sync_roles
 from doc_templates import actions
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import NoticePdf, sha256_of

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from notice_helpers import all_text, docx, grant_reading, make_user
 
 from cms.archives.models import AccessRecord
-from cms.roles import STAFF, SUPERVISOR
+from core.roles import STAFF, SUPERVISOR
 from doc_templates import actions
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import NoticePdf
@@ -149,7 +149,7 @@ class TestWithAGrant:
 
 @pytest.mark.django_db
 def test_a_manager_without_a_grant_issues_by_address_only(role_groups, make_case, tree):
-    from cms.roles import MANAGER
+    from core.roles import MANAGER
 
     other = make_user("jingli-wu", role_groups[MANAGER], last_name="赵", first_name="强")
     case = make_case(household=tree["far"], location="5栋1单元301室阳台")

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from cases import actions
 from cases.models import Case, CaseTopic
-from cms.roles import STAFF
+from core.roles import STAFF
 
 
 @pytest.fixture

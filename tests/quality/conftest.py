@@ -1,7 +1,7 @@
 import pytest
 from quality_helpers import add_household, make_building, make_estate, make_user
 
-from cms.roles import MANAGER, STAFF, SUPERVISOR
+from core.roles import MANAGER, STAFF, SUPERVISOR
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from cases import actions
 from cases.models import Case, CaseTopic
-from cms.roles import STAFF, SUPERVISOR
+from core.roles import STAFF, SUPERVISOR
 
 
 def make_user(groups, role, username):

@@ -12,7 +12,7 @@ from cases import actions
 from cases.models import Case, CaseTopic
 from cms.archives import demo as archive_demo
 from cms.archives.models import ArchivePaper, HouseholdArchive, PaperKind
-from cms.roles import STAFF
+from core.roles import STAFF
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from cms.archives.models import HouseholdArchive
 from cms.guards import SafeDraftailRichTextArea
 from cms.replies import demo as replies_demo
 from cms.replies.models import ReplyScript, ReplyTopic
-from cms.roles import MANAGER
+from core.roles import MANAGER
 
 pytestmark = pytest.mark.django_db
 

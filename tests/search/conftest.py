@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cms.roles import MANAGER, STAFF
+from core.roles import MANAGER, STAFF
 
 
 @pytest.fixture(autouse=True)

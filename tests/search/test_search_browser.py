@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from cms.roles import STAFF
+from core.roles import STAFF
 
 
 @pytest.mark.browser

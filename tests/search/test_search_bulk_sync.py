@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from cms.archives.importer import Importer
 from cms.archives.models import ArchiveRoot, Building, Estate
-from cms.roles import ARCHIVIST
+from core.roles import ARCHIVIST
 from search.indexing import alias_name
 from search.indices import get_client
 from search.models import PendingIndexOperation

@@ -8,7 +8,7 @@ from cases import actions as case_actions
 from cases.models import Case, CaseTopic
 from cms.archives.actions import approve_access, request_access
 from cms.archives.models import AccessRecord, ArchiveRoot, Building, Estate, HouseholdArchive, Owner
-from cms.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
+from core.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
 from search.indexing import reindex
 from search.query import search
 from search.registry import get_kind

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from wagtail.models import Page
 
-from cms.roles import MANAGER
+from core.roles import MANAGER
 from doc_templates import actions
 from doc_templates.models import Notice, NoticeBatch, NoticePdf
 from jobs.models import BackgroundJob
@@ -51,7 +51,7 @@ def building_of_households(transactional_db):
 def manager(transactional_db):
     from django.contrib.auth import get_user_model
 
-    from cms.roles import sync_roles
+    from core.roles import sync_roles
 
     user = get_user_model().objects.create_user("jingli-batch", password="x", is_staff=True)
     user.groups.add(sync_roles()[MANAGER])

@@ -2,7 +2,7 @@
 
 import cms.archives.models
 import cms.archives.validators
-import cms.storage
+import core.storage
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('kind', models.CharField(choices=[('delivery_notice', '交付通知书'), ('owner_card', '业主资料卡'), ('service_agreement', '前期物业服务协议'), ('convention', '管理规约'), ('tenant_agreement', '租户/商户管理服务协议'), ('acceptance_record', '房屋交付验收记录'), ('decoration_application', '装修申请'), ('decoration_permit', '装修许可证'), ('decoration_acceptance', '装修验收记录'), ('other', '其他')], max_length=30, verbose_name='资料类型')),
-                ('file', models.FileField(storage=cms.storage.PrivateStorage(), upload_to='archives/papers/%Y/%m/', verbose_name='文件')),
+                ('file', models.FileField(storage=core.storage.PrivateStorage(), upload_to='archives/papers/%Y/%m/', verbose_name='文件')),
                 ('received_on', models.DateField(blank=True, null=True, verbose_name='收取日期')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
                 ('household', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='papers', to='archives.householdarchive')),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cms.roles import sync_roles
+from core.roles import sync_roles
 
 
 class Command(BaseCommand):

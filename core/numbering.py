@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from cms.models import NumberSequence
+from core.models import NumberSequence
 
 
 def next_number(series, year):

@@ -17,6 +17,8 @@ class NumberSequence(models.Model):
     class Meta:
         verbose_name = "编号序列"
         verbose_name_plural = "编号序列"
+        # The table was made when this model lived in the cms app; it keeps its name.
+        db_table = "cms_numbersequence"
         constraints = [
             models.UniqueConstraint(fields=["series", "year"], name="unique_series_year"),
         ]
@@ -38,6 +40,7 @@ class SubmittedForm(models.Model):
     class Meta:
         verbose_name = "已处理表单"
         verbose_name_plural = "已处理表单"
+        db_table = "cms_submittedform"
 
     def __str__(self):
         return self.label

@@ -1,34 +1,11 @@
-"""The product's long jobs, each calling its area's actions module."""
+"""The long case jobs: closing quiet cases every night, the monthly analysis."""
 
 from datetime import time
 
-from django.conf import settings
 from django.utils import timezone
 
 from jobs.registry import background_job
 from jobs.schedule import every_day, every_month
-
-
-@background_job("notice_batch", "批量三方温馨提示")
-def issue_notice_batch(progress, batch_id):
-    from doc_templates.actions import run_batch
-    from doc_templates.models import NoticeBatch
-
-    batch = NoticeBatch.objects.select_related("scope").get(pk=batch_id)
-    batch = run_batch(batch, progress=progress, with_pdf=settings.NOTICE_PDF_ENABLED)
-    return f"{batch.scope.title}：已签发 {batch.done} 份三方温馨提示（{batch.topic}）"
-
-
-@background_job("notice_pdf", "生成签名PDF")
-def make_notice_pdf(progress, notice_id):
-    from doc_templates.actions import make_signed_pdf
-    from doc_templates.models import Notice, NoticePdf
-
-    notice = Notice.objects.get(pk=notice_id)
-    progress(0, 1)
-    record = NoticePdf.objects.filter(notice=notice).first() or make_signed_pdf(notice)
-    progress(1, 1)
-    return record.error or f"{notice.number} 的签名PDF已生成"
 
 
 @background_job("close_quiet_cases", "自动结案（一周无重复投诉）")

@@ -1,10 +1,10 @@
-"""One token per rendered form, so a form sent twice is handled once (cms.models.SubmittedForm)."""
+"""One token per rendered form, so a form sent twice is handled once (core.models.SubmittedForm)."""
 
 import secrets
 
 from django import forms
 
-from cms.models import SubmittedForm
+from core.models import SubmittedForm
 
 TOKEN_FIELD = "form_token"
 

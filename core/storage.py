@@ -12,7 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 
 
-@deconstructible(path="cms.storage.PrivateStorage")
+@deconstructible(path="core.storage.PrivateStorage")
 class PrivateStorage(FileSystemStorage):
     def __init__(self, area=""):
         self.area = area
