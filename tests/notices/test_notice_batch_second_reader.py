@@ -12,7 +12,7 @@ from django.utils import timezone
 from notice_helpers import all_text, docx, grant_reading, make_user
 
 from cms.archives.models import AccessGrant, AccessRecord
-from cms.roles import MANAGER
+from core.roles import MANAGER
 from doc_templates import actions
 from doc_templates.build_templates import build_tri_party
 from doc_templates.kinds import NoticeKind

@@ -55,7 +55,7 @@ def grant(user, building):
     from django.contrib.auth import get_user_model
 
     from cms.archives.actions import approve_access, request_access
-    from cms.roles import MANAGER, sync_roles
+    from core.roles import MANAGER, sync_roles
 
     approver = get_user_model().objects.create_user("shenpi-q", is_staff=True)
     approver.groups.add(sync_roles()[MANAGER])
