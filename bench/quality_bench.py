@@ -46,14 +46,19 @@ def step(label):
 def import_estate(households, buildings):
     from archives_bench import build_tree, stop_search_sync, write_import_file
 
-    from cms.archives.importer import Importer
+    from django.contrib.auth import get_user_model
 
+    from cms.archives.importer import Importer
+    from core.roles import ARCHIVIST, sync_roles
+
+    archivist = get_user_model().objects.create_user("bench-archivist", is_staff=True)
+    archivist.groups.add(sync_roles()[ARCHIVIST])
     stop_search_sync()
     estate = build_tree(buildings)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "households.xlsx"
         write_import_file(source, households, buildings)
-        result = Importer().run(source)
+        result = Importer(by=archivist).run(source)
     assert result.created == households, result
     return estate
 
@@ -222,6 +227,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database", default=str(ROOT / "var" / "bench-quality.sqlite3"))
     parser.add_argument("--reuse-database", action="store_true")
+    parser.add_argument("--fill-only", action="store_true",
+                        help="build the database and stop (measure later with --reuse-database)")
     args = parser.parse_args()
     database = Path(args.database)
     if not args.reuse_database and "DATABASE_URL" not in os.environ:
@@ -235,6 +242,8 @@ def main():
 
     if not args.reuse_database:
         fill(args)
+    if args.fill_only:
+        return
     estate = Estate.objects.get(title="万景花园")
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-manager"))
