@@ -45,7 +45,6 @@ def step(label):
 
 def import_estate(households, buildings):
     from archives_bench import build_tree, stop_search_sync, write_import_file
-
     from django.contrib.auth import get_user_model
 
     from cms.archives.importer import Importer
