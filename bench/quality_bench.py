@@ -50,10 +50,10 @@ def import_estate(households, buildings):
     from cms.archives.importer import Importer
     from core.roles import ARCHIVIST, sync_roles
 
-    archivist = get_user_model().objects.create_user("bench-archivist", is_staff=True)
-    archivist.groups.add(sync_roles()[ARCHIVIST])
     stop_search_sync()
     estate = build_tree(buildings)
+    archivist = get_user_model().objects.create_user("bench-archivist", is_staff=True)
+    archivist.groups.add(sync_roles()[ARCHIVIST])
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "households.xlsx"
         write_import_file(source, households, buildings)
@@ -206,7 +206,11 @@ def fill(args):
 
 
 def measure(client, label, url, runs):
-    client.get(url)  # warm caches (templates, calendar)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)  # warm caches (templates, calendar)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -214,8 +218,8 @@ def measure(client, label, url, runs):
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     median = statistics.median(times)
-    print(f"{label:<44} {median:8.1f} ms  (min {min(times):.1f}, max {max(times):.1f})",
-          flush=True)
+    print(f"{label:<44} {median:8.1f} ms  (min {min(times):.1f}, max {max(times):.1f}), "
+          f"{len(queries)} queries", flush=True)
     return label, median
 
 
