@@ -221,11 +221,6 @@ MIDDLEWARE += ["cms.archives.middleware.ArchiveAdminGuardMiddleware"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "cms.archives.db.sqlite3"
 
-# --- reply scripts and search ---
-# Token authentication for the call-centre search API (search/api/): tokens are
-# issued with `manage.py drf_create_token <username>`.
-INSTALLED_APPS += ["rest_framework.authtoken"]
-
 # --- notices ---
 # Names printed on notices; the three tri-party signatories stand side by side.
 DOC_TEMPLATES_CENTRE_NAME = os.environ.get("NOTICE_CENTRE_NAME", "物业服务中心")

@@ -7,5 +7,7 @@ scripts/setup_env.sh
 scripts/install_libreoffice.sh
 scripts/elasticsearch.sh start
 .venv/bin/ruff check .
+# Import contracts (pyproject [tool.importlinter]): apps in layers, no cycles, no private imports.
+.venv/bin/lint-imports
 # Two workers share the cores; each gets its own test database and index prefix.
 exec .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"

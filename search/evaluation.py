@@ -115,9 +115,6 @@ def score(queries, ranked_for):
 @contextmanager
 def loaded_set(scripts=None):
     """The set's scripts as approved rows and in a fresh index; everything is undone after."""
-    from cms.replies.actions import topic_from_path
-    from cms.replies.models import ReplyScript
-    from cms.replies.search_document import script_fields
     from search.indexing import bulk_index, ensure_index
     from search.indices import get_client
     from search.registry import get_kind
@@ -128,9 +125,9 @@ def loaded_set(scripts=None):
     kind = get_kind("reply")
     try:
         with transaction.atomic():
-            rows = _create_rows(scripts, topic_from_path, ReplyScript)
+            rows = kind.load_evaluation_set(scripts)
             ensure_index(kind)
-            bulk_index(kind, [script_fields(row) for row in rows.values()])
+            bulk_index(kind, [kind.fields(row) for row in rows.values()])
             yield rows
             transaction.set_rollback(True)
     finally:
@@ -138,30 +135,6 @@ def loaded_set(scripts=None):
         for name in client.indices.get(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*"):
             client.indices.delete(index=name)
         settings.ELASTICSEARCH_INDEX_PREFIX = previous
-
-
-def _create_rows(scripts, topic_from_path, model):
-    from django.utils import timezone
-    from wagtail.search.backends import get_search_backend
-
-    now, rows = timezone.now(), {}
-    # Questions already in the database (a site with its own scripts) are kept apart.
-    taken = set(model.objects.values_list("question", flat=True))
-    backend = get_search_backend()
-    for script in scripts:
-        question = script.question if script.question not in taken else f"{script.question}（评估）"
-        row = model.objects.create(
-            question=question,
-            answer=f"<p>{script.answer}</p>",
-            topic=topic_from_path(script.topic),
-            keywords=script.keywords,
-            live=True,
-            last_published_at=now,
-            effective_from=timezone.localdate(),
-        )
-        backend.add(row)
-        rows[script.number] = row
-    return rows
 
 
 def elasticsearch_ranking(rows):
@@ -182,11 +155,11 @@ def database_ranking(rows):
     """Wagtail's database search backend on the same scripts (the baseline)."""
     from wagtail.search.backends import get_search_backend
 
-    from cms.replies.models import ReplyScript
+    from search.registry import get_kind
 
     number_of = {row.pk: number for number, row in rows.items()}
     backend = get_search_backend()
-    queryset = ReplyScript.objects.filter(live=True)
+    queryset = get_kind("reply").indexable()
 
     def ranked(text):
         return [number_of.get(script.pk, 0) for script in backend.search(text, queryset)[:10]]

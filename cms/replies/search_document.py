@@ -17,11 +17,20 @@ class ReplyScriptKind(SearchKind):
         return ReplyScript
 
     def indexable(self):
-        return (
-            ReplyScript.objects.filter(live=True)
-            .select_related("topic__parent__parent")
-            .prefetch_related("case_topics")
-        )
+        return ReplyScript.objects.filter(live=True).select_related("topic__parent__parent")
+
+    def prepared(self, scripts):
+        """The batch with its case-topic names attached, read in one query for the batch."""
+        scripts = list(scripts)
+        names = {}
+        links = ReplyScript.case_topics.through.objects.filter(
+            replyscript_id__in=[script.pk for script in scripts]
+        ).values_list("replyscript_id", "casetopic__name")
+        for script_id, name in links:
+            names.setdefault(script_id, []).append(name)
+        for script in scripts:
+            script.case_topic_names = names.get(script.pk, [])
+        return scripts
 
     def fields(self, script):
         return script_fields(script, self.open_url(script.pk))
@@ -43,16 +52,41 @@ class ReplyScriptKind(SearchKind):
         script = get_object_or_404(ReplyScript.objects.approved(), pk=object_id)
         return render(request, "search/reply_detail.html", {"script": script})
 
+    def load_evaluation_set(self, scripts):
+        from wagtail.search.backends import get_search_backend
+
+        from cms.replies.actions import topic_from_path
+
+        now, rows = timezone.now(), {}
+        # Questions already in the database (a site with its own scripts) are kept apart.
+        taken = set(ReplyScript.objects.values_list("question", flat=True))
+        backend = get_search_backend()
+        for script in scripts:
+            question = script.question if script.question not in taken else f"{script.question}（评估）"
+            row = ReplyScript.objects.create(
+                question=question,
+                answer=f"<p>{script.answer}</p>",
+                topic=topic_from_path(script.topic),
+                keywords=script.keywords,
+                live=True,
+                last_published_at=now,
+                effective_from=timezone.localdate(),
+            )
+            backend.add(row)
+            rows[script.number] = row
+        return rows
+
 
 def script_fields(script, url=""):
-    """The searchable text of one script (also used for unsaved scripts, e.g. evaluation)."""
+    """The searchable text of one script, saved or not."""
+    answer, keywords = script.answer_text, script.keyword_list
     return {
         "kind": "reply",
         "object_id": str(script.pk),
         "title": script.question,
-        "body": "\n".join(filter(None, [script.answer_text, script.spoken])),
-        "tags": " ".join(script.keyword_list),
-        "answer": script.answer_text,
+        "body": "\n".join(filter(None, [answer, script.spoken])),
+        "tags": " ".join(keywords),
+        "answer": answer,
         "spoken": script.spoken,
         "topic": script.topic.path,
         "case_topics": _case_topic_names(script),
@@ -61,13 +95,15 @@ def script_fields(script, url=""):
         "effective_from": script.effective_from,
         "expires_on": script.expires_on,
         "url": url,
-        "suggest_texts": [script.question, *script.keyword_list],
+        "suggest_texts": [script.question, *keywords],
     }
 
 
 def _case_topic_names(script):
     if script._state.adding or not script.live:
         return []
+    if hasattr(script, "case_topic_names"):
+        return script.case_topic_names
     return [topic.name for topic in script.case_topics.all()]
 
 
