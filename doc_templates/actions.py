@@ -315,18 +315,35 @@ def copy_for(notice, user, request=None):
     register_reading(user, households_of_notice(notice), request)
     if may_have_issued_copy(user, notice):
         return notice.file.open("rb"), True
+    return masked_copy(notice), False
+
+
+def masked_copy(notice):
+    """The notice filled again from its template version with the owner's name hidden
+    and 副本 across every page."""
     document = open_document(notice.template_version.read_bytes())
     fill_document(document, masked_values(notice.values))
     add_draft_watermark(document, text=MASKED_COPY_MARK)
     output = io.BytesIO()
     document.save(output)
-    return output.getvalue(), False
+    return output.getvalue()
 
 
-def register_batch_download(batch, user, request=None):
-    """The zip holds one notice per household: each is a reading by whoever downloads it."""
-    households = HouseholdArchive.objects.filter(notices__batch=batch).order_by("path")
+def batch_download_for(batch, user, request=None):
+    """(content, is the zip as built) of a batch for ``user``. The zip was built with the
+    starter's reading rights; each download is a reading of its own, registered for the
+    one who downloads, and asks the archive policy again for that user now: whoever may
+    not read a household gets that notice as a 副本 with the owner's name hidden (and
+    without its signed PDF, which names the owner)."""
+    from doc_templates.policy import households_with_owners_shown, may_have_issued_copy
+
+    notices = _batch_notices(batch)
+    households = [notice.household for notice in notices]
     register_reading(user, households, request)
+    shown = households_with_owners_shown(user, households)
+    if all(may_have_issued_copy(user, notice, shown) for notice in notices):
+        return batch.archive.open("rb"), True
+    return _batch_zip(notices, lambda notice: may_have_issued_copy(user, notice, shown)), False
 
 
 # Verification -----------------------------------------------------------------
@@ -482,16 +499,25 @@ def _batch_notice(batch, household, options):
         )
 
 
-def _batch_zip(batch):
-    buffer = io.BytesIO()
+def _batch_notices(batch):
     notices = list(
-        Notice.objects.filter(batch=batch).select_related("household", "pdf").order_by("serial")
+        Notice.objects.filter(batch=batch)
+        .select_related("household", "pdf", "template_version")
+        .order_by("serial")
     )
     attach_parents([notice.household for notice in notices])
+    return notices
+
+
+def _batch_zip(notices, issued_copy_allowed=lambda notice: True):
+    buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for notice in notices:
             household = notice.household
             stem = f"{notice.number}-{household.building.title}{household.title}".replace(" ", "")
+            if not issued_copy_allowed(notice):
+                archive.writestr(f"{stem}-副本.docx", masked_copy(notice))
+                continue
             archive.writestr(f"{stem}.docx", notice.read_bytes())
             pdf = getattr(notice, "pdf", None)
             if pdf is not None and pdf.file:
@@ -524,7 +550,8 @@ def run_batch(batch, progress=None, with_pdf=False):
         )
         raise
     batch.refresh_from_db()
-    batch.archive.save(f"batch-{batch.pk}.zip", ContentFile(_batch_zip(batch)), save=False)
+    content = ContentFile(_batch_zip(_batch_notices(batch)))
+    batch.archive.save(f"batch-{batch.pk}.zip", content, save=False)
     NoticeBatch.objects.filter(pk=batch.pk).update(
         archive=batch.archive.name, status=NoticeBatch.Status.DONE, finished_at=timezone.now()
     )

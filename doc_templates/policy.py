@@ -11,14 +11,14 @@ from django.db.models import Q
 
 from cases.policy import can_view_case, visible_cases
 from cms.archives import policy as archive_policy
+from cms.archives.masking import MASKED_NAME
 from cms.archives.models import HouseholdArchive
 
 ISSUE_PERMISSION = "doc_templates.issue_notice"
 VIEW_PERMISSION = "doc_templates.view_notice"
 VIEW_TEMPLATES_PERMISSION = "doc_templates.view_templateversion"
 
-# What stands in a notice instead of an owner's name the reader may not see.
-MASKED_NAME = "（姓名已隐去）"
+__all__ = ["MASKED_NAME"]
 
 
 def can_issue(user):
@@ -104,9 +104,21 @@ def names_an_owner(notice):
     )
 
 
-def may_have_issued_copy(user, notice):
+def may_have_issued_copy(user, notice, owners_shown=None):
     """A frozen file that names an owner goes to readers of that archive only; anyone
-    else gets a copy with the name hidden."""
+    else gets a copy with the name hidden. ``owners_shown`` (ids from
+    ``households_with_owners_shown``) answers for many notices in one query."""
     if not names_an_owner(notice):
         return True
-    return all(shows_owner(user, household) for household in households_of_notice(notice))
+    households = households_of_notice(notice)
+    if owners_shown is not None:
+        return all(household.pk in owners_shown for household in households)
+    return all(shows_owner(user, household) for household in households)
+
+
+def households_with_owners_shown(user, households):
+    """The ids of ``households`` whose owners a notice rendered for ``user`` may name,
+    asked of the archive policy at once (a batch of a whole building)."""
+    ids = [household.pk for household in households if household is not None]
+    readable = archive_policy.readable_households(user).filter(pk__in=ids)
+    return set(readable.values_list("pk", flat=True))

@@ -400,6 +400,7 @@ def batch_download(request, pk):
     batch = _own_batch(request, pk)
     if not batch.archive:
         raise Http404("压缩包尚未生成。")
-    actions.register_batch_download(batch, request.user, request=request)
-    name = f"三方温馨提示-{batch.scope.title}-{batch.topic}.zip"
-    return download_response(batch.archive.open("rb"), name, ZIP)
+    content, as_built = actions.batch_download_for(batch, request.user, request=request)
+    suffix = "" if as_built else "-副本"
+    name = f"三方温馨提示-{batch.scope.title}-{batch.topic}{suffix}.zip"
+    return download_response(content, name, ZIP)

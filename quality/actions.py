@@ -551,6 +551,20 @@ def create_care_plan(household, by, actions, due_on, owner=None):
 
 
 @transaction.atomic
+def change_care_plan(plan, by, *, actions, due_on, owner=None):
+    """A care plan's actions, owner and due date change while it is open; a finished
+    plan keeps what was done, and the household stays the one it was made for."""
+    _require(by, "quality.change_careplan", "您无权修改关怀计划。")
+    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == CarePlan.Status.DONE:
+        raise ValidationError("该关怀计划已完成，不能再修改。")
+    plan.actions, plan.due_on, plan.owner = actions, due_on, owner or plan.owner or by
+    plan.full_clean(exclude=["response", "score"])
+    plan.save()
+    return plan
+
+
+@transaction.atomic
 def complete_care_plan(plan, by, result):
     _require(by, "quality.change_careplan", "您无权登记关怀结果。")
     if not result.strip():
@@ -655,6 +669,26 @@ def draft_interview_plan(by, *, estate, kind, year, month=None, scope, content, 
             )
         )
     InterviewAssignment.objects.bulk_create(assignments)
+    return plan
+
+
+INTERVIEW_SAMPLING = ("estate", "kind", "year", "month", "proportion")
+
+
+@transaction.atomic
+def change_interview_plan(plan, by, *, scope, content, preparation="", **sampling):
+    """A plan is rewritten only as a draft or after it was returned, by its author or the
+    service head; whom it visits was drawn when it was drafted, so the sampling stays."""
+    plan = InterviewPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.drafted_by_id != by.pk and not by.has_perm("quality.change_interviewplan"):
+        raise PermissionDenied("只有制定人可以修改访谈计划。")
+    if plan.status not in (InterviewPlan.Status.DRAFT, InterviewPlan.Status.RETURNED):
+        raise ValidationError(f"该计划{plan.get_status_display()}，不能再修改。")
+    if any(getattr(plan, name) != sampling[name] for name in INTERVIEW_SAMPLING if name in sampling):
+        raise ValidationError("小区、计划类型、年月和抽样比例在制定时已确定；如需改变，请重新制定计划。")
+    plan.scope, plan.content, plan.preparation = scope, content, preparation
+    plan.full_clean()
+    plan.save()
     return plan
 
 

@@ -15,6 +15,8 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import Page
 
 from cases.models import CalendarDay
+from cms.archives import policy as archive_policy
+from cms.archives.masking import MASKED_NAME
 from cms.archives.models import (
     ContactLog,
     HouseholdArchive,
@@ -26,6 +28,7 @@ from quality.models import Birthday, HouseholdCareInfo, Occasion, OutboxMessage
 
 MAX_RANGE_DAYS = 366
 WELCOME_WITHIN_DAYS = 7
+HIDDEN_EVENT_NOTE = "联系记录中有喜事，经批准查阅档案后可见详情"
 HAPPY_WORDS = ["结婚", "新婚", "生子", "添丁", "宝宝出生", "乔迁", "搬新家"]
 
 
@@ -39,10 +42,19 @@ class CareEntry:
     address: str = ""
     refused: bool = False
     day: str = ""
+    # Whose occasion it is (业主, 子女 …) when ``who`` also names the person.
+    role: str = ""
 
     @property
     def occasion_label(self):
         return Occasion(self.occasion).label
+
+    def hide_private(self):
+        """What a reader without a grant may see: address, occasion, date."""
+        if self.role:
+            self.who = f"{self.role}{MASKED_NAME}"
+        if self.occasion == Occasion.HAPPY_EVENT:
+            self.note = HIDDEN_EVENT_NOTE
 
 
 def days_in(start, end):
@@ -85,13 +97,16 @@ def birthdays(households, days):
         on = dates.get(_id_birthday(id_number))
         if on:
             who = salutation(Owner(name=name, gender=gender))
-            entries.append(CareEntry(Occasion.BIRTHDAY, on, household_id, f"业主 {who}"))
+            entries.append(
+                CareEntry(Occasion.BIRTHDAY, on, household_id, f"业主 {who}", role="业主")
+            )
     months = {m for m, _ in dates}
     for row in Birthday.objects.filter(household__in=households, month__in=months):
         on = dates.get((row.month, row.day))
         if on:
+            who = f"{row.relation} {row.name}"
             entries.append(
-                CareEntry(Occasion.BIRTHDAY, on, row.household_id, f"{row.relation} {row.name}")
+                CareEntry(Occasion.BIRTHDAY, on, row.household_id, who, role=row.relation)
             )
     return entries
 
@@ -208,4 +223,24 @@ def care_lists(households, start, end):
             entry.address, entry.refused = addresses.get(entry.household_id, ("全体业户", False))
             entry.day = entry.on.isoformat()
         entries.sort(key=lambda e: (e.on, e.household_id or 0))
+    return lists
+
+
+def care_lists_for(user, start, end, request=None):
+    """The care lists as ``user`` may see them. Households the user may read under the
+    archive policy are shown in full and registered as read, once each; the others
+    the user may list keep address, occasion and date, with names and notes hidden."""
+    from quality import policy
+
+    lists = care_lists(policy.care_households(user), start, end)
+    ids = {e.household_id for entries in lists.values() for e in entries if e.household_id}
+    readable = archive_policy.readable_households(user).filter(pk__in=ids).only("path")
+    readable = list(readable)
+    shown = {household.pk for household in readable}
+    for entries in lists.values():
+        for entry in entries:
+            if entry.household_id and entry.household_id not in shown:
+                entry.hide_private()
+    if readable:
+        archive_policy.record_accesses(user, readable, "care", request=request)
     return lists

@@ -440,7 +440,7 @@ class CareListView(QualityView):
         can_send = self.request.user.has_perm("quality.add_outboxmessage")
         lists, error = {}, ""
         try:
-            lists = care.care_lists(policy.care_households(self.request.user), start, end)
+            lists = care.care_lists_for(self.request.user, start, end, request=self.request)
         except ValidationError as problem:
             error = " ".join(_errors(problem))
         return super().get_context_data(

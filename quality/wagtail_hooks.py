@@ -221,7 +221,22 @@ def chosen_households(estate, text):
             or (h.building.title, f"{h.room}室") in wanted]
 
 
-class SurveyCreateView(generic.CreateView):
+class ActionRefusalsMixin:
+    """The action's refusal (in Chinese) shown on the form; nothing is saved."""
+
+    def form_valid(self, form):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return super().form_valid(form)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
+                form.add_error(None, message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class SurveyCreateView(ActionRefusalsMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return actions.create_survey(
@@ -230,15 +245,6 @@ class SurveyCreateView(generic.CreateView):
             sampling=data["sampling"], proportion=data["proportion"],
             chosen=chosen_households(data["estate"], data.get("chosen_rooms") or ""),
         )
-    def form_valid(self, form):
-        from django.core.exceptions import ValidationError
-
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-            return self.form_invalid(form)
 
     def get_success_url(self):
         return reverse("quality_surveys:detail", args=[self.object.pk])
@@ -282,6 +288,24 @@ class SurveyViewSet(ModelViewSet):
 # Care ------------------------------------------------------------------------------
 
 
+class CarePlanCreateView(ActionRefusalsMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return actions.create_care_plan(
+            data["household"], self.request.user, data["actions"], data["due_on"],
+            owner=data["owner"],
+        )
+
+
+class CarePlanEditView(ActionRefusalsMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return actions.change_care_plan(
+            self.object, self.request.user, actions=data["actions"], due_on=data["due_on"],
+            owner=data["owner"],
+        )
+
+
 class CarePlanViewSet(ModelViewSet):
     model = CarePlan
     name = "quality_care_plans"
@@ -289,6 +313,8 @@ class CarePlanViewSet(ModelViewSet):
     icon = "user"
     menu_label = "关怀计划"
     copy_view_enabled = False
+    add_view_class = CarePlanCreateView
+    edit_view_class = CarePlanEditView
     list_filter = ["status", "due_on"]
     form_fields = ["household", "actions", "owner", "due_on"]
     list_display = [
@@ -405,10 +431,20 @@ class RelationshipPlanViewSet(ModelViewSet):
         ]
 
 
-class InterviewPlanCreateView(generic.CreateView):
+class InterviewPlanCreateView(ActionRefusalsMixin, generic.CreateView):
     def save_instance(self):
         data = dict(self.form.cleaned_data)
         return actions.draft_interview_plan(self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("quality_interview_plans:detail", args=[self.object.pk])
+
+
+class InterviewPlanEditView(ActionRefusalsMixin, generic.EditView):
+    def save_instance(self):
+        return actions.change_interview_plan(
+            self.object, self.request.user, **self.form.cleaned_data
+        )
 
     def get_success_url(self):
         return reverse("quality_interview_plans:detail", args=[self.object.pk])
@@ -422,6 +458,7 @@ class InterviewPlanViewSet(ModelViewSet):
     menu_label = "顾客访谈计划"
     copy_view_enabled = False
     add_view_class = InterviewPlanCreateView
+    edit_view_class = InterviewPlanEditView
     list_filter = ["status", "kind", "year"]
     list_display = [
         TitleColumn("plan", label="计划", url_name="quality_interview_plans:detail",

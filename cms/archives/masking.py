@@ -1,5 +1,8 @@
 """Masking of identity numbers and phones, shown everywhere except the archive's own edit view."""
 
+# What stands in a notice or a list instead of a name the reader may not see.
+MASKED_NAME = "（姓名已隐去）"
+
 
 def mask_id_number(value):
     """440301********1234 → keeps the first 3 and last 4 characters."""

@@ -1062,6 +1062,7 @@ class AccessRecord(AppendOnlyModel):
         NOTICE = "notice", "文书"
         READ = "read", "查阅页"
         CALLBACK = "callback", "回访查看电话"
+        CARE = "care", "关怀名单"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -67,8 +67,12 @@ def active_grants(user, at=None):
 
 def grant_covering(user, household, at=None):
     """The active grant under which ``user`` may read ``household``, if any."""
+    return _grant_among(active_grants(user, at).select_related("building"), household)
+
+
+def _grant_among(grants, household):
     building_path = household.path[: -household.steplen]
-    for grant in active_grants(user, at).select_related("building"):
+    for grant in grants:
         if grant.household_id == household.pk:
             return grant
         if grant.building_id and grant.building.path == building_path:
@@ -225,16 +229,26 @@ def _valid_ip(text):
 
 def record_access(user, household, via, request=None):
     """Write one reading to the register (查阅登记簿): who, what, when, under which grant, from where."""
+    return record_accesses(user, [household], via, request=request)[0]
+
+
+def record_accesses(user, households, via, request=None):
+    """Write one reading per household shown together (a list, a batch) to the register."""
     user = user if user is not None and user.is_authenticated else None
-    grant = None
+    grants = []
     if user is not None and not reads_everything(user):
-        grant = grant_covering(user, household)
-    return register.append(
-        user=user,
-        household=household,
-        grant=grant,
-        via=via,
-        accessed_at=timezone.now(),
-        ip_address=client_ip(request),
-        path=(request.get_full_path()[:500] if request is not None else ""),
+        grants = list(active_grants(user).select_related("building"))
+    at, address = timezone.now(), client_ip(request)
+    path = request.get_full_path()[:500] if request is not None else ""
+    return register.append_many(
+        {
+            "user": user,
+            "household": household,
+            "grant": _grant_among(grants, household) if grants else None,
+            "via": via,
+            "accessed_at": at,
+            "ip_address": address,
+            "path": path,
+        }
+        for household in households
     )

@@ -1,0 +1,108 @@
+"""A batch zip is built once, by the manager who started it, but every download is a
+new reading: the zip a second manager downloads is checked against that manager's own
+reading rights, names hidden where the archive policy says no, and registered for that
+manager, household by household."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from notice_helpers import all_text, docx, grant_reading, make_user
+
+from cms.archives.models import AccessGrant, AccessRecord
+from core.roles import MANAGER
+from doc_templates import actions
+from doc_templates.build_templates import build_tri_party
+from doc_templates.kinds import NoticeKind
+from doc_templates.models import NoticeBatch
+from doc_templates.policy import MASKED_NAME
+
+
+def downloaded(response):
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def notices_in(response):
+    package = zipfile.ZipFile(io.BytesIO(downloaded(response)))
+    return {
+        name: all_text(docx(package.read(name)))
+        for name in package.namelist()
+        if name.endswith(".docx")
+    }
+
+
+@pytest.fixture
+def named_reminders(manager):
+    """A centre that greets each household by the owner's name: the reminder template
+    the manager uploaded carries the 业户姓名 placeholder."""
+    document = build_tri_party()
+    document.add_paragraph("业主：{{ 业户姓名 }}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = SimpleUploadedFile("三方温馨提示.docx", buffer.getvalue())
+    return actions.upload_template_version(NoticeKind.TRI_PARTY, upload, manager)
+
+
+@pytest.fixture
+def batch(client, manager, tree, batches_run_now, named_reminders):
+    client.force_login(manager)
+    with batches_run_now():
+        client.post("/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "噪音"})
+    client.logout()
+    return NoticeBatch.objects.get()
+
+
+@pytest.fixture
+def second_manager(role_groups):
+    return make_user("jingli-second", role_groups[MANAGER], last_name="赵", first_name="强")
+
+
+def batch_as_built(batch):
+    package = zipfile.ZipFile(batch.archive.open("rb"))
+    return "\n".join(all_text(docx(package.read(name))) for name in package.namelist())
+
+
+def download(client, user, batch):
+    client.force_login(user)
+    return client.get(f"/admin/notices/batch/{batch.pk}/download/")
+
+
+@pytest.mark.django_db
+def test_a_manager_without_a_grant_gets_the_notices_with_names_hidden(
+    client, batch, second_manager
+):
+    texts = notices_in(download(client, second_manager, batch))
+    assert len(texts) == 2 and "张伟" in batch_as_built(batch)
+    joined = "\n".join(texts.values())
+    assert "张伟" not in joined and "李娜" not in joined
+    assert joined.count(MASKED_NAME) >= 2
+    assert "翠湖花园 3栋 2单元 1201室" in joined
+
+
+@pytest.mark.django_db
+def test_each_download_is_registered_for_the_one_who_downloads(client, batch, second_manager, tree):
+    download(client, second_manager, batch)
+    download(client, second_manager, batch)
+    for household in (tree["household"], tree["neighbour"]):
+        readings = AccessRecord.objects.filter(
+            user=second_manager, household=household, via="notice"
+        )
+        assert readings.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_manager_with_a_grant_gets_the_names(client, batch, second_manager, tree):
+    grant_reading(second_manager, tree["building"])
+    joined = "\n".join(notices_in(download(client, second_manager, batch)).values())
+    assert "张伟" in joined and "李娜" in joined
+
+
+@pytest.mark.django_db
+def test_the_starter_whose_grant_ran_out_gets_names_hidden(client, batch, manager):
+    AccessGrant.objects.filter(requester=manager).update(expires_at=timezone.now())
+    joined = "\n".join(notices_in(download(client, manager, batch)).values())
+    assert "张伟" not in joined and "李娜" not in joined

@@ -1,0 +1,91 @@
+"""Care lists name owners, their family and what they told the centre: that is archive
+content (绝密). Whoever may read a household under the archive policy sees it in full,
+and each household so shown is registered as a reading; anyone else who may list the
+household (a butler of the building, the service head) sees the address, the occasion
+and the date, with names and the contact note hidden."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from cms.archives.models import AccessRecord, ContactLog, Owner
+from quality.models import Birthday
+
+HIDDEN = "（姓名已隐去）"
+LIST_URL = reverse("quality_care_lists") + "?start=2026-12-31&end=2027-01-01"
+
+
+@pytest.fixture
+def household(buildings, staff):
+    from quality_helpers import add_household
+
+    from cms.archives.validators import with_check_digit
+
+    household = add_household(buildings[0], "1201")
+    Owner.objects.create(household=household, name="李梅", gender="female",
+                         id_number=with_check_digit("44030519801231123"), phone="13800001111")
+    Birthday.objects.create(household=household, name="李小宝", relation="子女",
+                            birthday=date(2015, 1, 1))
+    ContactLog.objects.create(household=household, staff=staff, channel="phone",
+                              contacted_on=date(2026, 12, 31), summary="业主告知女儿下月结婚")
+    return household
+
+
+@pytest.fixture
+def butler(staff, buildings):
+    group = Group.objects.create(name="1栋管家组")
+    buildings[0].butler_groups.add(group)
+    buildings[0].save()
+    staff.groups.add(group)
+    return staff
+
+
+def care_page(user):
+    client = Client()
+    client.force_login(user)
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def grant(user, building):
+    from django.contrib.auth import get_user_model
+
+    from cms.archives.actions import approve_access, request_access
+    from core.roles import MANAGER, sync_roles
+
+    approver = get_user_model().objects.create_user("shenpi-q", is_staff=True)
+    approver.groups.add(sync_roles()[MANAGER])
+    return approve_access(request_access(user, "生日关怀需核对称呼", 7, building=building),
+                          approver)
+
+
+def shows_nothing_private(page):
+    return not any(text in page for text in ("李女士", "李小宝", "李梅", "结婚"))
+
+
+@pytest.mark.django_db
+def test_a_butler_without_a_grant_sees_the_address_with_names_hidden(butler, household):
+    page = care_page(butler)
+    assert "1201室" in page and HIDDEN in page
+    assert shows_nothing_private(page)
+    assert not AccessRecord.objects.filter(household=household).exists()
+
+
+@pytest.mark.django_db
+def test_the_service_head_without_a_grant_sees_every_household_masked(supervisor, household):
+    page = care_page(supervisor)
+    assert "1201室" in page and shows_nothing_private(page)
+
+
+@pytest.mark.django_db
+def test_with_a_grant_names_are_shown_and_the_reading_registered_once(butler, household,
+                                                                      buildings):
+    grant(butler, buildings[0])
+    page = care_page(butler)
+    assert "业主 李女士" in page and "子女 李小宝" in page and "结婚" in page
+    readings = AccessRecord.objects.filter(user=butler, household=household, via="care")
+    assert readings.count() == 1
