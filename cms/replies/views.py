@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from cms.replies.actions import start_quiz, submit_quiz
 from cms.replies.exports import handbook_document, scripts_workbook
@@ -41,25 +42,40 @@ def export_handbook(request):
     return _download(buffer.getvalue(), DOCX, "reply-handbook.docx")
 
 
+@require_http_methods(["GET", "POST"])
 def take_quiz(request):
-    """GET starts a quiz from approved scripts; POST grades it and shows the answers."""
-    if request.method == "POST":
-        attempt = get_object_or_404(QuizAttempt, pk=request.POST.get("attempt"), user=request.user)
-        chosen = {}
-        for question in attempt.questions.all():
-            value = request.POST.get(f"q{question.pk}", "")
-            chosen[question.pk] = int(value) if value.isdigit() else None
-        try:
-            submit_quiz(attempt, chosen)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        return render(request, "replies/quiz.html", _quiz_context(attempt, graded=True))
+    """GET shows what the quiz is; POST draws a new quiz from approved scripts and leads to
+    it, or grades the quiz whose answers it carries."""
+    if request.method == "GET":
+        return render(request, "replies/quiz.html", {"attempt": None})
+    if "attempt" in request.POST:
+        return _grade(request)
     try:
         attempt = start_quiz(request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("wagtailadmin_home")
-    return render(request, "replies/quiz.html", _quiz_context(attempt, graded=False))
+    return redirect("replies_quiz_attempt", attempt.pk)
+
+
+def quiz_attempt(request, pk):
+    """One of the signed-in user's quizzes: its questions, or its answers once graded."""
+    attempt = get_object_or_404(QuizAttempt, pk=pk, user=request.user)
+    graded = attempt.finished_at is not None
+    return render(request, "replies/quiz.html", _quiz_context(attempt, graded=graded))
+
+
+def _grade(request):
+    attempt = get_object_or_404(QuizAttempt, pk=request.POST.get("attempt"), user=request.user)
+    chosen = {}
+    for question in attempt.questions.all():
+        value = request.POST.get(f"q{question.pk}", "")
+        chosen[question.pk] = int(value) if value.isdigit() else None
+    try:
+        submit_quiz(attempt, chosen)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return render(request, "replies/quiz.html", _quiz_context(attempt, graded=True))
 
 
 def _quiz_context(attempt, graded):

@@ -48,6 +48,7 @@ def register_export_urls():
         path("replies/export.xlsx", views.export_workbook, name="replies_export_xlsx"),
         path("replies/handbook.docx", views.export_handbook, name="replies_export_docx"),
         path("replies/quiz/", views.take_quiz, name="replies_quiz"),
+        path("replies/quiz/<int:pk>/", views.quiz_attempt, name="replies_quiz_attempt"),
         path("replies/quiz/results/", views.quiz_results, name="replies_quiz_results"),
     ]
 

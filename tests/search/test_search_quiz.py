@@ -43,9 +43,11 @@ def test_staff_take_the_quiz_and_the_manager_sees_results_per_person(
     approved, staff_user, manager, client
 ):
     client.force_login(staff_user)
-    page = client.get("/admin/replies/quiz/")
-    assert page.status_code == 200 and "交卷" in page.content.decode()
+    started = client.post("/admin/replies/quiz/")
     attempt = QuizAttempt.objects.get(user=staff_user)
+    assert started.status_code == 302 and started.url == f"/admin/replies/quiz/{attempt.pk}/"
+    page = client.get(started.url)
+    assert page.status_code == 200 and "交卷" in page.content.decode()
     answers = {f"q{q.pk}": q.script_id for q in attempt.questions.all()}
     graded = client.post("/admin/replies/quiz/", {"attempt": attempt.pk, **answers})
     assert f"本次答对 {attempt.total} / {attempt.total} 题" in graded.content.decode()
@@ -55,3 +57,24 @@ def test_staff_take_the_quiz_and_the_manager_sees_results_per_person(
     client.force_login(manager)
     results = client.get("/admin/replies/quiz/results/").content.decode()
     assert "kefu_t" in results and "100%" in results
+
+
+def test_opening_the_quiz_page_or_reloading_a_quiz_draws_no_new_quiz(
+    approved, staff_user, client
+):
+    client.force_login(staff_user)
+    intro = client.get("/admin/replies/quiz/")
+    assert intro.status_code == 200 and "开始测验" in intro.content.decode()
+    assert not QuizAttempt.objects.exists()
+
+    client.post("/admin/replies/quiz/")
+    attempt = QuizAttempt.objects.get(user=staff_user)
+    for _reload in range(2):
+        assert client.get(f"/admin/replies/quiz/{attempt.pk}/").status_code == 200
+    assert QuizAttempt.objects.count() == 1
+
+
+def test_nobody_opens_another_persons_quiz(approved, staff_user, manager, client):
+    attempt = start_quiz(manager, size=3)
+    client.force_login(staff_user)
+    assert client.get(f"/admin/replies/quiz/{attempt.pk}/").status_code == 404
