@@ -33,12 +33,15 @@ class AccessRequestForm(forms.Form):
         choices=AccessGrant.Purpose.choices,
         initial=AccessGrant.Purpose.READ,
         widget=forms.RadioSelect,
+        required=False,
     )
     reason = forms.CharField(label="查阅事由", max_length=300, widget=forms.Textarea({"rows": 3}))
     duration_days = forms.IntegerField(label="查阅期限（天）", min_value=1, max_value=30, initial=1)
 
     def clean(self):
         data = super().clean()
+        # A request that names no purpose is an ordinary reading, as before purposes existed.
+        data["purpose"] = data.get("purpose") or AccessGrant.Purpose.READ
         building = data.get("building")
         if data.get("scope") == "building" and building is None:
             self.add_error("building", "请选择要查阅的楼栋。")
