@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
+from cases.models import Case, DisputeParticipant, FollowUpVisit
 from cases.validators import validate_person_name
+from core.people import display_name
 from core.uploads import validate_evidence
 
 # Long texts have a stated maximum: what a caller says fits, a pasted document does not.
@@ -124,7 +125,7 @@ class NoteForm(forms.Form):
 
 class HandlerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return person_name(user)
+        return display_name(user)
 
 
 def handler_candidates():
