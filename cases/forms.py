@@ -4,7 +4,6 @@ form per action on the case page."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -129,12 +128,8 @@ class HandlerChoiceField(forms.ModelChoiceField):
 
 
 def handler_candidates():
-    """Active users who may handle cases (their group grants cases.change_case)."""
-    may_handle = Q(
-        groups__permissions__codename="change_case",
-        groups__permissions__content_type__app_label="cases",
-    )
-    return get_user_model().objects.filter(may_handle, is_active=True).distinct()
+    """Active users who may handle cases (cases.change_case, through a role or in person)."""
+    return get_user_model().objects.with_perm("cases.change_case", include_superusers=False)
 
 
 class HandlerForm(forms.Form):

@@ -121,6 +121,25 @@ def test_managers_get_major_complaints_at_once(
     assert case.number in b"".join(export.streaming_content).decode()
 
 
+def test_a_manager_given_the_permission_in_person_hears_of_major_cases_and_may_handle(
+    manager, new_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from cases.forms import handler_candidates
+
+    deputy = get_user_model().objects.create_user("fujingli", email="fujingli@example.com")
+    deputy.user_permissions.add(
+        Permission.objects.get(content_type__app_label="cases", codename="handle_major_case"),
+        Permission.objects.get(content_type__app_label="cases", codename="change_case"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        new_case(severity=Case.Severity.MAJOR, description="水管爆裂")
+    assert ["fujingli@example.com"] in [m.to for m in mailoutbox]
+    assert deputy in handler_candidates()
+
+
 def test_due_and_overdue_cases_show_on_the_dashboard(client, manager, new_case):
     overdue = new_case(received_at=timezone.now() - dt.timedelta(days=10))
     client.force_login(manager)
