@@ -276,6 +276,36 @@ def test_manager_confirms_disposal_in_the_review_and_the_tombstone_is_listed(
     assert client.get("/admin/case_tombstones/new/").status_code == 302  # nobody writes one
 
 
+def test_the_disposal_review_says_how_many_files_are_due_and_pages_through_them(
+    client, manager, new_case, monkeypatch
+):
+    from cases.report_views import DispositionReviewView
+
+    due = []
+    for description in ("楼道堆物", "占用消防通道"):
+        violation = new_case(
+            kind=Case.Kind.VIOLATION,
+            violation_kind=Case.ViolationKind.SANITATION,
+            topic=CaseTopic.objects.get(name="乱摆放"),
+            description=description,
+        )
+        actions.start_handling(violation, manager)
+        actions.reply(violation, manager, "已清理")
+        actions.close_case(violation, manager, "整改完毕")
+        due.append(violation)
+    Case.objects.filter(pk__in=[case.pk for case in due]).update(
+        closed_at=timezone.now() - dt.timedelta(days=400)
+    )
+    monkeypatch.setattr(DispositionReviewView, "paginate_by", 1)
+    client.force_login(manager)
+    first = client.get("/admin/case-reports/disposition/").content.decode()
+    assert "共 2 件到期案卷" in first and "第 1 / 2 页" in first
+    second = client.get("/admin/case-reports/disposition/?p=2").content.decode()
+    shown = [case.number for case in due if case.number in first]
+    shown_next = [case.number for case in due if case.number in second]
+    assert len(shown) == len(shown_next) == 1 and shown != shown_next
+
+
 def test_the_case_list_searches_number_reporter_and_content(client, manager, new_case):
     noisy = new_case(description="楼上夜间拖动家具")
     leak = new_case(description="卫生间渗水", reporter_name="卫女士")
