@@ -3,7 +3,7 @@ interactive docs at /api/docs, in Chinese."""
 
 from ninja import NinjaAPI, Path, Router
 
-from api import archives, cases, notices, scripts
+from api import archives, cases, notices, scripts, search
 from api.auth import scoped
 from api.errors import MAX_ID, ErrorOut, install_error_handlers, responses
 from api.pages import refuse_page_deletion
@@ -36,6 +36,7 @@ api.add_router("/cases", cases.router)
 api.add_router("/scripts", scripts.router)
 api.add_router("/notices", notices.router)
 api.add_router("/archives", archives.router)
+api.add_router("/search", search.router)
 
 pages = Router(tags=["页面"])
 

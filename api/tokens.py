@@ -84,8 +84,9 @@ def token_for_key(key):
 
 
 def count_request(token, now=None):
-    """Count one request in the token's current minute and record the use; over the limit
-    raises TokenRefused (429) with the seconds until the next minute."""
+    """Count one request in the token's current minute and record the use (to the
+    minute); over the limit raises TokenRefused (429) with the seconds until the next
+    minute."""
     now = now or timezone.now()
     window = now.replace(second=0, microsecond=0)
     limit = settings.API_RATE_LIMIT_PER_MINUTE
@@ -100,7 +101,10 @@ def count_request(token, now=None):
             break
     else:
         _refuse_over_limit(now, limit)
-    APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # The last use is kept to the minute: writing it on every request would make all of a
+    # call centre's concurrent requests queue for the same row.
+    if token.last_used_at is None or token.last_used_at < window:
+        APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 def _refuse_over_limit(now, limit):

@@ -1,5 +1,5 @@
 """API load benchmark: 50 concurrent searchers for 60 s against GET /api/scripts/search,
-first on the run command's server (gunicorn, workers from the CPU count, whitenoise),
+first on the run command's server (gunicorn as gunicorn.conf.py configures it, whitenoise),
 then on Django's development server, in one run on the same data.
 
     .venv/bin/python bench/api_bench.py [--clients 50] [--seconds 60] [--port 8000]
@@ -104,17 +104,9 @@ print(create_token(user, "压测", ["scripts:read"], 1)[1])
 
 def start_server(kind, env, port):
     if kind == "gunicorn":
-        workers = str(os.cpu_count() * 2 + 1)
-        command = [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "cms.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            workers,
-            "--timeout",
-            "120",
-        ]
+        # The run command's server, configured by gunicorn.conf.py (read from ROOT).
+        command = [str(Path(sys.executable).with_name("gunicorn")), "cms.wsgi:application"]
+        env = {**env, "PORT": str(port), "GUNICORN_ACCESS_LOG": "/dev/null"}
     else:
         command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     process = subprocess.Popen(

@@ -1,6 +1,14 @@
 """Benchmark of the owner archives at estate scale (run by hand, not a test):
 
     .venv/bin/python bench/archives_bench.py [--households 10000] [--no-memory] [--no-search-sync]
+    .venv/bin/python bench/archives_bench.py --side-by-side [--households 10000]
+
+--side-by-side writes one Excel file and imports it twice, each time into a fresh
+database of its own (one process each, without tracemalloc): first the way the import
+filed rooms before (one add_child and one publish per room, kept below as the peer),
+then the bulk filing of cms/archives/filing.py, each followed by a re-import of the
+same file that changes nothing; the figures are printed side by side.
+
 
 On a fresh SQLite database of its own (var/bench-archives.sqlite3, or DATABASE_URL
 when set) it imports an Excel file of N households with their owners (and, unless
@@ -49,6 +57,32 @@ def measured(label, results, memory):
     results.append((label, elapsed, peak))
     peak_text = f"{peak:8.1f} MiB" if peak is not None else "       –"
     print(f"{label:<36} {elapsed:8.2f} s  {peak_text}", flush=True)
+
+
+@contextmanager
+def profiled(enabled, lines=25):
+    """A cProfile summary of the block (this project's functions, Wagtail's, treebeard's
+    and the database driver's, by cumulative time) when ``enabled``."""
+    if not enabled:
+        yield
+        return
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        out = StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+        stats.print_stats(
+            r"(/cms/|/search/|wagtail/|modelcluster/|elasticsearch/helpers|backends/utils)", lines
+        )
+        for line in out.getvalue().splitlines():
+            if line.strip() and "Ordered by" not in line and "List reduced" not in line:
+                print(line.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", ""))
 
 
 def write_import_file(path, households, buildings):
@@ -107,6 +141,13 @@ def stop_search_sync():
     return post_save.disconnect(sender=HouseholdArchive, dispatch_uid="search-save-archive")
 
 
+def ensure_archive_index():
+    from search.indexing import ensure_index
+    from search.registry import get_kind
+
+    ensure_index(get_kind("archive"))
+
+
 def reindex_archives():
     from search.indexing import reindex
     from search.registry import get_kind
@@ -149,6 +190,42 @@ def build_tree(buildings):
     return estate
 
 
+def one_by_one_importer():
+    """The import as it filed rooms before the bulk filing: one add_child, owners, one
+    save_revision().publish() per room (same checks, same transaction, same search
+    sync after commit). Kept here as the peer the bulk filing is measured against."""
+    from cms.archives.actions import save_imported_revision
+    from cms.archives.importer import Importer
+    from cms.archives.models import Owner
+
+    class OneByOneImporter(Importer):
+        def write(self, parsed, source_name):
+            import cms.archives.importer as importer
+
+            def file_one_by_one(new_rooms, by):
+                filed = []
+                for building, household, owners in new_rooms:
+                    building.add_child(instance=household)
+                    Owner.objects.bulk_create(
+                        [
+                            Owner(household=household, sort_order=order, **owner)
+                            for order, owner in enumerate(owners)
+                        ]
+                    )
+                    save_imported_revision(household, by)
+                    filed.append(household)
+                return filed
+
+            bulk = importer.file_households
+            importer.file_households = file_one_by_one
+            try:
+                return super().write(parsed, source_name)
+            finally:
+                importer.file_households = bulk
+
+    return OneByOneImporter
+
+
 def fill_database(args, results, memory):
     """Migrate, build the estate and import the households (timed)."""
     from django.contrib.auth import get_user_model
@@ -165,24 +242,79 @@ def fill_database(args, results, memory):
     archivist.groups.add(groups[ARCHIVIST])
 
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "households.xlsx"
-        write_import_file(source, args.households, args.buildings)
+        source = Path(args.source) if args.source else Path(folder) / "households.xlsx"
+        if not args.source:
+            write_import_file(source, args.households, args.buildings)
         print(
             f"{args.households} households in {args.buildings} buildings, {source.stat().st_size / 2**20:.1f} MiB Excel"
         )
         label = "" if search_sync_off else " + bulk index after commit"
-        with measured(f"import {args.households} households{label}", results, memory):
-            result = Importer(by=archivist).run(source)
+        # A running system has its archive index already; creating it is not the import's work.
+        ensure_archive_index()
+        importer = one_by_one_importer() if args.one_by_one else Importer
+        with (
+            measured(f"import {args.households} households{label}", results, memory),
+            profiled(args.profile),
+        ):
+            result = importer(by=archivist).run(source)
         assert result.created == args.households, result
         if search_sync_off:
             with measured("bulk reindex of the archive index", results, memory):
                 reindex_archives()
         assert indexed_households() == args.households
         with measured("re-import (nothing changes)", results, memory):
-            result = Importer(by=archivist).run(source)
+            result = importer(by=archivist).run(source)
         assert result.unchanged == args.households, result
+        _check_filed(archivist, args.households)
 
     return estate, archivist
+
+
+def _check_filed(archivist, households):
+    """Both ways leave the same archive: a published revision by the archivist and the
+    create, edit and publish entries of the audit log for every room, a sound tree."""
+    from wagtail.models import Page, PageLogEntry, Revision
+
+    from cms.archives.models import HouseholdArchive
+
+    filed = HouseholdArchive.objects.filter(live=True, live_revision__user=archivist).count()
+    assert filed == households, filed
+    assert Revision.objects.filter(user=archivist).count() == households
+    actions = PageLogEntry.objects.filter(action__in=["wagtail.edit", "wagtail.publish"])
+    assert actions.count() == 2 * households
+    assert all(not problems for problems in Page.find_problems())
+
+
+def side_by_side(args):
+    """The two ways on one file, each in a fresh database of its own process."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "households.xlsx"
+        setup_django(Path(folder) / "writer.sqlite3")
+        write_import_file(source, args.households, args.buildings)
+        figures = {}
+        for way, flags in [("one by one (before)", ["--one-by-one"]), ("bulk filing (now)", [])]:
+            database = Path(folder) / f"{len(figures)}.sqlite3"
+            command = [sys.executable, __file__, "--no-memory", "--import-only"]
+            command += ["--profile"] if args.profile else []
+            command += ["--source", str(source), "--database", str(database)]
+            command += ["--households", str(args.households), "--buildings", str(args.buildings)]
+            env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+            run = subprocess.run(command + flags, capture_output=True, text=True, env=env)
+            if run.returncode:
+                sys.exit(f"{way} failed:\n{run.stdout}\n{run.stderr[-3000:]}")
+            print(f"## {way}\n{run.stdout}", flush=True)
+            figures[way] = [
+                line.rsplit(None, 3)
+                for line in run.stdout.splitlines()
+                if line.endswith("–") and " s " in line
+            ]
+    print("| step | " + " | ".join(figures) + " |")
+    print("|---|" + "---:|" * len(figures))
+    for index, row in enumerate(next(iter(figures.values()))):
+        times = [f"{steps[index][1]} s" for steps in figures.values()]
+        print(f"| {row[0]} | " + " | ".join(times) + " |")
 
 
 def main():
@@ -202,8 +334,15 @@ def main():
         action="store_true",
         help="skip set-up and import: measure exports and the list on a database filled before",
     )
+    parser.add_argument("--side-by-side", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile summary of the import")
+    parser.add_argument("--one-by-one", action="store_true", help="import the way it was before")
+    parser.add_argument("--import-only", action="store_true", help="skip exports and lists")
+    parser.add_argument("--source", help="an Excel file written before (by --side-by-side)")
     args = parser.parse_args()
     memory = not args.no_memory
+    if args.side_by_side:
+        return side_by_side(args)
 
     database = Path(args.database)
     if not args.reuse_database:
@@ -231,6 +370,8 @@ def run_steps(args, memory, results):
         archivist = get_user_model().objects.get(username="bench-archivist")
     else:
         estate, archivist = fill_database(args, results, memory)
+    if args.import_only:
+        return results
 
     with measured(f"catalogue export {args.households} rows", results, memory):
         stream = BytesIO()

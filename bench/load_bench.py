@@ -5,7 +5,7 @@
 Builds its own SQLite file (var/bench-load.sqlite3) with the demo data, indexes it under its
 own prefix on ELASTICSEARCH_URL, starts gunicorn (DEBUG=0) on 127.0.0.1, and sends the
 relevance set's queries as staff would type them, from N client threads with keep-alive:
-first to the product's search API (/search/api/, Elasticsearch), then, in the same run and
+first to the product's search API (/api/search, Elasticsearch), then, in the same run and
 for the same time, to Wagtail's API v2 search over the same scripts (/api/v2/replies/?search=,
 Wagtail's database backend). Prints requests/s, p50/p95/p99 and errors (any non-2xx or a
 broken connection) for each, and writes var/bench/load_bench.json.
@@ -51,10 +51,11 @@ def prepare(env):
     manage = [PYTHON, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput"], ["load_demo_data"], ["search_reindex"]):
         subprocess.run([*manage, *command], env=env, check=True, stdout=subprocess.DEVNULL)
+    command = ["api_token", "create", "--user", "kefu", "--name", "压测", "--scope", "scripts:read"]
     output = subprocess.run(
-        [*manage, "drf_create_token", "kefu"], env=env, check=True, capture_output=True, text=True
+        [*manage, *command], env=env, check=True, capture_output=True, text=True
     ).stdout
-    return output.split()[2]  # "Generated token <key> for user kefu"
+    return output.strip()
 
 
 def start_server(env, port, workers):
@@ -157,14 +158,16 @@ def main():
     prefix = f"bench-load-{uuid.uuid4().hex[:6]}"
     env = server_env(prefix)
     token = prepare(env)
-    queries = [entry["query"] for entry in json.loads((ROOT / "tests/search/relevance.json").read_text())]
+    queries = [
+        entry["query"] for entry in json.loads((ROOT / "tests/search/relevance.json").read_text())
+    ]
     server = start_server(env, args.port, args.workers)
     try:
         results = {
-            "this product: /search/api/ (Elasticsearch)": load(
+            "this product: /api/search (Elasticsearch)": load(
                 args.port,
-                [f"/search/api/?q={quote(q)}" for q in queries],
-                {"Authorization": f"Token {token}"},
+                [f"/api/search?kind=reply&q={quote(q)}" for q in queries],
+                {"Authorization": f"Bearer {token}"},
                 args.clients,
                 args.seconds,
             ),

@@ -67,23 +67,36 @@ def refuse_history_deletes(sender, instance, **kwargs):
         raise PermissionDenied("修订历史为只读，任何人都不能删除。")
 
 
-def field_changes(record):
-    """[(field label, old, new)] of one history row against the row before it."""
-    previous = record.prev_record
+_ASK_DATABASE = object()
+
+
+def field_changes(record, previous=_ASK_DATABASE, names=None):
+    """[(field label, old, new)] of one history row against the row before it.
+
+    A page listing many versions passes each one's ``previous`` (it has them all in
+    order) and one ``names`` dict, so related objects are looked up once per page,
+    not once per version."""
+    if previous is _ASK_DATABASE:
+        previous = record.prev_record
     if previous is None:
         return []
     delta = record.diff_against(previous, foreign_keys_are_objs=False)
     model = record.instance_type
+    names = {} if names is None else names
     changes = []
     for change in delta.changes:
         field = model._meta.get_field(change.field)
         changes.append(
-            (str(field.verbose_name), _display(field, change.old), _display(field, change.new))
+            (
+                str(field.verbose_name),
+                _display(field, change.old, names),
+                _display(field, change.new, names),
+            )
         )
     return changes
 
 
-def _display(field, value):
+def _display(field, value, names):
     if value in (None, ""):
         return "（空）"
     if isinstance(value, dt.datetime):
@@ -93,9 +106,15 @@ def _display(field, value):
     if field.many_to_many:
         # simple-history gives the through rows as dicts; the last key is the far side.
         ids = [list(row.values())[-1] for row in value]
-        related = field.related_model._default_manager.filter(pk__in=ids)
-        return "、".join(str(obj) for obj in related) or "（空）"
+        return "、".join(_related_name(field, pk, names) for pk in ids) or "（空）"
     if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value}"
+        return _related_name(field, value, names)
     return str(value)
+
+
+def _related_name(field, pk, names):
+    key = (field.related_model, pk)
+    if key not in names:
+        related = field.related_model._default_manager.filter(pk=pk).first()
+        names[key] = str(related) if related is not None else f"#{pk}"
+    return names[key]

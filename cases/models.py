@@ -310,7 +310,11 @@ class Case(models.Model):
             ("sign_decision", "签批处理决定"),
             ("dispose_case", "确认案卷销毁"),
         ]
-        indexes = [models.Index(fields=["kind", "received_at"])]
+        indexes = [
+            models.Index(fields=["kind", "received_at"]),
+            # The case list filtered by status and kind, newest first, and its count.
+            models.Index(fields=["status", "kind", "received_at"], name="case_status_kind_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.topic}"

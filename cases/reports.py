@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from cases.models import Case
+from cases.querysets import counting_key
 
 KIND_LABELS = dict(Case.Kind.choices)
 CHANNEL_LABELS = dict(Case.Channel.choices)
@@ -61,26 +62,29 @@ def monthly_report(cases, year, month):
     start, end = month_bounds(year, month)
     counted = cases.filter(merged_into__isnull=True)
     in_month = counted.filter(received_at__gte=start, received_at__lt=end)
-    complaints = in_month.filter(kind=Case.Kind.COMPLAINT)
     prev_start, _ = month_bounds(*previous_month(year, month))
     previous_total = counted.filter(received_at__gte=prev_start, received_at__lt=start).count()
-    total = in_month.count()
+    complaint = Q(kind=Case.Kind.COMPLAINT)
+    # The month's totals in one pass over its cases.
+    totals = in_month.aggregate(
+        total=Count("pk"),
+        complaints_counted=Count(counting_key(), distinct=True, filter=complaint),
+        valid=Count("pk", filter=complaint & Q(validity=Case.Validity.VALID)),
+        invalid=Count("pk", filter=complaint & Q(validity=Case.Validity.INVALID)),
+        major=Count("pk", filter=Q(severity=Case.Severity.MAJOR)),
+    )
+    total = totals["total"]
     return {
         "year": year,
         "month": month,
         "total": total,
         "previous_total": previous_total,
         "change": total - previous_total,
-        "by_kind": _counts(in_month, "kind", KIND_LABELS),
-        "by_class": _counts(complaints, "complaint_class", CLASS_LABELS),
-        "by_topic": _counts(in_month, "topic__name"),
-        "by_root_cause": _counts(complaints, "root_cause", ROOT_LABELS),
-        "by_channel": _counts(in_month, "channel", CHANNEL_LABELS),
-        "by_department": _counts(complaints, "department"),
-        "complaints_counted": complaints.counted(),
-        "valid": complaints.filter(validity=Case.Validity.VALID).count(),
-        "invalid": complaints.filter(validity=Case.Validity.INVALID).count(),
-        "major": in_month.filter(severity=Case.Severity.MAJOR).count(),
+        **breakdowns(in_month),
+        "complaints_counted": totals["complaints_counted"],
+        "valid": totals["valid"],
+        "invalid": totals["invalid"],
+        "major": totals["major"],
         "trend": trend(counted, year, month),
         "typical": list(
             in_month.filter(severity=Case.Severity.MAJOR)
@@ -89,6 +93,43 @@ def monthly_report(cases, year, month):
         )
         or list(in_month.select_related("topic").order_by("-people_count", "-times_count")[:5]),
     }
+
+
+# (report key, column, labels, complaints only)
+BREAKDOWNS = [
+    ("by_kind", "kind", KIND_LABELS, False),
+    ("by_class", "complaint_class", CLASS_LABELS, True),
+    ("by_topic", "topic__name", None, False),
+    ("by_root_cause", "root_cause", ROOT_LABELS, True),
+    ("by_channel", "channel", CHANNEL_LABELS, False),
+    ("by_department", "department", None, True),
+]
+
+
+def breakdowns(in_month):
+    """The month's counts by kind, class, topic, root cause, channel and department from
+    one grouped pass in the database (one row per combination that occurs, a few
+    hundred at most), instead of one pass over the month's cases per breakdown."""
+    columns = [column for _, column, _, _ in BREAKDOWNS]
+    tallies = {key: {} for key, _, _, _ in BREAKDOWNS}
+    for row in in_month.values(*columns).annotate(n=Count("pk")).order_by():
+        for key, column, _, complaints_only in BREAKDOWNS:
+            if complaints_only and row["kind"] != Case.Kind.COMPLAINT:
+                continue
+            tally = tallies[key]
+            tally[row[column]] = tally.get(row[column], 0) + row["n"]
+    return {
+        key: [
+            ((labels or {}).get(value, value) or "未填写", n)
+            for value, n in sorted(tallies[key].items(), key=_largest_first)
+        ]
+        for key, _, labels, _ in BREAKDOWNS
+    }
+
+
+def _largest_first(item):
+    value, n = item
+    return (-n, value is None, value or "")
 
 
 def trend(cases, year, month, months=12):

@@ -151,18 +151,24 @@ def case_history(case):
             )
         ),
     ]
-    entries = []
+    entries, names = [], {}
     for label, rows in parts:
-        for record in rows.select_related("history_user").order_by("history_id"):
-            entries.append(_entry(label, record))
+        # In date order, so each version's predecessor is the one read just before it
+        # for the same object: no query per version for the field differences.
+        latest_of = {}
+        for record in rows.select_related("history_user").order_by("history_date", "history_id"):
+            previous = latest_of.get(record.id)
+            entries.append(_entry(label, record, previous, names))
+            latest_of[record.id] = record
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
 
 
 HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
 
 
-def _entry(label, record):
+def _entry(label, record, previous, names):
     user = record.history_user
+    changed = record.history_type == "~"
     return {
         "part": label,
         "object": str(record.instance) if label != "案件" else "",
@@ -170,7 +176,7 @@ def _entry(label, record):
         "at": record.history_date,
         "user": display_name(user) if user else "系统",
         "reason": record.history_change_reason or "",
-        "changes": field_changes(record) if record.history_type == "~" else [],
+        "changes": field_changes(record, previous, names) if changed else [],
     }
 
 

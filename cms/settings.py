@@ -217,11 +217,6 @@ CASES_WORKING_HOURS = (
 # reading and turns deletes of archives into recorded refusals (cms/archives/middleware.py).
 MIDDLEWARE += ["cms.archives.middleware.ArchiveAdminGuardMiddleware"]
 
-# --- reply scripts and search ---
-# Token authentication for the call-centre search API (search/api/): tokens are
-# issued with `manage.py drf_create_token <username>`.
-INSTALLED_APPS += ["rest_framework.authtoken"]
-
 # --- notices ---
 # Names printed on notices; the three tri-party signatories stand side by side.
 DOC_TEMPLATES_CENTRE_NAME = os.environ.get("NOTICE_CENTRE_NAME", "物业服务中心")

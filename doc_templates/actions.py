@@ -214,9 +214,36 @@ def issue_notice(
         if case is not None:
             _add_case_step(case, by, notice)
         register_reading(by, [household], request)
-    if settings.NOTICE_PDF_ENABLED and batch is None:
-        make_signed_pdf(notice)
+        if settings.NOTICE_PDF_ENABLED and batch is None:
+            queue_signed_pdf(notice, by)
     return notice
+
+
+def queue_signed_pdf(notice, by):
+    """The signed PDF is made by the background worker once the notice is committed:
+    LibreOffice takes seconds, and the manager who issued it should not wait for it."""
+    from jobs.runner import start_job
+
+    return start_job("notice_pdf", by, label=f"生成签名PDF：{notice.number}", notice_id=notice.pk)
+
+
+def retry_signed_pdf(notice, by):
+    """Make the PDF again after a failure (LibreOffice missing, no certificate yet…):
+    the failure is forgotten and the conversion queued once more."""
+    from doc_templates.background import notice_pdf_job
+
+    if not can_issue(by):
+        raise PermissionDenied("只有具备签发权限的客服中心经理可以重新生成签名PDF。")
+    with transaction.atomic():
+        Notice.objects.select_for_update().filter(pk=notice.pk).first()
+        record = NoticePdf.objects.filter(notice=notice).first()
+        if record is not None and record.produced:
+            raise ValidationError(f"文书 {notice.number} 的签名PDF已生成，无需重新生成。")
+        job = notice_pdf_job(notice)
+        if job is not None and job.unfinished:
+            raise ValidationError(f"文书 {notice.number} 的签名PDF正在生成，请稍候。")
+        NoticePdf.objects.forget_failure(notice)
+        return queue_signed_pdf(notice, by)
 
 
 def make_signed_pdf(notice):

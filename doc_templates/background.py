@@ -16,7 +16,7 @@ def issue_notice_batch(progress, batch_id):
     return f"{batch.scope.title}：已签发 {batch.done} 份三方温馨提示（{batch.topic}）"
 
 
-@background_job("notice_pdf", "生成签名PDF")
+@background_job("notice_pdf", "生成签名PDF", urgent=True)
 def make_notice_pdf(progress, notice_id):
     from doc_templates.actions import make_signed_pdf
     from doc_templates.models import Notice, NoticePdf
@@ -32,6 +32,15 @@ def batch_job(batch):
     """The background job running a notice batch, if it was started as one."""
     return (
         BackgroundJob.objects.filter(task_name="notice_batch", arguments__batch_id=batch.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def notice_pdf_job(notice):
+    """The latest background job making ``notice``'s signed PDF, if any."""
+    return (
+        BackgroundJob.objects.filter(task_name="notice_pdf", arguments__notice_id=notice.pk)
         .order_by("-pk")
         .first()
     )

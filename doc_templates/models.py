@@ -247,6 +247,12 @@ class NoticePdfQuerySet(models.QuerySet):
     def matching(self, data):
         return self.filter(sha256=sha256_of(data))
 
+    def forget_failure(self, notice):
+        """A record saying why no PDF was made is no signed copy: it gives way to a retry.
+        Produced PDFs stay frozen."""
+        failures = self.filter(notice=notice, file="").exclude(error="")
+        return models.QuerySet.delete(failures)
+
 
 class NoticePdf(models.Model):
     """The digitally signed PDF made from an issued notice's .docx, frozen beside it

@@ -60,9 +60,11 @@ def convert_to_pdf(docx_bytes):
 
 def convert_with_own_soffice(docx_bytes):
     """One soffice for this file. Each conversion gets its own user profile folder:
-    two soffice processes sharing one profile block each other."""
+    two soffice processes sharing one profile block each other. A folder that cannot be
+    removed entirely (a process still holding it) is left to the system's temp cleaning
+    rather than failing a PDF that was made."""
     soffice = settings.NOTICE_SOFFICE
-    with tempfile.TemporaryDirectory(prefix="notice-pdf-") as folder:
+    with tempfile.TemporaryDirectory(prefix="notice-pdf-", ignore_cleanup_errors=True) as folder:
         work = Path(folder)
         source = work / "notice.docx"
         source.write_bytes(docx_bytes)
@@ -103,9 +105,17 @@ def _run_bounded(command, cwd, soffice):
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired as error:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _end_group(process)
         raise PdfNotProduced(f"LibreOffice 转换超过 {timeout} 秒未完成，未生成PDF。") from error
+    # LibreOffice's helpers can outlive soffice, still writing the profile folder that is
+    # about to be removed: they end with it.
+    _end_group(process)
+
+
+def _end_group(process):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 class ConverterUnavailable(Exception):
@@ -192,7 +202,9 @@ class KeptConverter:
         return result.data
 
     def ensure_running(self):
-        if self.process is not None and self.process.poll() is None and self.answers():
+        # Our own server still running is taken at its word: asking it first would cost a
+        # round trip per notice, and a conversion that finds it gone starts it again.
+        if self.process is not None and self.process.poll() is None:
             return
         if self.process is None and self.answers():
             return
@@ -282,9 +294,48 @@ def _load_signer(path, passphrase, modified):
     """The signer of a PKCS#12 file, cached per file version (``modified``)."""
     from pyhanko.sign.signers import SimpleSigner
 
-    return SimpleSigner.load_pkcs12_data(
+    loaded = SimpleSigner.load_pkcs12_data(
         Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode() or None
     )
+    return _kept_key_signer_class()(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
+
+
+@cache
+def _kept_key_signer_class():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class KeptKeySigner(SimpleSigner):
+        """pyhanko's signer reads its private key again for every signature (about 90 ms
+        for an RSA key, checked each time); a batch of notices signs with the key read
+        once."""
+
+        @property
+        def private_key(self):
+            if getattr(self, "_private_key", None) is None:
+                self._private_key = serialization.load_der_private_key(
+                    self.signing_key.dump(), password=None
+                )
+            return self._private_key
+
+        def sign_raw(self, data, digest_algorithm):
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo != "rsassa_pkcs1v15" or not isinstance(
+                self.private_key, RSAPrivateKey
+            ):
+                return super().sign_raw(data, digest_algorithm)
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            return self.private_key.sign(data, PKCS1v15(), hash_algorithm)
+
+    return KeptKeySigner
 
 
 def configured_signer():
@@ -318,7 +369,19 @@ def sign_pdf(pdf_bytes, reason, signer):
         location=settings.DOC_TEMPLATES_CENTRE_NAME,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return signers.sign_pdf(
+        writer, metadata, signer=signer, bytes_reserved=_reserved_for(signer)
+    ).getvalue()
+
+
+def _reserved_for(signer):
+    """Room for the signature in the PDF, known from the certificate, so that pyhanko does
+    not sign a dummy first to measure it: the certificate, the RSA signature and the
+    signed attributes, written in hexadecimal (twice the bytes), with a margin."""
+    certificates = sum(len(cert.dump()) for cert in signer.cert_registry) + len(
+        signer.signing_cert.dump()
+    )
+    return 2 * (certificates + 4096)
 
 
 # Checking ---------------------------------------------------------------------

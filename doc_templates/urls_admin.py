@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.notice_detail, name="notice"),
     path("<int:pk>/download/", views.notice_download, name="download"),
     path("<int:pk>/download/pdf/", views.notice_download_pdf, name="download_pdf"),
+    path("<int:pk>/pdf/retry/", views.notice_pdf_retry, name="pdf_retry"),
     path("<int:pk>/correct/", views.notice_correct, name="correct"),
     path("verify/", views.verify, name="verify"),
     path("templates/", views.templates, name="templates"),

@@ -16,7 +16,7 @@ from cases.policy import can_view_case
 from cms.archives.models import Building, Estate
 from core.downloads import DOCX, PDF, ZIP, download_response
 from doc_templates import actions, policy
-from doc_templates.background import batch_job
+from doc_templates.background import batch_job, notice_pdf_job
 from doc_templates.forms import (
     BatchForm,
     CorrectionForm,
@@ -166,6 +166,8 @@ def notice_detail(request, pk):
             return redirect("doc_templates:notice", pk=notice.pk)
         except ValidationError as error:
             delivery_form.add_error(None, error)
+    notice_pdf = NoticePdf.objects.filter(notice=notice).first()
+    pdf_job = notice_pdf_job(notice)
     return render(
         request,
         "doc_templates/notice.html",
@@ -173,13 +175,28 @@ def notice_detail(request, pk):
             "page_title": f"{notice.get_kind_display()} {notice.number}",
             "header_icon": "doc-full",
             "notice": notice,
-            "notice_pdf": NoticePdf.objects.filter(notice=notice).first(),
+            "notice_pdf": notice_pdf,
+            "pdf_job": pdf_job,
+            "pdf_pending": notice_pdf is None and pdf_job is not None and pdf_job.unfinished,
             "original_allowed": policy.may_have_issued_copy(request.user, notice),
             "deliveries": notice.deliveries.prefetch_related("photos"),
             "delivery_form": delivery_form,
             "can_issue": policy.can_issue(request.user),
         },
     )
+
+
+def notice_pdf_retry(request, pk):
+    """Custom: a POST button on the notice page after its PDF failed."""
+    notice = _visible_notice(request, pk)
+    if request.method == "POST":
+        try:
+            actions.retry_signed_pdf(notice, request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"已重新开始生成 {notice.number} 的签名PDF。")
+    return redirect("doc_templates:notice", pk=notice.pk)
 
 
 def notice_download(request, pk):

@@ -73,6 +73,10 @@ class BackgroundJob(models.Model):
         return min(100, round(100 * self.done / self.total))
 
     @property
+    def unfinished(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
     def can_retry(self):
         return self.status in (self.Status.FAILED, self.Status.INTERRUPTED)
 

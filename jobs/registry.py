@@ -13,17 +13,20 @@ class JobKind:
     name: str
     label: str
     function: object
+    # Someone is waiting on a screen for it: it goes before the queue's bulk work
+    # (search indexing of a large import, a long batch).
+    urgent: bool = False
 
 
 JOB_KINDS = {}
 
 
-def background_job(name, label):
+def background_job(name, label, urgent=False):
     """Register ``function(progress, **arguments)`` as the job ``name``; it returns a
     summary in Chinese, shown as the job's result."""
 
     def register(function):
-        JOB_KINDS[name] = JobKind(name, label, function)
+        JOB_KINDS[name] = JobKind(name, label, function, urgent)
         return function
 
     return register

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from django_tasks.base import TASK_MAX_PRIORITY
 
 from jobs.models import BackgroundJob
 from jobs.registry import JOB_KINDS
@@ -39,7 +40,10 @@ def start_job(name, by=None, label=None, **arguments):
 
 
 def enqueue(job):
-    result = run_background_job.enqueue(job.pk)
+    task = run_background_job
+    if JOB_KINDS[job.task_name].urgent:
+        task = task.using(priority=TASK_MAX_PRIORITY)
+    result = task.enqueue(job.pk)
     BackgroundJob.objects.filter(pk=job.pk).update(
         result_id=str(result.id), backend=default_task_backend.alias
     )

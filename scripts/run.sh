@@ -25,11 +25,10 @@ echo "管理后台: http://127.0.0.1:${PORT}/admin/　接口文档: http://127.0
 .venv/bin/python manage.py run_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null' EXIT
-# gunicorn with 2 × CPUs + 1 workers of 4 threads each (calls wait mostly on the database
-# and Elasticsearch); static files come through whitenoise.
-workers="${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}"
-.venv/bin/gunicorn cms.wsgi:application --bind "127.0.0.1:${PORT}" --workers "$workers" \
-  --threads 4 --preload --timeout 120 --access-logfile - &
+# gunicorn as gunicorn.conf.py says: 2 × CPUs + 1 processes (WEB_CONCURRENCY overrides) of
+# 4 threads each, forked with Django and the Chinese analysis loaded; static files come
+# through whitenoise.
+PORT="${PORT}" .venv/bin/gunicorn cms.wsgi:application &
 web=$!
 trap 'kill "$worker" "$web" 2>/dev/null' EXIT
 wait "$web"

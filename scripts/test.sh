@@ -10,4 +10,6 @@ scripts/elasticsearch.sh start
 # Import contracts (pyproject [tool.importlinter]): apps in layers, no cycles, no private imports.
 .venv/bin/lint-imports
 # Two workers share the cores; each gets its own test database and index prefix.
-exec .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# Each test is scheduled on its own, in the order collected (longest first), so the two
+# longest go to different workers.
+exec .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup --no-loadscope-reorder "$@"

@@ -19,11 +19,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 import opencc
 from pypinyin import lazy_pinyin
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
+from pypinyin.seg.simpleseg import seg as pinyin_seg
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _OTHER_WORD = re.compile(r"[0-9a-z]+")
@@ -180,9 +182,33 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars():
+    """The characters whose presence lets OpenCC's t2s change a text: those it converts on
+    their own, plus the one differing character of each phrase that changes without any such
+    character (回覆 → 回复). A text with none of them comes back as it is."""
+    folder = Path(opencc.__file__).resolve().parent / "dictionary"
+    found = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            source, _, targets = line.partition("\t")
+            target = targets.split(" ")[0]
+            if source == target or any(char in found for char in source):
+                continue
+            differing = {a for a, b in zip(source, target, strict=False) if a != b}
+            found.update(differing or source)
+    return frozenset(found)
+
+
 def to_simplified(text):
-    """Fold Traditional characters to Simplified (業戶投訴 → 业户投诉)."""
-    return _t2s().convert(text or "")
+    """Fold Traditional characters to Simplified (業戶投訴 → 业户投诉).
+
+    Most text staff type is Simplified already; it skips the converter, which costs
+    about as much as the rest of the analysis together."""
+    text = text or ""
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return _t2s().convert(text)
 
 
 @lru_cache(maxsize=200_000)
@@ -251,7 +277,14 @@ def word_field(text):
 
 @lru_cache(maxsize=200_000)
 def _run_syllables(run):
-    return tuple(lazy_pinyin(run, errors="ignore"))
+    """Toneless pinyin of a Chinese run, read word by word as pypinyin itself cuts it: the
+    words recur across scripts far more than whole runs do, so their readings are cached."""
+    return tuple(syllable for word in pinyin_seg(run) for syllable in _word_syllables(word))
+
+
+@lru_cache(maxsize=100_000)
+def _word_syllables(word):
+    return tuple(lazy_pinyin(word, errors="ignore"))
 
 
 def pinyin_runs(text):
@@ -360,8 +393,6 @@ def parse_synonyms(line):
 @lru_cache(maxsize=1)
 def lexicon_groups():
     """The shipped property-service lexicon (search/data/lexicon.txt), one group per line."""
-    from pathlib import Path
-
     path = Path(__file__).resolve().parent / "data" / "lexicon.txt"
     groups = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -413,6 +444,7 @@ def warm_up():
     first call on the phone)."""
     _jieba()
     _t2s()
+    _traditional_chars()
     pinyin_syllables()
     _terms_by_pinyin()
 
@@ -629,15 +661,21 @@ def _mark_substrings(folded, term, marks):
         start = folded.find(term, start + 1)
 
 
-def _mark_pinyin(folded, wanted, marks, use_initials):
-    """Mark characters whose pinyin spells the typed syllables (or initials)."""
-    readings = [
+def _readings(folded):
+    """The toneless pinyin of each character ("" for others), read once per highlighted text."""
+    return [
         (_run_syllables(char) or ("",))[0] if CJK_RUN.fullmatch(char) else "" for char in folded
     ]
+
+
+def _mark_pinyin(readings, wanted, marks, use_initials):
+    """Mark characters whose pinyin spells the typed syllables (or initials)."""
     if use_initials:
         readings = [reading[:1] for reading in readings]
     size = len(wanted)
     for start in range(len(readings) - size + 1):
+        if size > 1 and readings[start] != wanted[0]:
+            continue
         window = readings[start : start + size]
         if window[:-1] == wanted[:-1] and window[-1] and window[-1].startswith(wanted[-1]):
             marks[start : start + size] = [True] * size
@@ -654,16 +692,17 @@ def query_marks(text, query):
         # Synonyms are marked only where they appear whole.
         for term in (concept.term, *concept.alternatives):
             _mark_substrings(folded, term, marks)
+    readings = _readings(folded)
     if query.latin_syllables:
-        _mark_pinyin(folded, query.latin_syllables, marks, use_initials=False)
+        _mark_pinyin(readings, query.latin_syllables, marks, use_initials=False)
     if query.initials and not any(marks):
-        _mark_pinyin(folded, query.initials, marks, use_initials=True)
+        _mark_pinyin(readings, query.initials, marks, use_initials=True)
     if not query.latin_only:
         # A homophone typo (高空抛无) matches through pinyin, so mark words by their pinyin too.
         for term in (query.core, *(concept.term for concept in query.concepts)):
             for run in CJK_RUN.findall(term):
                 if len(run) > 1:
-                    _mark_pinyin(folded, list(_run_syllables(run)), marks, use_initials=False)
+                    _mark_pinyin(readings, list(_run_syllables(run)), marks, use_initials=False)
     return marks
 
 

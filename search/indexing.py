@@ -318,16 +318,22 @@ def bulk_action(object_id, source, index):
     return {"_index": index, "_id": str(object_id), "_source": source}
 
 
-def _field_batches(kind, queryset):
-    """The rows' original text, one database chunk at a time."""
+def _prepared_batches(kind, queryset):
+    """The rows one database chunk at a time, each chunk made ready by the kind."""
     batch = []
     for obj in queryset.iterator(chunk_size=DATABASE_CHUNK):
         batch.append(obj)
         if len(batch) == DATABASE_CHUNK:
-            yield [fields for fields in map(kind.fields, kind.prepared(batch)) if fields]
+            yield kind.prepared(batch)
             batch = []
     if batch:
-        yield [fields for fields in map(kind.fields, kind.prepared(batch)) if fields]
+        yield kind.prepared(batch)
+
+
+def _field_batches(kind, queryset):
+    """The rows' original text, one database chunk at a time."""
+    for batch in _prepared_batches(kind, queryset):
+        yield [fields for fields in map(kind.fields, batch) if fields]
 
 
 def _sources_of(batch):
@@ -439,7 +445,7 @@ def compare(kind, client=None):
     }
     missing, stale = [], []
     expected_ids = set()
-    for obj in kind.indexable().iterator(chunk_size=1000):
+    for obj in chain.from_iterable(_prepared_batches(kind, kind.indexable())):
         document = document_for(kind, obj)
         if document is None:
             continue

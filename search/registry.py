@@ -8,6 +8,8 @@ small ``search_document`` module with a SearchKind subclass and calls
 from django.urls import reverse
 
 _KINDS = {}
+# Stands for the object id in a kind's resolved open URL.
+_ANY_ID = "999999999999"
 
 
 class SearchKind:
@@ -35,7 +37,13 @@ class SearchKind:
         raise NotImplementedError
 
     def open_url(self, object_id):
-        return reverse("search:open", args=[self.name, object_id])
+        return self._open_url_pattern().replace(_ANY_ID, str(object_id))
+
+    def _open_url_pattern(self):
+        # Resolved once per kind: reindexing asks for tens of thousands of these.
+        if self.__dict__.get("_open_url") is None:
+            self._open_url = reverse("search:open", args=[self.name, _ANY_ID])
+        return self._open_url
 
     def allowed_for(self, user):
         """Whether ``user`` may search this kind at all (active staff accounts)."""

@@ -8,5 +8,4 @@ urlpatterns = [
     path("query.json", views.search_json, name="query"),
     path("suggest.json", views.suggest_json, name="suggest"),
     path("open/<str:kind>/<int:object_id>/", views.open_hit, name="open"),
-    path("api/", views.SearchAPIView.as_view(), name="api"),
 ]

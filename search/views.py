@@ -1,13 +1,10 @@
-"""The staff search page, its JSON endpoints, the hit redirect and the token API."""
+"""The staff search page, its JSON endpoints and the hit redirect (the token API is
+GET /api/search, in the api app)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from search.misses import record_open
 from search.query import FACETS, search, suggest
@@ -65,16 +62,3 @@ def open_hit(request, kind, object_id):
     response = searchable.open(request, object_id)
     record_open(kind, object_id, request.GET.get("topic", ""))
     return response
-
-
-class SearchAPIView(APIView):
-    """GET /search/api/?q=… for call-centre tools: token (or session) authentication."""
-
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-
-    def get(self, request):
-        result = search(
-            request.user, request.query_params.get("q", ""), filters=_filters(request.query_params)
-        )
-        return Response(_payload(result), status=503 if result.unavailable else 200)

@@ -23,10 +23,38 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# Tests that run minutes each (a real worker issuing 200 notices with PDFs, the browser
+# journeys): started first, one per pytest worker, so the others fill the time around them.
+LONGEST_FIRST = (
+    "tests/tasks/test_batch_worker.py",
+    "tests/journeys/",
+    "tests/tasks/",
+    "tests/robustness/test_fuzz.py",
+)
+
+
+def _expected_length(item):
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(LONGEST_FIRST)
+
+
+def _uses_redis(item):
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("backend") == "rq"
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Transactional tests flush the database afterwards, which would also remove
-    Wagtail's root page and default Site created by migrations; serialized
-    rollback puts them back for every later test."""
+    """Longest tests first; the tests on Redis share one queue, so one pytest worker
+    runs them all; and transactional tests flush the database afterwards, which would
+    also remove Wagtail's root page and default Site created by migrations:
+    serialized rollback puts them back for every later test."""
+    items.sort(key=_expected_length)
+    for item in items:
+        if _uses_redis(item):
+            item.add_marker(pytest.mark.xdist_group("redis"))
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.archives.actions import save_imported_revision
+from cms.archives.filing import file_households
 from cms.archives.models import ArchiveChange, Building, Estate, HouseholdArchive, Owner
 from search.indexing import deferred_sync
 
@@ -76,6 +77,7 @@ class ParsedRow:
     house: dict
     owners: list = field(default_factory=list)
     existing: HouseholdArchive | None = None
+    new: HouseholdArchive | None = None
 
 
 @dataclass
@@ -169,6 +171,12 @@ class Importer:
             (household.path[: -household.steplen], household.unit, household.room): household
             for household in HouseholdArchive.objects.prefetch_related("owners")
         }
+        # Page addresses already taken under each building: two rooms whose numbers
+        # differ only in punctuation (1-101 and 1101) would share one.
+        self.taken_slugs = {
+            (path[: -household_steplen()], slug)
+            for path, slug in HouseholdArchive.objects.values_list("path", "slug")
+        }
 
     def error(self, row, key, message):
         self.errors.append(RowError(row, LABELS.get(key, key), message))
@@ -195,8 +203,20 @@ class Importer:
             row.existing = self.existing.get(
                 (row.building.path, row.house["unit"], row.house["room"])
             )
+            if row.existing is not None:
+                row.new = None
+            elif not self.take_slug(row):
+                self.error(number, "room", "与本楼栋已有房号的页面地址相同，请核对单元和房号")
+                continue
             parsed.append(row)
         return parsed
+
+    def take_slug(self, row):
+        slug = (row.building.path, row.new.slug)
+        if slug in self.taken_slugs:
+            return False
+        self.taken_slugs.add(slug)
+        return True
 
     def check_row(self, number, cells):
         errors_before = len(self.errors)
@@ -210,7 +230,7 @@ class Importer:
                 "building",
                 f"档案库中没有“{text(cells.get('estate'))} {text(cells.get('building'))}”",
             )
-        house = self.check_house(number, cells)
+        house, candidate = self.check_house(number, cells)
         owners = [
             owner
             for prefix in ("owner", "co_owner")
@@ -218,7 +238,7 @@ class Importer:
         ]
         if len(self.errors) > errors_before:
             return None
-        return ParsedRow(number, building, house, owners)
+        return ParsedRow(number, building, house, owners, new=candidate)
 
     def check_house(self, number, cells):
         house = {"unit": text(cells.get("unit")), "room": text(cells.get("room"))}
@@ -240,9 +260,9 @@ class Importer:
                 house[key] = convert(cells.get(key))
             except ValidationError as error:
                 self.error(number, key, error.messages[0])
-        candidate = HouseholdArchive(**{k: v for k, v in house.items() if k in HOUSE_FIELDS})
+        candidate = new_household(house)
         self.validate_model(number, candidate, HOUSE_FIELDS, prefix="")
-        return house
+        return house, candidate
 
     def check_owner(self, number, cells, prefix):
         name = text(cells.get(f"{prefix}_name"))
@@ -282,22 +302,23 @@ class Importer:
                         number, f"{prefix}{field_name}" if prefix else field_name, messages[0]
                     )
 
-    # Writing: one transaction; equal rooms are left untouched. Imported rows refer to no
-    # other object, so Wagtail's reference index has nothing to learn from them. The
-    # search index gets the imported households after commit in one bulk request.
+    # Writing: one transaction; equal rooms are left untouched, new rooms are filed in
+    # bulk (filing.py). Imported rows refer to no other object, so Wagtail's reference
+    # index has nothing to learn from them. The search index gets the imported
+    # households after commit in one bulk request.
     @deferred_sync()
     @transaction.atomic
     @disable_reference_index_auto_update()
     def write(self, parsed, source_name):
         result = ImportResult()
-        changes = []
+        new_rooms = [(row.building, row.new, row.owners) for row in parsed if row.new is not None]
+        changes = file_households(new_rooms, self.by)
+        result.created = len(changes)
+        self.advance(len(changes))
         for row in parsed:
             if row.existing is None:
-                household = self.create(row)
-                result.created += 1
-                changes.append(household)
-                save_imported_revision(household, self.by)
-            elif self.update(row):
+                continue
+            if self.update(row):
                 result.updated += 1
                 # Read again: the owners prefetched for the comparison are out of date,
                 # and the revision must hold the card as it now is.
@@ -306,8 +327,7 @@ class Importer:
                 save_imported_revision(household, self.by)
             else:
                 result.unchanged += 1
-            if self.progress is not None:
-                self.progress.update(1)
+            self.advance(1)
         ArchiveChange.objects.bulk_create(
             [
                 ArchiveChange(
@@ -323,18 +343,9 @@ class Importer:
         )
         return result
 
-    def create(self, row):
-        household = HouseholdArchive(**{k: row.house.get(k) for k in HOUSE_FIELDS})
-        household.title = household.room_label()
-        household.slug = household.room_slug()
-        row.building.add_child(instance=household)
-        Owner.objects.bulk_create(
-            [
-                Owner(household=household, sort_order=order, **owner)
-                for order, owner in enumerate(row.owners)
-            ]
-        )
-        return household
+    def advance(self, rows):
+        if self.progress is not None:
+            self.progress.update(rows)
 
     def update(self, row):
         household = row.existing
@@ -352,6 +363,18 @@ class Importer:
             ]
         )
         return bool(changed or new_owners)
+
+
+def new_household(house):
+    """The page of a room not yet filed, also the candidate its values are checked on."""
+    household = HouseholdArchive(**{k: house.get(k) for k in HOUSE_FIELDS})
+    household.title = household.room_label()
+    household.slug = household.room_slug()
+    return household
+
+
+def household_steplen():
+    return HouseholdArchive.steplen
 
 
 def _bad_floor():

@@ -17,11 +17,20 @@ class ReplyScriptKind(SearchKind):
         return ReplyScript
 
     def indexable(self):
-        return (
-            ReplyScript.objects.filter(live=True)
-            .select_related("topic__parent__parent")
-            .prefetch_related("case_topics")
-        )
+        return ReplyScript.objects.filter(live=True).select_related("topic__parent__parent")
+
+    def prepared(self, scripts):
+        """The batch with its case-topic names attached, read in one query for the batch."""
+        scripts = list(scripts)
+        names = {}
+        links = ReplyScript.case_topics.through.objects.filter(
+            replyscript_id__in=[script.pk for script in scripts]
+        ).values_list("replyscript_id", "casetopic__name")
+        for script_id, name in links:
+            names.setdefault(script_id, []).append(name)
+        for script in scripts:
+            script.case_topic_names = names.get(script.pk, [])
+        return scripts
 
     def fields(self, script):
         return script_fields(script, self.open_url(script.pk))
@@ -70,13 +79,14 @@ class ReplyScriptKind(SearchKind):
 
 def script_fields(script, url=""):
     """The searchable text of one script, saved or not."""
+    answer, keywords = script.answer_text, script.keyword_list
     return {
         "kind": "reply",
         "object_id": str(script.pk),
         "title": script.question,
-        "body": "\n".join(filter(None, [script.answer_text, script.spoken])),
-        "tags": " ".join(script.keyword_list),
-        "answer": script.answer_text,
+        "body": "\n".join(filter(None, [answer, script.spoken])),
+        "tags": " ".join(keywords),
+        "answer": answer,
         "spoken": script.spoken,
         "topic": script.topic.path,
         "case_topics": _case_topic_names(script),
@@ -85,13 +95,15 @@ def script_fields(script, url=""):
         "effective_from": script.effective_from,
         "expires_on": script.expires_on,
         "url": url,
-        "suggest_texts": [script.question, *script.keyword_list],
+        "suggest_texts": [script.question, *keywords],
     }
 
 
 def _case_topic_names(script):
     if script._state.adding or not script.live:
         return []
+    if hasattr(script, "case_topic_names"):
+        return script.case_topic_names
     return [topic.name for topic in script.case_topics.all()]
 
 

@@ -290,3 +290,47 @@ def test_chart_labels_are_escaped():
 
     svg = reports.svg_bar_chart([("<script>alert(1)</script>", 3)], "主题 & 件数")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "主题 &amp; 件数" in svg
+
+
+def test_the_monthly_report_counts_complaints_by_the_counting_rules(new_case, staff):
+    from cases import reports
+
+    june = timezone.make_aware(dt.datetime(2026, 6, 15, 10))
+    fees = CaseTopic.objects.get(name="收费")
+    new_case(reporter_name="赵先生", received_at=june)
+    new_case(reporter_name="赵先生", received_at=june, description="又来了")
+    new_case(reporter_name="赵先生", received_at=june, topic=fees)
+    new_case(reporter_name="", anonymous=True, received_at=june)
+    new_case(reporter_name="", anonymous=True, received_at=june)
+    new_case(reporter_name="钱女士", received_at=june, kind=Case.Kind.DISPUTE)
+    new_case(reporter_name="孙女士", received_at=timezone.make_aware(dt.datetime(2026, 7, 1, 9)))
+
+    report = reports.monthly_report(Case.objects.all(), 2026, 6)
+
+    assert (report["total"], report["complaints_counted"]) == (6, 4)
+    assert (
+        report["complaints_counted"]
+        == Case.objects.filter(received_at__month=6, kind=Case.Kind.COMPLAINT).counted()
+    )
+
+
+def test_the_monthly_breakdowns_match_counting_each_one_on_its_own(new_case):
+    from cases import reports
+
+    june = timezone.make_aware(dt.datetime(2026, 6, 3, 10))
+    fees = CaseTopic.objects.get(name="收费")
+    new_case(received_at=june, channel=Case.Channel.WEB)
+    new_case(received_at=june, topic=fees)
+    new_case(received_at=june, topic=fees, department="工程部")
+    new_case(received_at=june, kind=Case.Kind.DISPUTE, topic=fees)
+
+    in_month = Case.objects.filter(received_at__month=6)
+    report = reports.monthly_report(Case.objects.all(), 2026, 6)
+
+    complaints = in_month.filter(kind=Case.Kind.COMPLAINT)
+    assert report["by_kind"] == reports._counts(in_month, "kind", reports.KIND_LABELS)
+    assert report["by_topic"] == reports._counts(in_month, "topic__name")
+    assert report["by_channel"] == reports._counts(in_month, "channel", reports.CHANNEL_LABELS)
+    assert report["by_department"] == reports._counts(complaints, "department")
+    assert report["by_topic"][0] == ("收费", 3)
+    assert sorted(report["by_department"]) == [("工程部", 1), ("未填写", 2)]

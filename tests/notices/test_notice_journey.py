@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from notice_helpers import all_text
+from worker_process import Worker, worker_environment
 
 from doc_templates.models import Notice, NoticePdf
 
@@ -29,10 +30,18 @@ def signed_pdfs(settings, tmp_path):
     write_self_signed_certificate(settings.NOTICE_SIGNING_P12, "journey-2026", "翠湖文书签章")
 
 
+@pytest.fixture
+def pdf_worker(signed_pdfs, settings, tmp_path):
+    """The background worker that makes the signed PDF after 签发."""
+    worker = Worker(worker_environment(settings, "database"), tmp_path / "worker.log").start()
+    yield worker
+    worker.kill()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_manager_issues_to_the_offender_after_confirming_and_verifies_both_files(
-    page, manager, make_case, tree, signed_pdfs, tmp_path
+    page, manager, make_case, tree, pdf_worker, tmp_path
 ):
     complaint = make_case(
         kind="complaint",
@@ -90,6 +99,11 @@ def test_manager_issues_to_the_offender_after_confirming_and_verifies_both_files
     assert "张伟（翠湖花园 3栋 2单元 1201室）：" in text
     assert "接业户投诉" in text and "李娜" not in text
 
+    # The PDF is made by the worker: the page says so, then offers it without a reload.
+    assert "PDF 生成中…" in page.inner_text("#notice-pdf") or page.is_visible(
+        "#download-notice-pdf"
+    )
+    page.wait_for_selector("#download-notice-pdf", timeout=180_000)
     with page.expect_download() as signed:
         page.click("#download-notice-pdf")
     pdf_path = tmp_path / signed.value.suggested_filename

@@ -18,10 +18,13 @@ from wagtail.models import Page
 
 from core.roles import MANAGER, STAFF, sync_roles
 from doc_templates import actions
+from doc_templates.background import notice_pdf_job
 from doc_templates.kinds import NoticeKind
 from doc_templates.models import NoticePdf, sha256_of
 from doc_templates.pdf import check_signature, configured_signer
 from doc_templates.values import NoticeOptions
+from jobs.models import BackgroundJob
+from jobs.runner import run_background_job
 
 PASSPHRASE = "测试口令-2026"
 CENTRE = "翠湖花园物业服务中心"
@@ -95,11 +98,20 @@ def issued(signing, django_db_setup, django_db_blocker):
     with override_settings(**signing), django_db_blocker.unblock(), transaction.atomic():
         write_self_signed_certificate(signing["NOTICE_SIGNING_P12"], PASSPHRASE, "翠湖文书签章")
         world = _build_world()
-        world["notice"] = actions.issue_notice(
-            NoticeKind.RECTIFICATION, world["manager"], case=world["case"], options=RECTIFY
-        )
+        world["notice"] = issue_and_convert(world["manager"], world["case"])
         yield world
         transaction.set_rollback(True)
+
+
+def issue_and_convert(manager, case):
+    """签发, then the PDF job it queued, run as the worker runs it (the real worker
+    process is in tests/tasks)."""
+    notice = actions.issue_notice(NoticeKind.RECTIFICATION, manager, case=case, options=RECTIFY)
+    assert not NoticePdf.objects.filter(notice=notice).exists()  # not made in the request
+    job = notice_pdf_job(notice)
+    assert job is not None and job.status == BackgroundJob.Status.QUEUED
+    run_background_job.call(job.pk)
+    return notice
 
 
 def pdf_of(notice):
@@ -235,10 +247,9 @@ class TestPdfPages:
 def test_without_libreoffice_the_notice_is_issued_and_the_pdf_marked_not_produced(
     issued, settings, client
 ):
+    installed = settings.NOTICE_SOFFICE
     settings.NOTICE_SOFFICE = "/nonexistent/libreoffice/soffice"
-    notice = actions.issue_notice(
-        NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY
-    )
+    notice = issue_and_convert(issued["manager"], issued["case"])
     assert notice.file_is_intact()
     record = pdf_of(notice)
     assert not record.produced
@@ -248,7 +259,34 @@ def test_without_libreoffice_the_notice_is_issued_and_the_pdf_marked_not_produce
     assert "未生成：" in page
     assert "未找到 LibreOffice" in page
     assert "下载签名PDF" not in page
+    assert 'id="retry-notice-pdf"' in page
     assert client.get(f"/admin/notices/{notice.pk}/download/pdf/").status_code == 404
+
+    # LibreOffice installed, the manager retries from the notice page.
+    settings.NOTICE_SOFFICE = installed
+    client.post(f"/admin/notices/{notice.pk}/pdf/retry/")
+    page = client.get(f"/admin/notices/{notice.pk}/").content.decode()
+    assert "PDF 生成中…" in page and "未找到 LibreOffice" not in page
+    assert 'id="retry-notice-pdf"' not in page
+    run_background_job.call(notice_pdf_job(notice).pk)
+    page = client.get(f"/admin/notices/{notice.pk}/").content.decode()
+    assert "下载签名PDF" in page and "PDF 生成中" not in page
+    assert notice.number in pdf_text(pdf_of(notice).read_bytes())
+    # A PDF made is frozen: no second retry.
+    client.post(f"/admin/notices/{notice.pk}/pdf/retry/")
+    assert NoticePdf.objects.filter(notice=notice).count() == 1
+    assert notice_pdf_job(notice).status == BackgroundJob.Status.DONE
+
+
+@pytest.mark.django_db
+def test_the_notice_page_says_the_pdf_is_being_made_until_the_worker_made_it(issued, client):
+    notice = actions.issue_notice(
+        NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY
+    )
+    client.force_login(issued["manager"])
+    page = client.get(f"/admin/notices/{notice.pk}/").content.decode()
+    assert "PDF 生成中…" in page
+    assert "下载签名PDF" not in page and "未生成" not in page
 
 
 def test_make_signing_certificate_writes_a_loadable_protected_certificate(settings, tmp_path):
@@ -266,9 +304,7 @@ def test_make_signing_certificate_writes_a_loadable_protected_certificate(settin
 @pytest.mark.django_db
 def test_without_a_certificate_the_pdf_is_marked_not_produced(issued, settings, tmp_path):
     settings.NOTICE_SIGNING_P12 = str(tmp_path / "absent.p12")
-    notice = actions.issue_notice(
-        NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY
-    )
+    notice = issue_and_convert(issued["manager"], issued["case"])
     record = pdf_of(notice)
     assert not record.produced
     assert "未配置签名证书" in record.error
@@ -310,9 +346,7 @@ def test_a_broken_conversion_still_issues_the_notice(issued, settings, tmp_path)
     broken.chmod(0o755)
     settings.NOTICE_PDF_KEEP_RUNNING = False
     settings.NOTICE_SOFFICE = str(broken)
-    notice = actions.issue_notice(
-        NoticeKind.RECTIFICATION, issued["manager"], case=issued["case"], options=RECTIFY
-    )
+    notice = issue_and_convert(issued["manager"], issued["case"])
     assert notice.file_is_intact()
     record = pdf_of(notice)
     assert not record.produced

@@ -72,3 +72,24 @@ def test_without_lo_python_each_notice_starts_its_own_soffice_and_the_log_says_s
     assert "赵敏" in text_of(pdf)
     assert "改为每份文书单独启动 soffice" in caplog.text
     assert kept_converter().process is None
+
+
+def test_a_libreoffice_left_writing_its_profile_does_not_break_the_conversion(settings, tmp_path):
+    """LibreOffice's helper processes can outlive the soffice that started them (as when
+    the worker running it was killed): still writing its profile, it must neither fail this
+    conversion with "directory not empty" nor keep running into the next one."""
+    lingering = tmp_path / "soffice"
+    lingering.write_text(
+        "#!/bin/sh\n"
+        'for arg; do case "$arg" in -env:UserInstallation=file://*) profile="${arg#*file://}";; esac; done\n'
+        'while [ "$1" != "--outdir" ]; do shift; done\n'
+        'mkdir -p "$2" "$profile" && printf "%%PDF-1.4 lingering" > "$2/notice.pdf"\n'
+        '( n=0; while true; do n=$((n+1)); mkdir -p "$profile/cache/$n" 2>/dev/null; '
+        'touch "$profile/cache/$n/f" 2>/dev/null; done ) &\n'
+        "sleep 0.2\n"
+    )
+    lingering.chmod(0o755)
+    settings.NOTICE_PDF_KEEP_RUNNING = False
+    settings.NOTICE_SOFFICE = str(lingering)
+    for _ in range(3):
+        assert convert_to_pdf(b"not used").startswith(b"%PDF-1.4 lingering")

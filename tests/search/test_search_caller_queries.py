@@ -74,6 +74,14 @@ def test_the_lexicon_maps_caller_words_and_says_so_on_the_hit(caller_set):
     assert "按 物管费 的同义词 物业费 匹配" in hit["synonyms"]
 
 
+@pytest.mark.parametrize(
+    "query", ["跟隔壁邻居吵架了你们能不能来调解", "楼上邻居跟我们吵了一架", "邻居跟我吵架"]
+)
+def test_a_quarrel_with_a_neighbour_is_a_dispute_not_noise(caller_set, query):
+    # 吵架 is two households at odds: the mediation script, not the noise ones.
+    assert caller_set(query)[0] == 102
+
+
 def test_a_search_without_hits_suggests_topics_and_is_counted(caller_set):
     reader = SystemReader()
     first = search(reader, "火星探测器发射成功")

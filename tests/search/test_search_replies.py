@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from docx import Document
 from openpyxl import Workbook, load_workbook
-from rest_framework.authtoken.models import Token
 from wagtail.models import Workflow
 
 from cases.models import CaseTopic
@@ -66,16 +65,6 @@ def test_wagtail_api_lists_approved_scripts_only(three_scripts, client):
     assert [item["question"] for item in items] == ["报修后多久上门"]
     assert items[0]["topic"] == "维修服务 / 日常报修"
     assert client.get(f"/api/v2/replies/{three_scripts[1].pk}/").status_code == 404
-
-
-def test_search_api_needs_a_token(db, staff_user, corpus, client):
-    assert client.get("/search/api/", {"q": "电梯困人"}).status_code == 401
-    token = Token.objects.create(user=staff_user)
-    response = client.get(
-        "/search/api/", {"q": "电梯困人"}, HTTP_AUTHORIZATION=f"Token {token.key}"
-    )
-    assert response.status_code == 200
-    assert response.json()["hits"][0]["title"] == "电梯困人怎么办"
 
 
 def test_staff_page_and_json_endpoints(db, staff_user, corpus, client):
@@ -226,6 +215,7 @@ def test_case_page_suggestions_search_with_the_cases_topic_and_description(
 
     from cases import actions as case_actions
     from cases.models import Case
+    from cms.replies.suggestions import scripts_for_case
 
     barking = case_actions.create_case(
         manager,
@@ -236,17 +226,23 @@ def test_case_page_suggestions_search_with_the_cases_topic_and_description(
         description="对门邻居家的狗天天晚上叫个不停，孩子睡不着",
         location="5栋1单元",
     )
+    # The barking-dog script comes before the square-dance one, also filed under 噪音.
+    suggested = [script.question for script in scripts_for_case(barking)]
+    dance = "广场舞音乐太吵影响休息"
+    assert "邻居家的狗经常叫影响休息怎么办" in suggested
+    assert dance not in suggested or (
+        suggested.index("邻居家的狗经常叫影响休息怎么办") < suggested.index(dance)
+    )
     client.force_login(manager)
     page = client.get(f"/admin/cases/{barking.pk}/").content.decode()
-    suggested = page[page.index("suggested-reply-scripts") :]
-    assert (
-        suggested.index("邻居养狗不拴绳怎么办") < suggested.find("广场舞")
-        or "广场舞" not in suggested
+    on_page = page[page.index("suggested-reply-scripts") :]
+    assert on_page.index("邻居家的狗经常叫影响休息怎么办") < on_page.find("广场舞") or (
+        "广场舞" not in on_page
     )
     rendered = Template("{% load reply_suggestions %}{% reply_suggestions case %}").render(
         Context({"case": barking})
     )
-    assert rendered.index("邻居养狗不拴绳怎么办") < rendered.find("广场舞音乐太吵影响休息") or (
+    assert rendered.index("邻居家的狗经常叫影响休息怎么办") < rendered.find("广场舞") or (
         "广场舞" not in rendered
     )
 

@@ -18,8 +18,15 @@ class Command(BaseCommand):
         for job in resume_interrupted_jobs():
             self.stdout.write(f"继续中断的任务：{job.label}")
         if settings.TASKS_BACKEND == "rq":
+            # Jobs run in the worker process itself, not in a work horse forked per job, so
+            # the LibreOffice kept running for PDFs and the loaded signing certificate
+            # serve every job of the worker instead of being set up again for each.
             call_command(
-                "rqworker", "default", job_class="django_tasks_rq.backend.Job", burst=burst
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.backend.Job",
+                worker_class="rq.worker.SimpleWorker",
+                burst=burst,
             )
         else:
             call_command("db_worker", batch=burst, startup_delay=False, interval=0.5, reload=False)
