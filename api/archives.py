@@ -12,9 +12,9 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from api.auth import scoped
 from api.errors import MAX_ID, ApiError, responses
 from api.models import Scope
-from cases.models import person_name
 from cms.archives import actions, policy
 from cms.archives.models import AccessRecord, Building, HouseholdArchive, attach_parents
+from core.people import display_name
 
 router = Router(tags=["业户档案"])
 
@@ -179,7 +179,7 @@ def access_register(request, filters: Query[RegisterFilter]):
             {
                 "household_id": r.household_id,
                 "address": households[r.household_id].address,
-                "user": person_name(r.user) if r.user else "",
+                "user": display_name(r.user) if r.user else "",
                 "via": r.via_label,
                 "accessed_at": r.accessed_at,
                 "ip_address": r.ip_address,

@@ -10,9 +10,10 @@ from api.auth import scoped
 from api.errors import MAX_ID, ApiError, responses
 from api.models import Scope
 from cases import actions
-from cases.models import Case, CaseTopic, FollowUpVisit, person_name
+from cases.models import Case, CaseTopic, FollowUpVisit
 from cases.policy import can_handle_case, visible_cases
 from cms.archives.policy import listable_households
+from core.people import display_name
 from portal.links import owner_link
 
 router = Router(tags=["案件"])
@@ -132,7 +133,7 @@ def case_out(case):
         "location": case.location,
         "reporter_name": "匿名" if case.anonymous else case.reporter_name,
         "description": case.description,
-        "handler": person_name(case.handler) if case.handler_id else None,
+        "handler": display_name(case.handler) if case.handler_id else None,
         "result": case.result,
         "merged_into": case.merged_into.number if case.merged_into_id else None,
     }
@@ -146,7 +147,7 @@ def case_detail(case):
             {
                 "action": s.action,
                 "at": s.at,
-                "by": person_name(s.by) if s.by else "",
+                "by": display_name(s.by) if s.by else "",
                 "note": s.note,
             }
             for s in steps
@@ -254,7 +255,7 @@ def add_step(request, payload: StepIn, case_id: int = Path(..., ge=1, le=MAX_ID)
         {
             "action": step.action,
             "at": step.at,
-            "by": person_name(request.user),
+            "by": display_name(request.user),
             "note": step.note,
         },
     )

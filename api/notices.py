@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from api.auth import scoped
 from api.errors import ApiError, responses
 from api.models import Scope
-from cases.models import person_name
+from core.people import display_name
 from doc_templates.actions import verify_copy
 from doc_templates.models import Notice
 
@@ -77,7 +77,7 @@ def register_entry(request, number: str):
         "kind": notice.kind,
         "kind_label": notice.get_kind_display(),
         "issued_at": notice.issued_at,
-        "issued_by": person_name(notice.issued_by),
+        "issued_by": display_name(notice.issued_by),
         "sha256": notice.sha256,
         "pdf_sha256": (pdf.sha256 or None) if pdf else None,
         "case_number": notice.case.number if notice.case_id else None,

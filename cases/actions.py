@@ -23,12 +23,12 @@ from cases.models import (
     TimelineStep,
     Tombstone,
     WarmReminder,
-    person_name,
 )
 from cases.notifications import notify_managers_of_major_case
 from cases.querysets import retention_until
 from cms.archives.holds import refuse_if_held
 from core.numbering import format_number, next_number
+from core.people import display_name
 from search.indexing import deferred_sync
 
 S = Case.Status
@@ -85,8 +85,8 @@ def refuse_without_named_handler(case):
 def assign_handler(case, by, handler, note=""):
     """指定处理人: the person answerable for the case, named on the timeline."""
     case.handler = handler
-    _save(case, by, f"指定处理人：{person_name(handler)}")
-    add_timeline_step(case, "指定处理人", by, "。".join(filter(None, [person_name(handler), note])))
+    _save(case, by, f"指定处理人：{display_name(handler)}")
+    add_timeline_step(case, "指定处理人", by, "。".join(filter(None, [display_name(handler), note])))
     return case
 
 

@@ -4,13 +4,13 @@ form per action on the case page."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cases.models import Case, DisputeParticipant, FollowUpVisit, person_name
+from cases.models import Case, DisputeParticipant, FollowUpVisit
 from cases.validators import validate_person_name
+from core.people import display_name
 from core.uploads import validate_evidence
 
 # Long texts have a stated maximum: what a caller says fits, a pasted document does not.
@@ -124,16 +124,12 @@ class NoteForm(forms.Form):
 
 class HandlerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return person_name(user)
+        return display_name(user)
 
 
 def handler_candidates():
-    """Active users who may handle cases (their group grants cases.change_case)."""
-    may_handle = Q(
-        groups__permissions__codename="change_case",
-        groups__permissions__content_type__app_label="cases",
-    )
-    return get_user_model().objects.filter(may_handle, is_active=True).distinct()
+    """Active users who may handle cases (cases.change_case, through a role or in person)."""
+    return get_user_model().objects.with_perm("cases.change_case", include_superusers=False)
 
 
 class HandlerForm(forms.Form):

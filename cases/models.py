@@ -29,7 +29,7 @@ class EditConflict(Exception):
         self.case = case
         self.current = current
         who = current.history.first().history_user if current.history.exists() else None
-        name = person_name(who) if who else "其他同事"
+        name = display_name(who) if who else "其他同事"
         at = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
         super().__init__(
             f"保存被拒绝：{name} 已于 {at} 修改了案件 {current.number}。"
@@ -409,11 +409,6 @@ def caller_errors(name, phone):
         except ValidationError as error:
             errors[field] = error.messages
     return errors
-
-
-def person_name(user):
-    """Chinese order: family name then given name (王立新); the username otherwise."""
-    return display_name(user)
 
 
 def household_refuses_visits(household):

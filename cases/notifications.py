@@ -3,14 +3,12 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.urls import reverse
 
 
 def managers():
-    User = get_user_model()
-    may_handle = Q(groups__permissions__codename="handle_major_case") | Q(is_superuser=True)
-    return User.objects.filter(may_handle, is_active=True).distinct()
+    """Everyone who may handle a major case, whether through a role or in person."""
+    return get_user_model().objects.with_perm("cases.handle_major_case")
 
 
 def notify_managers_of_major_case(case_id):

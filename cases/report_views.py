@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -103,11 +104,13 @@ class DispositionReviewView(ReportView):
     template_name = "cases/disposition_review.html"
     page_title = "案卷销毁审核"
     permission = "cases.dispose_case"
+    paginate_by = 100
 
     def get_context_data(self, **kwargs):
         expired = Case.objects.retention_expired().select_related("topic").order_by("closed_at")
-        rows = [(case, retention_until(case.closed_at, case.severity)) for case in expired[:200]]
-        return super().get_context_data(rows=rows, **kwargs)
+        page = Paginator(expired, self.paginate_by).get_page(self.request.GET.get("p"))
+        rows = [(case, retention_until(case.closed_at, case.severity)) for case in page]
+        return super().get_context_data(rows=rows, page=page, **kwargs)
 
     def post(self, request, *args, **kwargs):
         case = get_object_or_404(Case, pk=request.POST.get("case"))

@@ -14,9 +14,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cases.case_actions import BY_NAME, offered_actions
 from cases.history import field_changes
-from cases.models import Case, EditConflict, person_name
+from cases.models import Case, EditConflict
 from cases.policy import visible_cases
 from core.aftercommit import committed_save
+from core.people import display_name
 
 
 def case_for(request, pk):
@@ -173,7 +174,7 @@ def _entry(label, record, previous, names):
         "object": str(record.instance) if label != "案件" else "",
         "type": HISTORY_TYPES.get(record.history_type, record.history_type),
         "at": record.history_date,
-        "user": person_name(user) if user else "系统",
+        "user": display_name(user) if user else "系统",
         "reason": record.history_change_reason or "",
         "changes": field_changes(record, previous, names) if changed else [],
     }

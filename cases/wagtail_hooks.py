@@ -29,13 +29,13 @@ from cases.models import (
     MajorCaseEntry,
     ManagerNotice,
     Tombstone,
-    person_name,
 )
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
 from cms.archives.models import HeldRecordRefused
 from core.admin_ui import YesNoColumn
 from core.aftercommit import committed_save
+from core.people import display_name
 from core.resubmission import add_token_field, earlier_submission, remember_submission
 from core.spreadsheets import TitledExportMixin
 
@@ -246,7 +246,7 @@ class CaseViewSet(ModelViewSet):
             Column(
                 "handler",
                 label="处理人",
-                accessor=lambda case: person_name(case.handler) if case.handler else "",
+                accessor=lambda case: display_name(case.handler) if case.handler else "",
             ),
         ]
 

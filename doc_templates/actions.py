@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.archives.models import HouseholdArchive, attach_parents
 from core.numbering import next_number
+from core.people import display_name
 from doc_templates.filling import add_draft_watermark, fill_document, open_document, render
 from doc_templates.kinds import ADDRESSED_KINDS, NUMBER_SERIES, RECORD_KINDS, NoticeKind
 from doc_templates.models import (
@@ -32,7 +33,6 @@ from doc_templates.values import (
     NoticeOptions,
     masked_values,
     notice_values,
-    person_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -370,7 +370,7 @@ def verify_copy(data, name=""):
     issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
     message = (
         f"一致：该文件即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
-        f"由{person_name(notice.issued_by)}于{issued_at}签发。"
+        f"由{display_name(notice.issued_by)}于{issued_at}签发。"
     )
     if notice.is_superseded:
         message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
@@ -396,7 +396,7 @@ def verify_pdf_copy(data):
     issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
     message = (
         f"一致：该PDF即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
-        f"由{person_name(notice.issued_by)}于{issued_at}签发；{signature.message}"
+        f"由{display_name(notice.issued_by)}于{issued_at}签发；{signature.message}"
     )
     if notice.is_superseded:
         message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"

@@ -221,9 +221,9 @@ class Notice(models.Model):
 
     @property
     def issued_by_display(self):
-        from cases.models import person_name
+        from core.people import display_name
 
-        return person_name(self.issued_by)
+        return display_name(self.issued_by)
 
     @property
     def status_label(self):

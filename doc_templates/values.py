@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models as dm
 from django.utils import timezone
 
+from core.people import display_name
 from doc_templates.filling import deadline, format_date, format_date_upper
 from doc_templates.kinds import NoticeKind
 from doc_templates.policy import MASKED_NAME, owner_name_for
@@ -65,13 +66,6 @@ def signatory(key):
     names = getattr(settings, "DOC_TEMPLATES_SIGNATORIES", {})
     defaults = {"居委会": "社区居民委员会", "业委会": "业主委员会"}
     return names.get(key, defaults[key])
-
-
-def person_name(user):
-    """Chinese order: family name first (王立新)."""
-    if user is None:
-        return ""
-    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
 def local_date(moment):
@@ -268,7 +262,7 @@ def tri_party_values(case, household, options, today, reader):
 
 def violation_ticket_values(case, household, options, today, issuer, reader):
     amount = case.amount if case is not None else None
-    approver = options.approver or person_name(getattr(case, "signed_by", None) or issuer)
+    approver = options.approver or display_name(getattr(case, "signed_by", None) or issuer)
     return {
         "业户姓名": owner_of(household, reader) or options.addressee.strip(),
         "房号": address_of(case, household),
@@ -278,7 +272,7 @@ def violation_ticket_values(case, household, options, today, issuer, reader):
         "处理措施": options.action or (case.get_measure_display() if case else ""),
         "金额": f"{amount:.2f}元" if amount is not None else "无",
         "金额大写": amount_upper(amount) if amount is not None else "无",
-        "经办人": person_name(getattr(case, "handler", None)),
+        "经办人": display_name(getattr(case, "handler", None)),
         "审批人": approver,
     }
 
@@ -299,7 +293,7 @@ def clutter_values(case, household, options, today, ordinal, reader):
 def timeline_text(case):
     lines = []
     for step in case.timeline.select_related("by"):
-        who = person_name(step.by)
+        who = display_name(step.by)
         line = f"{local_minute(step.at)} {step.action}"
         if who:
             line += f"（{who}）"
@@ -332,7 +326,7 @@ def complaint_record_values(case, today, reader):
         "处理经过": timeline_text(case),
         "处理结果": case.result or "处理中",
         "顾客意见": case.customer_opinion or "",
-        "经办人": person_name(case.handler),
+        "经办人": display_name(case.handler),
         "打印日期": format_date(today),
     }
 
@@ -365,7 +359,7 @@ def dispute_record_values(case, today, reader):
         "处理经过": timeline_text(case),
         "参与单位": participants or "无",
         "处理结果": case.outcome or case.result or "调解中",
-        "经办人": person_name(case.handler),
+        "经办人": display_name(case.handler),
         "打印日期": format_date(today),
     }
 

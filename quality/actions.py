@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from cases import actions as case_actions
 from cases import calendar
-from cases.models import Case, CaseTopic, person_name
+from cases.models import Case, CaseTopic
 from cms.archives.models import ContactLog, HouseholdArchive
+from core.people import display_name
 from quality import policy
 from quality.images import validate_photo
 from quality.models import (
@@ -314,7 +315,7 @@ def acknowledge_audit(audit, by, note=""):
     """项目经理确认: the inspected project accepts the result (with its remarks)."""
     _require(by, "quality.acknowledge_audit", "只有项目经理可以确认检查结果。")
     if audit.project_manager_id and audit.project_manager_id != by.pk:
-        raise PermissionDenied(f"本次检查须由项目经理{person_name(audit.project_manager)}确认。")
+        raise PermissionDenied(f"本次检查须由项目经理{display_name(audit.project_manager)}确认。")
     if audit.status != Audit.Status.SIGNED:
         raise ValidationError("检查组全部签字后，项目经理才能确认。")
     audit.status = Audit.Status.ACKNOWLEDGED

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cases.models import person_name
 from cms.archives.models import Estate
+from core.people import display_name
 from quality.models import (
     ActionProgress,
     Checklist,
@@ -18,12 +18,12 @@ from quality.models import (
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return person_name(obj)
+        return display_name(obj)
 
 
 class UsersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return person_name(obj)
+        return display_name(obj)
 
 
 def staff_users():

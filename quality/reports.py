@@ -12,8 +12,8 @@ from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.html import escape
 
-from cases.models import person_name
 from cms.archives.models import ContactLog, HouseholdArchive, attach_parents
+from core.people import display_name
 from quality.build_report_template import AUDIT_TEMPLATE
 from quality.models import (
     MONTHS,
@@ -204,10 +204,10 @@ def audit_docx(audit):
         "小区": audit.estate.title,
         "检查日期": format_date(audit.audit_date),
         "检查标准": str(audit.checklist),
-        "检查人员": "、".join(person_name(u) for u in report["auditors"]),
+        "检查人员": "、".join(display_name(u) for u in report["auditors"]),
         "总得分": f"{audit.total_score or 0}",
         "满分": f"{report['total_points']}",
-        "项目经理": person_name(audit.project_manager) if audit.project_manager else "",
+        "项目经理": display_name(audit.project_manager) if audit.project_manager else "",
         "项目经理意见": audit.acknowledgement_note or "",
         "整改情况": f"共{len(report['findings'])}个问题，已开整改{report['with_case']}个，"
         f"已整改{report['rectified']}个",

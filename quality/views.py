@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cases.models import person_name
 from cms.archives.models import Estate, attach_parents
+from core.people import display_name
 from quality import actions, care, policy, reports
 from quality.forms import (
     AcknowledgeForm,
@@ -521,7 +521,7 @@ class InterviewPlanView(QualityView):
             can_decide=plan.status == plan.Status.SUBMITTED
             and user.has_perm("quality.approve_interviewplan")
             and plan.drafted_by_id != user.pk,
-            drafted_by=person_name(plan.drafted_by),
+            drafted_by=display_name(plan.drafted_by),
             **kwargs,
         )
 

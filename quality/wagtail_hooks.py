@@ -15,8 +15,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cases.models import person_name
 from core.admin_ui import YesNoColumn
+from core.people import display_name
 from quality import actions, reports, views
 from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
 from quality.models import (
@@ -321,7 +321,7 @@ class CarePlanViewSet(ModelViewSet):
         Column("household", label="业户", accessor=lambda p: p.household.title),
         Column("score", label="满意度"),
         Column("actions", label="关怀措施"),
-        Column("owner", label="负责人", accessor=lambda p: person_name(p.owner) if p.owner else ""),
+        Column("owner", label="负责人", accessor=lambda p: display_name(p.owner) if p.owner else ""),
         Column("due_on", label="期限", accessor=lambda p: local_date(p.due_on)
                + ("（已逾期）" if p.is_overdue else "")),
         Column("status", label="状态", accessor="get_status_display"),
@@ -400,7 +400,7 @@ class StaffProfileViewSet(ModelViewSet):
     copy_view_enabled = False
     panels = [FieldPanel("user", heading="员工"), FieldPanel("native_place"),
               FieldPanel("is_centre_head")]
-    list_display = [Column("user", label="员工", accessor=lambda p: person_name(p.user)),
+    list_display = [Column("user", label="员工", accessor=lambda p: display_name(p.user)),
                     "native_place", YesNoColumn("is_centre_head", label="服务中心负责人")]
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from cases.models import person_name
+from core.people import display_name
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter
 def person(user):
     """A user's name in Chinese order (family name first), or their username."""
-    return person_name(user) if user else ""
+    return display_name(user) if user else ""

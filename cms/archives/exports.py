@@ -18,6 +18,7 @@ from cms.archives.models import (
     attach_parents,
 )
 from cms.archives.policy import client_ip
+from core.people import display_name
 
 CATALOGUE_HEADERS = [
     "序号",
@@ -119,12 +120,6 @@ def register_export(user, households, request=None):
     )
 
 
-def user_label(user):
-    if user is None:
-        return ""
-    return f"{user.last_name}{user.first_name}" or user.username
-
-
 def grant_label(grant):
     if grant is None:
         return "档案员直接查阅"
@@ -143,7 +138,7 @@ def write_register_xlsx(records, stream):
         sheet.append(
             [
                 timezone.localtime(record.accessed_at).replace(tzinfo=None),
-                user_label(record.user),
+                display_name(record.user),
                 record.household.address,
                 record.via_label,
                 grant_label(record.grant),

@@ -262,20 +262,26 @@ def grant_list(request):
     )
 
 
+GRANT_DECISIONS = {
+    "approve": (actions.approve_access, "已批准该查阅申请。"),
+    "refuse": (actions.refuse_access, "已拒绝该查阅申请。"),
+}
+
+
 @require_POST
 def decide_grant(request, pk, decision):
+    if decision not in GRANT_DECISIONS:
+        raise Http404("没有这种审批决定")
+    decide, done = GRANT_DECISIONS[decision]
     grant = get_object_or_404(AccessGrant, pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    decide = actions.approve_access if decision == "approve" else actions.refuse_access
     try:
         decide(grant, request.user, note)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, error.args[0] if error.args else str(error))
     else:
-        messages.success(
-            request, "已批准该查阅申请。" if decision == "approve" else "已拒绝该查阅申请。"
-        )
+        messages.success(request, done)
     return redirect("archives_admin:grants")
 
 

@@ -6,22 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cms.replies.actions import start_quiz, submit_quiz
 from cms.replies.exports import handbook_document, scripts_workbook
 from cms.replies.models import QuizAttempt, ReplyScript
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+from core.downloads import DOCX, XLSX, download_response
 
 
 def _approved():
@@ -33,13 +24,13 @@ def _approved():
 def export_workbook(request):
     buffer = io.BytesIO()
     scripts_workbook(_approved()).save(buffer)
-    return _download(buffer.getvalue(), XLSX, "reply-scripts.xlsx")
+    return download_response(buffer.getvalue(), "回复口径.xlsx", XLSX)
 
 
 def export_handbook(request):
     buffer = io.BytesIO()
     handbook_document(_approved()).save(buffer)
-    return _download(buffer.getvalue(), DOCX, "reply-handbook.docx")
+    return download_response(buffer.getvalue(), "回复口径手册.docx", DOCX)
 
 
 @require_http_methods(["GET", "POST"])

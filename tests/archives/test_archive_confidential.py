@@ -255,6 +255,18 @@ class TestGrants:
         grant.refresh_from_db()
         assert grant.status == AccessGrant.Status.APPROVED
 
+    def test_a_decision_that_does_not_exist_is_not_found_and_refuses_nothing(
+        self, client, users, archive_tree
+    ):
+        grant = actions.request_access(
+            users["staff"], "核对", 1, household=archive_tree["household"]
+        )
+        client.force_login(users["manager"])
+        url = reverse("archives_admin:decide_grant", args=[grant.pk, "approved"])
+        assert client.post(url).status_code == 404
+        grant.refresh_from_db()
+        assert grant.status == AccessGrant.Status.PENDING
+
 
 class TestPerBuilding:
     @pytest.fixture

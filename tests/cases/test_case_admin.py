@@ -121,6 +121,25 @@ def test_managers_get_major_complaints_at_once(
     assert case.number in b"".join(export.streaming_content).decode()
 
 
+def test_a_manager_given_the_permission_in_person_hears_of_major_cases_and_may_handle(
+    manager, new_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from cases.forms import handler_candidates
+
+    deputy = get_user_model().objects.create_user("fujingli", email="fujingli@example.com")
+    deputy.user_permissions.add(
+        Permission.objects.get(content_type__app_label="cases", codename="handle_major_case"),
+        Permission.objects.get(content_type__app_label="cases", codename="change_case"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        new_case(severity=Case.Severity.MAJOR, description="水管爆裂")
+    assert ["fujingli@example.com"] in [m.to for m in mailoutbox]
+    assert deputy in handler_candidates()
+
+
 def test_due_and_overdue_cases_show_on_the_dashboard(client, manager, new_case):
     overdue = new_case(received_at=timezone.now() - dt.timedelta(days=10))
     client.force_login(manager)
@@ -255,6 +274,36 @@ def test_manager_confirms_disposal_in_the_review_and_the_tombstone_is_listed(
     assert not Case.objects.filter(pk=violation.pk).exists()
     assert violation.number in client.get("/admin/case_tombstones/").content.decode()
     assert client.get("/admin/case_tombstones/new/").status_code == 302  # nobody writes one
+
+
+def test_the_disposal_review_says_how_many_files_are_due_and_pages_through_them(
+    client, manager, new_case, monkeypatch
+):
+    from cases.report_views import DispositionReviewView
+
+    due = []
+    for description in ("楼道堆物", "占用消防通道"):
+        violation = new_case(
+            kind=Case.Kind.VIOLATION,
+            violation_kind=Case.ViolationKind.SANITATION,
+            topic=CaseTopic.objects.get(name="乱摆放"),
+            description=description,
+        )
+        actions.start_handling(violation, manager)
+        actions.reply(violation, manager, "已清理")
+        actions.close_case(violation, manager, "整改完毕")
+        due.append(violation)
+    Case.objects.filter(pk__in=[case.pk for case in due]).update(
+        closed_at=timezone.now() - dt.timedelta(days=400)
+    )
+    monkeypatch.setattr(DispositionReviewView, "paginate_by", 1)
+    client.force_login(manager)
+    first = client.get("/admin/case-reports/disposition/").content.decode()
+    assert "共 2 件到期案卷" in first and "第 1 / 2 页" in first
+    second = client.get("/admin/case-reports/disposition/?p=2").content.decode()
+    shown = [case.number for case in due if case.number in first]
+    shown_next = [case.number for case in due if case.number in second]
+    assert len(shown) == len(shown_next) == 1 and shown != shown_next
 
 
 def test_the_case_list_searches_number_reporter_and_content(client, manager, new_case):

@@ -3,6 +3,7 @@
 import io
 import json
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -296,3 +297,6 @@ def test_staff_never_open_drafts_in_the_snippet_admin_but_download_approved_scri
     assert "请先登记，再安排管家上门" in text and "尚未审批的新措辞" not in text
     workbook = client.get("/admin/replies/export.xlsx")
     assert load_workbook(io.BytesIO(workbook.content)).active["A2"].value == "报修后多久上门"
+    # Saved under a name staff recognise, not an English file name.
+    assert unquote(workbook["Content-Disposition"]).endswith("''回复口径.xlsx")
+    assert unquote(handbook["Content-Disposition"]).endswith("''回复口径手册.docx")
