@@ -279,10 +279,14 @@ if not DEBUG:
 # with `manage.py run_worker`; TASKS_BACKEND=rq puts the same tasks on Redis (RQ) for
 # groups with many estates and several workers.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+# RQ knows no task priority: urgent work (a notice's PDF) has a queue of its own, which
+# the worker empties first.
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600} for name in ("urgent", "default")
+}
 TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-    "rq": {"BACKEND": "django_tasks_rq.backend.RQBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": list(RQ_QUEUES)},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")

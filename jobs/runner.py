@@ -42,7 +42,10 @@ def start_job(name, by=None, label=None, **arguments):
 def enqueue(job):
     task = run_background_job
     if JOB_KINDS[job.task_name].urgent:
-        task = task.using(priority=TASK_MAX_PRIORITY)
+        if default_task_backend.supports_priority:
+            task = task.using(priority=TASK_MAX_PRIORITY)
+        else:
+            task = task.using(queue_name="urgent")
     result = task.enqueue(job.pk)
     BackgroundJob.objects.filter(pk=job.pk).update(
         result_id=str(result.id), backend=default_task_backend.alias

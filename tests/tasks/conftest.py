@@ -15,12 +15,13 @@ def backend(request, settings):
     if request.param == "rq":
         import django_rq
 
-        queue = django_rq.get_queue("default")
+        queues = [django_rq.get_queue(name) for name in django_settings.RQ_QUEUES]
         try:
-            queue.connection.ping()
+            queues[0].connection.ping()
         except Exception as error:  # a missing Redis fails the test, it is never skipped
             pytest.fail(f"Redis is not reachable at {django_settings.REDIS_URL}: {error}")
-        queue.empty()
+        for each in queues:
+            each.empty()
     return request.param
 
 

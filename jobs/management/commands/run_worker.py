@@ -23,7 +23,7 @@ class Command(BaseCommand):
             # serve every job of the worker instead of being set up again for each.
             call_command(
                 "rqworker",
-                "default",
+                *settings.RQ_QUEUES,
                 job_class="django_tasks_rq.backend.Job",
                 worker_class="rq.worker.SimpleWorker",
                 burst=burst,
