@@ -16,7 +16,7 @@ router = Router(tags=["检索"])
 KIND_SCOPES = {"reply": Scope.READ_SCRIPTS, "case": Scope.READ_CASES, "archive": Scope.ARCHIVES}
 
 
-class HitOut(Schema):
+class OverallHitOut(Schema):
     kind: str = Field(description="类别：reply 回复口径 / case 案件 / archive 业户档案")
     kind_label: str
     id: str
@@ -32,21 +32,21 @@ class HitOut(Schema):
     synonyms: list[str] = Field(description="按同义词匹配的说明")
 
 
-class FacetOut(Schema):
+class OverallFacetOut(Schema):
     value: str
     count: int
     label: str
 
 
-class SearchOut(Schema):
+class OverallSearchOut(Schema):
     query: str
     total: int
-    hits: list[HitOut]
-    facets: dict[str, list[FacetOut]] = Field(description="按类别、主题、状态的分面计数")
+    hits: list[OverallHitOut]
+    facets: dict[str, list[OverallFacetOut]] = Field(description="按类别、主题、状态的分面计数")
     suggestions: dict = Field(description="无结果时：最接近的主题及其常用口径")
 
 
-class SearchParams(Schema):
+class OverallSearchParams(Schema):
     q: str = Field(min_length=1, max_length=200, description="检索词：中文、拼音、首字母均可")
     kind: str = Field("", description="只看一类：reply / case / archive")
     topic: str = Field("", max_length=100, description="只看一个主题")
@@ -68,7 +68,7 @@ def kinds_for(token, wanted):
 
 @router.get(
     "",
-    response=responses(200, SearchOut, 503),
+    response=responses(200, OverallSearchOut, 503),
     auth=scoped(),
     summary="综合检索",
     description=(
@@ -76,7 +76,7 @@ def kinds_for(token, wanted):
         "业户档案需「业户档案」权限范围；结果再按令牌所属用户的权限过滤。"
     ),
 )
-def search_everything(request, params: Query[SearchParams]):
+def search_everything(request, params: Query[OverallSearchParams]):
     kinds = kinds_for(request.auth, params.kind)
     filters = {"topic": params.topic, "status": params.status}
     result = search(request.user, params.q, kinds=kinds, filters=filters, size=params.size)

@@ -5,6 +5,7 @@ Conversion and signing raise ``PdfNotProduced`` with a Chinese reason; issuing a
 notice never fails because of them.
 """
 
+import asyncio
 import atexit
 import contextlib
 import http.client
@@ -19,6 +20,7 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -369,9 +371,21 @@ def sign_pdf(pdf_bytes, reason, signer):
         location=settings.DOC_TEMPLATES_CENTRE_NAME,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    return signers.sign_pdf(
-        writer, metadata, signer=signer, bytes_reserved=_reserved_for(signer)
+    return outside_event_loop(
+        signers.sign_pdf, writer, metadata, signer=signer, bytes_reserved=_reserved_for(signer)
     ).getvalue()
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """pyhanko signs and validates through ``asyncio.run``, which refuses to start inside a
+    thread already running an event loop (an async server, a browser driver); there it
+    runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _reserved_for(signer):
@@ -414,7 +428,9 @@ def check_signature(pdf_bytes):
         return SignatureCheck(False, "系统未配置签名证书，无法核验数字签名。")
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[expected]))
+        status = outside_event_loop(
+            validate_pdf_signature, embedded, ValidationContext(trust_roots=[expected])
+        )
     except (PdfError, ValueError, KeyError):
         return SignatureCheck(False, "数字签名无法核验，文件可能被改动或已损坏。")
     signer = certificate_name(status.signing_cert) if status.signing_cert else ""
