@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
-from cases import calendar
+from cases import calendar, states
 from cases.history import disposal
 from cases.models import (
     Case,
@@ -33,17 +33,6 @@ from search.indexing import deferred_sync
 
 S = Case.Status
 
-# Which status may follow which. Closing has further checks in close_case().
-TRANSITIONS = {
-    S.ACCEPTED: {S.IN_PROGRESS, S.TRANSFERRED, S.ESCALATED},
-    S.IN_PROGRESS: {S.REPLIED, S.TRANSFERRED, S.ESCALATED},
-    S.REPLIED: {S.AWAITING_VISIT, S.CLOSED, S.IN_PROGRESS},
-    S.AWAITING_VISIT: {S.CLOSED, S.IN_PROGRESS},
-    S.TRANSFERRED: {S.IN_PROGRESS, S.REPLIED},
-    S.ESCALATED: {S.IN_PROGRESS, S.REPLIED},
-    S.CLOSED: set(),
-}
-
 WEB_RESPONSE_HOURS = 4
 RESPONSE_WORKING_DAYS = 1
 RESOLVE_WORKING_DAYS = 2
@@ -62,7 +51,7 @@ def _save(case, by, reason):
 
 
 def _set_status(case, status, by, reason):
-    if status not in TRANSITIONS[case.status]:
+    if not states.may_follow(case.status, status):
         raise TransitionError(
             f"案件 {case.number} 当前为「{case.get_status_display()}」，"
             f"不能变为「{S(status).label}」。"

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from cases import actions, forms
+from cases import actions, forms, states
 from cases.models import Case
 from cases.policy import can_handle_case, visible_cases
 
-S = Case.Status
 COMPLAINT, DISPUTE, VIOLATION = Case.Kind.COMPLAINT, Case.Kind.DISPUTE, Case.Kind.VIOLATION
-OPEN = {S.ACCEPTED, S.IN_PROGRESS, S.REPLIED, S.AWAITING_VISIT, S.TRANSFERRED, S.ESCALATED}
 
 
 @dataclass(frozen=True)
@@ -87,14 +85,6 @@ def _penalty(case, user, data):
     )
 
 
-def _statuses(*statuses):
-    return frozenset(statuses)
-
-
-HANDLING = _statuses(S.IN_PROGRESS, S.TRANSFERRED, S.ESCALATED)
-REPLIED = _statuses(S.REPLIED, S.AWAITING_VISIT)
-EARLY = _statuses(S.ACCEPTED, S.IN_PROGRESS)
-ANY_OPEN = frozenset(OPEN)
 
 ACTIONS = [
     CaseAction(
@@ -102,7 +92,7 @@ ACTIONS = [
         "上传证据",
         forms.EvidenceForm,
         lambda c, u, d: actions.add_evidence(c, u, d["file"], d["caption"]),
-        ANY_OPEN,
+        states.OPEN,
         icon="doc-full",
     ),
     CaseAction(
@@ -110,7 +100,7 @@ ACTIONS = [
         "指定处理人",
         forms.HandlerForm,
         lambda c, u, d: actions.assign_handler(c, u, d["handler"], d["note"]),
-        ANY_OPEN,
+        states.OPEN,
         icon="user",
     ),
     CaseAction(
@@ -118,7 +108,7 @@ ACTIONS = [
         "开始处理",
         forms.NoteForm,
         _start,
-        _statuses(S.ACCEPTED, S.TRANSFERRED, S.ESCALATED),
+        states.TO_START,
         icon="resubmit",
     ),
     CaseAction(
@@ -126,7 +116,7 @@ ACTIONS = [
         "记录处理过程",
         forms.StepForm,
         lambda c, u, d: actions.add_timeline_step(c, d["action"], u, d["note"]),
-        ANY_OPEN,
+        states.OPEN,
         icon="list-ul",
     ),
     CaseAction(
@@ -134,7 +124,7 @@ ACTIONS = [
         "回复客户（处理完成）",
         forms.ReplyForm,
         _reply,
-        HANDLING,
+        states.HANDLING,
         frozenset({COMPLAINT, VIOLATION}),
         icon="mail",
     ),
@@ -143,7 +133,7 @@ ACTIONS = [
         "登记回访",
         forms.VisitForm,
         _visit,
-        REPLIED,
+        states.REPLIED,
         frozenset({COMPLAINT}),
         icon="mobile-alt",
     ),
@@ -152,7 +142,7 @@ ACTIONS = [
         "免回访",
         forms.ExemptForm,
         lambda c, u, d: actions.exempt_from_visit(c, u, d["exemption"], d["note"]),
-        ANY_OPEN,
+        states.OPEN,
         frozenset({COMPLAINT}),
         icon="cross",
         irreversible=True,
@@ -162,7 +152,7 @@ ACTIONS = [
         "结案",
         forms.CloseForm,
         lambda c, u, d: actions.close_case(c, u, d["reason"]),
-        REPLIED,
+        states.REPLIED,
         icon="lock",
         irreversible=True,
     ),
@@ -171,7 +161,7 @@ ACTIONS = [
         "转办",
         forms.TransferForm,
         lambda c, u, d: actions.transfer(c, u, d["to"], d["note"]),
-        EARLY,
+        states.EARLY,
         icon="arrow-right-full",
     ),
     CaseAction(
@@ -179,7 +169,7 @@ ACTIONS = [
         "升级",
         forms.NoteForm,
         lambda c, u, d: actions.escalate(c, u, d["note"]),
-        EARLY,
+        states.EARLY,
         icon="arrow-up",
     ),
     CaseAction(
@@ -187,7 +177,7 @@ ACTIONS = [
         "定为重大",
         forms.NoteForm,
         lambda c, u, d: actions.mark_major(c, u, d["note"]),
-        ANY_OPEN,
+        states.OPEN,
         frozenset({COMPLAINT, VIOLATION}),
         applies=lambda case, user: case.severity == Case.Severity.GENERAL,
         icon="warning",
@@ -198,20 +188,20 @@ ACTIONS = [
         "合并同一事件",
         forms.MergeForm,
         _merge,
-        ANY_OPEN,
+        states.OPEN,
         frozenset({COMPLAINT}),
         icon="link",
         irreversible=True,
     ),
     CaseAction(
-        "party", "添加当事方", forms.PartyForm, _party, ANY_OPEN, frozenset({DISPUTE}), icon="user"
+        "party", "添加当事方", forms.PartyForm, _party, states.OPEN, frozenset({DISPUTE}), icon="user"
     ),
     CaseAction(
         "participant",
         "添加协调人员",
         forms.ParticipantForm,
         _participant,
-        ANY_OPEN,
+        states.OPEN,
         frozenset({DISPUTE}),
         icon="group",
     ),
@@ -220,7 +210,7 @@ ACTIONS = [
         "记录协调会",
         forms.MeetingForm,
         _meeting,
-        ANY_OPEN,
+        states.OPEN,
         frozenset({DISPUTE}),
         icon="group",
     ),
@@ -229,7 +219,7 @@ ACTIONS = [
         "记录调解结果",
         forms.OutcomeForm,
         lambda c, u, d: actions.record_outcome(c, u, d["outcome"]),
-        HANDLING,
+        states.HANDLING,
         frozenset({DISPUTE}),
         icon="success",
     ),
@@ -238,7 +228,7 @@ ACTIONS = [
         "张贴温馨提示",
         forms.EmptyForm,
         lambda c, u, d: actions.add_warm_reminder(c, u),
-        ANY_OPEN,
+        states.OPEN,
         frozenset({VIOLATION}),
         icon="mail",
     ),
@@ -247,7 +237,7 @@ ACTIONS = [
         "登记清理物品",
         forms.RemovedItemForm,
         lambda c, u, d: actions.record_removed_item(c, u, d["description"], d["stored_at"]),
-        ANY_OPEN,
+        states.OPEN,
         frozenset({VIOLATION}),
         icon="bin",
     ),
@@ -256,7 +246,7 @@ ACTIONS = [
         "作出处理决定",
         forms.PenaltyForm,
         _penalty,
-        ANY_OPEN,
+        states.OPEN,
         frozenset({VIOLATION}),
         icon="clipboard-list",
         irreversible=True,
@@ -266,7 +256,7 @@ ACTIONS = [
         "签批处理决定",
         forms.EmptyForm,
         lambda c, u, d: actions.sign_decision(c, u),
-        ANY_OPEN,
+        states.OPEN,
         frozenset({VIOLATION}),
         "cases.sign_decision",
         # The superior signs: never the one who imposed the decision.

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import states
 from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
 from cases.validators import validate_caller_phone, validate_person_name
@@ -99,14 +100,7 @@ class Case(models.Model):
         VIOLATION = "violation", "业户违章"
         RECTIFICATION = "rectify", "督导整改"
 
-    class Status(models.TextChoices):
-        ACCEPTED = "accepted", "已受理"
-        IN_PROGRESS = "in_progress", "处理中"
-        REPLIED = "replied", "已回复"
-        AWAITING_VISIT = "awaiting_visit", "待回访"
-        CLOSED = "closed", "已关闭"
-        TRANSFERRED = "transferred", "已转办"
-        ESCALATED = "escalated", "已升级"
+    Status = states.Status
 
     class Channel(models.TextChoices):
         VISIT = "visit", "来访"
@@ -357,7 +351,12 @@ class Case(models.Model):
 
     @property
     def is_open(self):
-        return self.status != self.Status.CLOSED
+        return self.status in states.OPEN
+
+    @property
+    def result_for_owner(self):
+        """The result as the owner may read it: not while it is being reworked."""
+        return self.result if self.status != states.Status.IN_PROGRESS else ""
 
     @property
     def reporter_display(self):
@@ -380,11 +379,7 @@ class Case(models.Model):
         errors = {}
         if self.validity == self.Validity.INVALID and not self.invalid_explanation.strip():
             errors["invalid_explanation"] = "无效投诉必须填写向客户作出的解释。"
-        forwarded_by_now = self.status in (
-            self.Status.REPLIED,
-            self.Status.AWAITING_VISIT,
-            self.Status.CLOSED,
-        )
+        forwarded_by_now = self.status in states.FORWARDED_BY_NOW
         if (
             self.complaint_class == self.ComplaintClass.DEVELOPER
             and forwarded_by_now

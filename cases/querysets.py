@@ -9,9 +9,9 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from cases import states
 from cases.calendar import add_working_days
 
-CLOSED = "closed"
 QUIET_DAYS = 7
 RETENTION_YEARS = {"general": 1, "major": 5}
 
@@ -62,7 +62,7 @@ class WorkQueries:
         """Handled complaints whose follow-up visit falls due by the end of today."""
         _, end = _today_bounds(now or timezone.now())
         return self.filter(
-            status__in=["replied", "awaiting_visit"],
+            status__in=states.REPLIED,
             visit_due_at__isnull=False,
             visit_due_at__lt=end,
         )
@@ -102,7 +102,7 @@ class WorkQueries:
 
 class CaseQuerySet(WorkQueries, models.QuerySet):
     def open(self):
-        return self.exclude(status=CLOSED)
+        return self.filter(status__in=states.OPEN)
 
     def complaints(self):
         return self.filter(kind="complaint")
@@ -161,7 +161,7 @@ class CaseQuerySet(WorkQueries, models.QuerySet):
         return (
             self.filter(
                 kind="complaint",
-                status__in=["replied", "awaiting_visit"],
+                status__in=states.REPLIED,
                 handled_at__lte=cutoff,
             )
             .exclude(result="")
@@ -175,7 +175,7 @@ class CaseQuerySet(WorkQueries, models.QuerySet):
         for severity, years in RETENTION_YEARS.items():
             cutoff = _years_before(today, years)
             expired |= Q(severity=severity, closed_at__date__lte=cutoff)
-        expired_files = self.filter(kind="violation", status=CLOSED, closed_at__isnull=False)
+        expired_files = self.filter(kind="violation", status=states.Status.CLOSED, closed_at__isnull=False)
         return expired_files.filter(expired).exclude(pk__in=_held_case_ids())
 
 

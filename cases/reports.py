@@ -171,7 +171,7 @@ def public_summary(cases, year, month):
         "year": year,
         "month": month,
         "total": total,
-        "closed": closed,
+        "finished": closed,
         "by_topic": _counts(public, "topic__name"),
         "by_kind": _counts(public, "kind", KIND_LABELS),
         "closed_rate": round(100 * closed / total) if total else 0,
@@ -252,7 +252,7 @@ def public_workbook(summary):
     sheet.title = "公示"
     sheet.append([f"{summary['year']}年{summary['month']}月 业户意见处理情况公示"])
     sheet.append(["受理总数", summary["total"]])
-    sheet.append(["已办结", summary["closed"]])
+    sheet.append(["已办结", summary["finished"]])
     sheet.append(["办结率（%）", summary["closed_rate"]])
     _chart_sheet(workbook, "按主题", "主题", summary["by_topic"])
     _chart_sheet(workbook, "按类别", "类别", summary["by_kind"])

@@ -3,6 +3,7 @@ event loop (an async server, a browser driver), where pyhanko's own asyncio.run 
 
 import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from pypdf import PdfWriter
 
@@ -31,6 +32,8 @@ def test_a_pdf_is_signed_and_checked_inside_a_running_event_loop(settings, tmp_p
         signed = sign_pdf(blank_pdf(), "签发", configured_signer())
         return check_signature(signed)
 
-    result = asyncio.run(sign_and_check())
+    # In a thread of its own: this test's thread may already run a browser driver's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(asyncio.run, sign_and_check()).result()
     assert result.ok, result.message
     assert "翠湖文书签章" in result.message

@@ -47,3 +47,20 @@ def workers(worker_env, tmp_path):
 @pytest.fixture
 def wait_for():
     return wait_until
+
+
+SIGNING_PASSPHRASE = "task-test-passphrase"
+
+
+@pytest.fixture
+def signed_pdfs(settings, tmp_path):
+    """Notices get signed PDFs with a certificate of the test's own; its path is returned."""
+    from doc_templates.pdf import write_self_signed_certificate
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.NOTICE_PDF_ENABLED = True
+    settings.NOTICE_SIGNING_P12 = str(tmp_path / "signing.p12")
+    settings.NOTICE_SIGNING_PASSPHRASE = SIGNING_PASSPHRASE
+    settings.DOC_TEMPLATES_CENTRE_NAME = "翠湖花园物业服务中心"
+    write_self_signed_certificate(settings.NOTICE_SIGNING_P12, SIGNING_PASSPHRASE, "翠湖文书签章")
+    return settings.NOTICE_SIGNING_P12

@@ -19,19 +19,6 @@ from jobs.models import BackgroundJob
 from jobs.runner import start_job
 
 HOUSEHOLDS = int(os.environ.get("TASK_TEST_HOUSEHOLDS", "200"))
-PASSPHRASE = "batch-test-passphrase"
-
-
-@pytest.fixture
-def signed_pdfs(settings, tmp_path):
-    from doc_templates.pdf import write_self_signed_certificate
-
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    settings.NOTICE_PDF_ENABLED = True
-    settings.NOTICE_SIGNING_P12 = str(tmp_path / "signing.p12")
-    settings.NOTICE_SIGNING_PASSPHRASE = PASSPHRASE
-    settings.DOC_TEMPLATES_CENTRE_NAME = "翠湖花园物业服务中心"
-    write_self_signed_certificate(settings.NOTICE_SIGNING_P12, PASSPHRASE, "翠湖文书签章")
 
 
 @pytest.fixture

@@ -16,24 +16,12 @@ from doc_templates.models import NoticePdf
 from doc_templates.pdf import check_signature, write_self_signed_certificate
 from doc_templates.values import NoticeOptions
 
-PASSPHRASE = "pdf-worker-passphrase"
 RECTIFY = NoticeOptions(
     addressee="8栋1单元全体住户",
     basis="《翠湖花园管理规约》第十二条",
     action="清理楼道堆放的杂物",
     deadline_days=3,
 )
-
-
-@pytest.fixture
-def signed_pdfs(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    settings.NOTICE_PDF_ENABLED = True
-    settings.NOTICE_SIGNING_P12 = str(tmp_path / "signing.p12")
-    settings.NOTICE_SIGNING_PASSPHRASE = PASSPHRASE
-    settings.DOC_TEMPLATES_CENTRE_NAME = "翠湖花园物业服务中心"
-    write_self_signed_certificate(settings.NOTICE_SIGNING_P12, PASSPHRASE, "翠湖文书签章")
-    return settings.NOTICE_SIGNING_P12
 
 
 @pytest.fixture
@@ -80,7 +68,7 @@ def test_the_worker_makes_the_signed_pdf_after_issuing(
 
 
 def test_a_failed_pdf_shows_why_and_is_made_on_retry(
-    backend, signed_pdfs, manager, client, workers, wait_for
+    backend, settings, signed_pdfs, manager, client, workers, wait_for
 ):
     os.remove(signed_pdfs)  # the certificate is not installed yet
     workers()
@@ -91,7 +79,7 @@ def test_a_failed_pdf_shows_why_and_is_made_on_retry(
     assert "未生成：" in page and "未配置签名证书" in page
     assert 'id="retry-notice-pdf"' in page
 
-    write_self_signed_certificate(signed_pdfs, PASSPHRASE, "翠湖文书签章")
+    write_self_signed_certificate(signed_pdfs, settings.NOTICE_SIGNING_PASSPHRASE, "翠湖文书签章")
     client.post(f"/admin/notices/{notice.pk}/pdf/retry/")
     record = wait_for(lambda: (r := pdf_made(notice)) is not None and r.produced and r, 180)
     assert record.error == ""
