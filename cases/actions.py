@@ -75,7 +75,9 @@ def assign_handler(case, by, handler, note=""):
     """指定处理人: the person answerable for the case, named on the timeline."""
     case.handler = handler
     _save(case, by, f"指定处理人：{display_name(handler)}")
-    add_timeline_step(case, "指定处理人", by, "。".join(filter(None, [display_name(handler), note])))
+    add_timeline_step(
+        case, "指定处理人", by, "。".join(filter(None, [display_name(handler), note]))
+    )
     return case
 
 

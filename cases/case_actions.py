@@ -85,7 +85,6 @@ def _penalty(case, user, data):
     )
 
 
-
 ACTIONS = [
     CaseAction(
         "evidence",
@@ -194,7 +193,13 @@ ACTIONS = [
         irreversible=True,
     ),
     CaseAction(
-        "party", "添加当事方", forms.PartyForm, _party, states.OPEN, frozenset({DISPUTE}), icon="user"
+        "party",
+        "添加当事方",
+        forms.PartyForm,
+        _party,
+        states.OPEN,
+        frozenset({DISPUTE}),
+        icon="user",
     ),
     CaseAction(
         "participant",

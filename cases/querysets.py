@@ -175,7 +175,9 @@ class CaseQuerySet(WorkQueries, models.QuerySet):
         for severity, years in RETENTION_YEARS.items():
             cutoff = _years_before(today, years)
             expired |= Q(severity=severity, closed_at__date__lte=cutoff)
-        expired_files = self.filter(kind="violation", status=states.Status.CLOSED, closed_at__isnull=False)
+        expired_files = self.filter(
+            kind="violation", status=states.Status.CLOSED, closed_at__isnull=False
+        )
         return expired_files.filter(expired).exclude(pk__in=_held_case_ids())
 
 

@@ -350,6 +350,10 @@ def test_the_case_export_opens_in_excel_with_a_title_a_frozen_header_and_wide_co
     assert sheet["A1"].value.startswith("案件清单（导出于 ")
     assert [cell.value for cell in sheet[2]][:4] == ["编号", "类别", "状态", "性质"]
     assert sheet.freeze_panes == "A3"
-    assert [sheet["A3"].value, sheet["B3"].value, sheet["C3"].value] == [case.number, "投诉", "已受理"]
+    assert [sheet["A3"].value, sheet["B3"].value, sheet["C3"].value] == [
+        case.number,
+        "投诉",
+        "已受理",
+    ]
     assert sheet.column_dimensions["A"].width >= len(case.number)
     assert sheet.column_dimensions["K"].width > sheet.column_dimensions["B"].width
