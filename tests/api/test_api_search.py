@@ -1,6 +1,8 @@
 """GET /api/search: the staff search page's engine, facets and suggestions through a
 token; each kind of hit needs its scope. The old /search/api/ beside it is gone."""
 
+import uuid
+
 import pytest
 from test_api_scripts import demo_scripts  # noqa: F401 (fixture)
 
@@ -47,3 +49,31 @@ def test_kinds_outside_the_tokens_scopes_are_refused(demo_scripts, staff, token_
 @pytest.mark.django_db
 def test_the_old_search_endpoint_is_gone(client):
     assert client.get("/search/api/", {"q": "电梯困人"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_archive_hits_come_only_under_a_grant_without_phone_or_id_number(
+    tree, staff, manager, token_for, call, settings, test_index_prefix, elasticsearch_node
+):
+    from cms.archives.actions import approve_access, request_access
+    from cms.archives.models import AccessRecord
+    from search.indexing import reindex
+    from search.registry import get_kind
+
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"{test_index_prefix}-{uuid.uuid4().hex[:6]}"
+    reindex(get_kind("archive"))
+    key = token_for(staff, "archives")
+    before = call("get", "/api/search?q=翠湖花园&kind=archive", key)
+    assert before.status_code == 200, before.content
+    assert before.json()["hits"] == []
+
+    household = tree["household"]
+    approve_access(request_access(staff, "核对装修申报", 3, household=household), manager)
+    body = call("get", "/api/search?q=翠湖花园&kind=archive", key).json()
+    assert [hit["title"] for hit in body["hits"]] == [household.address]
+    # As in the archive list: the owner's name, never the phone or the identity number.
+    shown = str(body)
+    assert "张伟" in shown
+    assert "13812345678" not in shown and "110101199003077777" not in shown
+    # A list of hits is not a reading: only opening one is registered.
+    assert not AccessRecord.objects.filter(household=household).exists()
