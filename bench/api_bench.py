@@ -1,17 +1,24 @@
-"""API load benchmark: 50 concurrent searchers for 60 s against GET /api/scripts/search,
-first on the run command's server (gunicorn as gunicorn.conf.py configures it, whitenoise),
-then on Django's development server, in one run on the same data.
+"""API load benchmark: 50 concurrent searchers against the production server, in one run.
 
     .venv/bin/python bench/api_bench.py [--clients 50] [--seconds 60] [--port 8000]
 
-Uses its own SQLite file (or DATABASE_URL) and its own Elasticsearch index prefix; the
-rate limit is lifted for the run. Prints requests/s, p50/p95/p99 and errors per server.
+Three phases on the same data, each for the same time:
+1. GET /api/search (this product: Elasticsearch, Python analysis) on the run command's server
+   (gunicorn as gunicorn.conf.py configures it, whitenoise);
+2. the same endpoint on Django's development server;
+3. Wagtail's API v2 search over the same scripts (/api/v2/replies/?search=, Wagtail's database
+   backend) on gunicorn: the peer a Wagtail site gets without this product's search.
+Queries are the caller relevance set's (search/data/relevance/queries.txt), as staff type them.
+Uses its own SQLite file (or DATABASE_URL) and its own Elasticsearch index prefix; the rate
+limit is lifted for the run. Prints requests/s, p50/p95/p99 and errors (any non-2xx answer or a
+broken connection) per phase and the load average, and writes var/bench/api_bench.json.
 """
 
 import argparse
 import http.client
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -21,24 +28,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = [
-    "物业费",
-    "高空抛物",
-    "gaokongpaowu",
-    "gkpw",
-    "停车",
-    "噪音扰民",
-    "宠物",
-    "装修时间",
-    "电梯故障",
-    "漏水",
-    "门禁卡",
-    "维修基金",
-    "垃圾分类",
-    "业主委员会",
-    "zhuangxiu",
-    "快递",
-]
+
+
+def caller_queries():
+    """The query column of the relevance set: exact, colloquial, pinyin, initials, typos …"""
+    lines = (ROOT / "search" / "data" / "relevance" / "queries.txt").read_text("utf-8").splitlines()
+    return [line.split("|")[1] for line in lines if line.strip() and not line.startswith("#")]
 
 
 def environment(args):
@@ -46,7 +41,11 @@ def environment(args):
         **os.environ,
         "ELASTICSEARCH_INDEX_PREFIX": "bench-api",
         "API_RATE_LIMIT_PER_MINUTE": "100000000",
-        "DEBUG": "1",
+        # As in production: no debug pages, the run command's security settings.
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-api.sqlite3'}")
     return env
@@ -130,35 +129,53 @@ def start_server(kind, env, port):
     raise SystemExit(f"{kind} did not start")
 
 
-def searcher(port, key, stop_at, latencies, errors, offset):
+def searcher(port, paths, headers, stop_at, latencies, errors, offset):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": f"Bearer {key}"}
     index = offset
     while time.monotonic() < stop_at:
-        query = QUERIES[index % len(QUERIES)]
+        path = paths[index % len(paths)]
         index += 1
         started = time.perf_counter()
         try:
-            connection.request("GET", f"/api/scripts/search?q={quote(query)}", headers=headers)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
-            body = response.read()
-            if response.status != 200 or "hits" not in json.loads(body):
-                errors.append(response.status)
-            else:
+            response.read()
+            if response.status == 200:
                 latencies.append(time.perf_counter() - started)
-        except (OSError, http.client.HTTPException, ValueError):
+            else:
+                errors.append(response.status)
+        except (OSError, http.client.HTTPException):
             errors.append("connection")
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
 
-def measure(kind, env, key, args):
+PHASES = (
+    # (name, server, path for a query, sends the token)
+    ("this product /api/search on gunicorn", "gunicorn", "/api/search?kind=reply&q={}", True),
+    ("this product /api/search on runserver", "runserver", "/api/search?kind=reply&q={}", True),
+    (
+        "Wagtail API v2 search (database backend) on gunicorn",
+        "gunicorn",
+        "/api/v2/replies/?search={}",
+        False,
+    ),
+)
+
+
+def measure(phase, env, key, args):
+    name, kind, pattern, with_token = phase
+    paths = [pattern.format(quote(query)) for query in caller_queries()]
+    headers = {"Authorization": f"Bearer {key}"} if with_token else {}
     process = start_server(kind, env, args.port)
     try:
         latencies, errors = [], []
         stop_at = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=searcher, args=(args.port, key, stop_at, latencies, errors, n))
+            threading.Thread(
+                target=searcher,
+                args=(args.port, paths, headers, stop_at, latencies, errors, n * 7),
+            )
             for n in range(args.clients)
         ]
         started = time.monotonic()
@@ -176,13 +193,14 @@ def measure(kind, env, key, args):
         return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
     return {
-        "server": kind,
+        "phase": name,
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(1000 * statistics.median(ordered), 1),
         "p95_ms": round(pct(0.95), 1),
         "p99_ms": round(pct(0.99), 1),
         "ok": len(latencies),
         "errors": len(errors),
+        "load_average_after": round(os.getloadavg()[0], 1),
     }
 
 
@@ -194,9 +212,23 @@ def main():
     args = parser.parse_args()
     env = environment(args)
     key = prepare(env)
-    results = [measure(kind, env, key, args) for kind in ("gunicorn", "runserver")]
-    for result in results:
-        print(json.dumps(result, ensure_ascii=False))
+    print(
+        f"{args.clients} clients × {args.seconds} s; load average {os.getloadavg()[0]:.1f} at the start"
+    )
+    print("| phase | requests/s | p50 ms | p95 ms | p99 ms | errors / ok | load after |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    results = []
+    for phase in PHASES:
+        row = measure(phase, env, key, args)
+        results.append(row)
+        print(
+            f"| {row['phase']} | {row['requests_per_s']} | {row['p50_ms']} | {row['p95_ms']} "
+            f"| {row['p99_ms']} | {row['errors']} / {row['ok']} | {row['load_average_after']} |",
+            flush=True,
+        )
+    out = ROOT / "var" / "bench" / "api_bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
