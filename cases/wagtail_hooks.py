@@ -15,7 +15,6 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cases import actions, report_views
@@ -36,25 +35,9 @@ from cms.archives.models import HeldRecordRefused
 from core.admin_ui import YesNoColumn
 from core.aftercommit import committed_save
 from core.people import display_name
+from core.policies import NoDeletePolicy, ReadOnlyPolicy
 from core.resubmission import add_token_field, earlier_submission, remember_submission
 from core.spreadsheets import TitledExportMixin
-
-
-class NoDeletePolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
 
 # Cases and their registers are never deleted by hand (disposition has its own review),
 # and tombstones are written only by the disposal itself.

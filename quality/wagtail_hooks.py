@@ -17,6 +17,7 @@ from wagtail.permissions import register_permission_policy
 
 from core.admin_ui import YesNoColumn
 from core.people import display_name
+from core.policies import NoDeletePolicy, ReadOnlyPolicy
 from quality import actions, reports, views
 from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
 from quality.models import (
@@ -44,22 +45,6 @@ class FrozenVersionPolicy(ModelPermissionPolicy):
         if action in ("change", "delete") and instance.status != VersionStatus.DRAFT:
             return False
         return super().user_has_permission_for_instance(user, action, instance)
-
-
-class NoDeletePolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
 
 
 register_permission_policy(Checklist, FrozenVersionPolicy(Checklist), exact_class=True)
