@@ -39,7 +39,8 @@ def centre(elasticsearch_node):
 
 def screenshot(page, name):
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    # Finished animations: a message sliding in would otherwise show as an empty banner.
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True, animations="disabled")
 
 
 def assert_chinese(page):
