@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cms.archives import views
+from cms.archives.report_views import RegisterReportView
 
 app_name = "archives_admin"
 
@@ -18,7 +19,12 @@ urlpatterns = [
         views.decide_grant,
         name="decide_grant",
     ),
-    path("register/", views.access_register, name="register"),
+    path("register/", RegisterReportView.as_view(), name="register"),
+    path(
+        "register/results/",
+        RegisterReportView.as_view(results_only=True),
+        name="register_results",
+    ),
     path("catalogue/", views.catalogue_export, name="catalogue"),
     path("reports/", views.reports, name="reports"),
     path("holds/", views.hold_list, name="holds"),

@@ -1,10 +1,8 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
 from cms.archives.holds import record_numbered
 from cms.archives.models import (
     AccessGrant,
-    AccessRecord,
     Building,
     ContactLog,
     HouseholdArchive,
@@ -86,27 +84,6 @@ class HouseholdFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput({"placeholder": "如 1201、张伟、5678"}),
     )
-
-
-class RegisterFilterForm(forms.Form):
-    since = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput({"type": "date"})
-    )
-    until = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput({"type": "date"})
-    )
-    household = forms.ModelChoiceField(
-        label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
-    )
-    user = forms.ModelChoiceField(
-        label="查阅人",
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
-        required=False,
-    )
-    via = forms.ChoiceField(
-        label="查阅途径", choices=[("", "全部途径"), *AccessRecord.Via.choices], required=False
-    )
-    break_glass = forms.BooleanField(label="仅经理紧急自行开启", required=False)
 
 
 class ReasonForm(forms.Form):

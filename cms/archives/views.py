@@ -27,14 +27,12 @@ from cms.archives.forms import (
     LiftHoldForm,
     NewOwnerForm,
     ReasonForm,
-    RegisterFilterForm,
 )
 from cms.archives.models import (
     AccessGrant,
     AccessRecord,
     ArchivePaper,
     Building,
-    DeletionAttempt,
     Estate,
     Hold,
     HouseholdArchive,
@@ -283,47 +281,6 @@ def decide_grant(request, pk, decision):
     else:
         messages.success(request, done)
     return redirect("archives_admin:grants")
-
-
-@requires(policy.can_view_register, "仅客户服务中心经理可以查看查阅登记簿。")
-def access_register(request):
-    """查阅登记簿: every reading, newest first; Excel export of the filtered lines."""
-    form = RegisterFilterForm(request.GET or None)
-    records = AccessRecord.objects.select_related("user", "household", "grant")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["since"]:
-            records = records.filter(accessed_at__date__gte=data["since"])
-        if data["until"]:
-            records = records.filter(accessed_at__date__lte=data["until"])
-        if data["household"]:
-            records = records.filter(household=data["household"])
-        if data["user"]:
-            records = records.filter(user=data["user"])
-        if data["via"]:
-            records = records.filter(via=data["via"])
-        if data["break_glass"]:
-            records = records.filter(grant__break_glass=True)
-    if request.GET.get("format") == "xlsx":
-        stream = io.BytesIO()
-        exports.write_register_xlsx(records, stream)
-        response = HttpResponse(stream.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = _attachment(
-            f"查阅登记簿-{timezone.localdate():%Y%m%d}.xlsx"
-        )
-        return response
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("p"))
-    attach_parents(record.household for record in page.object_list)
-    return render(
-        request,
-        "archives/admin/register.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "deletion_attempts": DeletionAttempt.objects.select_related("user")[:50],
-        },
-    )
 
 
 @archivist_only
