@@ -6,9 +6,7 @@ from cms.archives.models import (
     Building,
     ContactLog,
     HouseholdArchive,
-    ImportantCustomerClass,
     Owner,
-    TenureStage,
 )
 from cms.archives.validators import validate_phone
 
@@ -59,31 +57,6 @@ class AccessRequestForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label="审批意见", max_length=300, required=False)
-
-
-class HouseholdFilterForm(forms.Form):
-    building = forms.ModelChoiceField(
-        label="楼栋", queryset=Building.objects.all(), required=False, empty_label="全部楼栋"
-    )
-    stage = forms.ChoiceField(
-        label="客户阶段", choices=[("", "全部阶段"), *TenureStage.choices], required=False
-    )
-    important = forms.ModelChoiceField(
-        label="重要客户",
-        queryset=ImportantCustomerClass.objects.all(),
-        required=False,
-        empty_label="全部客户",
-    )
-    closed = forms.ChoiceField(
-        label="状态",
-        choices=[("", "在档"), ("1", "已归档关闭"), ("all", "全部")],
-        required=False,
-    )
-    q = forms.CharField(
-        label="房号／业主姓名／电话",
-        required=False,
-        widget=forms.TextInput({"placeholder": "如 1201、张伟、5678"}),
-    )
 
 
 class ReasonForm(forms.Form):
