@@ -42,7 +42,7 @@ def build_batch_copy(progress, batch_id, user_id):
     batch = NoticeBatch.objects.select_related("scope").get(pk=batch_id)
     user = get_user_model().objects.get(pk=user_id)
     progress.attach(batch_copy_name(batch), batch_copy_for(batch, user, progress=progress))
-    return f"{batch.scope.title}：三方温馨提示副本已生成，可下载"
+    return f"{batch.scope.title}：三方温馨提示副本已生成（仅发起人本人可下载）"
 
 
 def batch_copy_name(batch):
