@@ -213,9 +213,6 @@ CASES_WORKING_HOURS = (
 )
 
 # --- owner archives ---
-# Refuses unapproved readers on Wagtail's page views of archives, registers every
-# reading and turns deletes of archives into recorded refusals (cms/archives/middleware.py).
-MIDDLEWARE += ["cms.archives.middleware.ArchiveAdminGuardMiddleware"]
 # SQLite rebuilds a table to alter it and drops its triggers with the old table; this
 # backend creates the archive triggers again in the same step (cms/archives/db/).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

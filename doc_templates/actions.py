@@ -330,11 +330,10 @@ def masked_copy(notice):
 
 
 def batch_download_for(batch, user, request=None):
-    """(content, is the zip as built) of a batch for ``user``. The zip was built with the
-    starter's reading rights; each download is a reading of its own, registered for the
-    one who downloads, and asks the archive policy again for that user now: whoever may
-    not read a household gets that notice as a 副本 with the owner's name hidden (and
-    without its signed PDF, which names the owner)."""
+    """The zip as built, for a ``user`` who may have every notice of the batch as issued;
+    None for anyone else, whose copy is built in the background (``batch_copy_for``).
+    The zip was built with the starter's reading rights; each download is a reading of its
+    own, registered here for the one who downloads, from where they asked."""
     from doc_templates.policy import households_with_owners_shown, may_have_issued_copy
 
     notices = _batch_notices(batch)
@@ -342,8 +341,21 @@ def batch_download_for(batch, user, request=None):
     register_reading(user, households, request)
     shown = households_with_owners_shown(user, households)
     if all(may_have_issued_copy(user, notice, shown) for notice in notices):
-        return batch.archive.open("rb"), True
-    return _batch_zip(notices, lambda notice: may_have_issued_copy(user, notice, shown)), False
+        return batch.archive.open("rb")
+    return None
+
+
+def batch_copy_for(batch, user, progress=None):
+    """The batch's zip as ``user`` may have it, asking the archive policy again for that
+    user now: whoever may not read a household gets that notice as a 副本 with the owner's
+    name hidden (and without its signed PDF, which names the owner)."""
+    from doc_templates.policy import households_with_owners_shown, may_have_issued_copy
+
+    notices = _batch_notices(batch)
+    shown = households_with_owners_shown(user, [notice.household for notice in notices])
+    return _batch_zip(
+        notices, lambda notice: may_have_issued_copy(user, notice, shown), progress=progress
+    )
 
 
 # Verification -----------------------------------------------------------------
@@ -509,10 +521,12 @@ def _batch_notices(batch):
     return notices
 
 
-def _batch_zip(notices, issued_copy_allowed=lambda notice: True):
+def _batch_zip(notices, issued_copy_allowed=lambda notice: True, progress=None):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for notice in notices:
+        for done, notice in enumerate(notices, start=1):
+            if progress is not None:
+                progress(done - 1, len(notices))
             household = notice.household
             stem = f"{notice.number}-{household.building.title}{household.title}".replace(" ", "")
             if not issued_copy_allowed(notice):
@@ -522,6 +536,8 @@ def _batch_zip(notices, issued_copy_allowed=lambda notice: True):
             pdf = getattr(notice, "pdf", None)
             if pdf is not None and pdf.file:
                 archive.writestr(f"{stem}.pdf", pdf.file.read())
+    if progress is not None:
+        progress(len(notices), len(notices))
     return buffer.getvalue()
 
 

@@ -28,6 +28,27 @@ def make_notice_pdf(progress, notice_id):
     return record.error or f"{notice.number} 的签名PDF已生成"
 
 
+@background_job(
+    "notice_batch_copy", "批量文书副本（隐去无权查阅的业主姓名）", urgent=True, private=True
+)
+def build_batch_copy(progress, batch_id, user_id):
+    """The zip of a batch for someone who may not read every household in it: each notice
+    they may not see is re-masked for them here, not in their request."""
+    from django.contrib.auth import get_user_model
+
+    from doc_templates.actions import batch_copy_for
+    from doc_templates.models import NoticeBatch
+
+    batch = NoticeBatch.objects.select_related("scope").get(pk=batch_id)
+    user = get_user_model().objects.get(pk=user_id)
+    progress.attach(batch_copy_name(batch), batch_copy_for(batch, user, progress=progress))
+    return f"{batch.scope.title}：三方温馨提示副本已生成（仅发起人本人可下载）"
+
+
+def batch_copy_name(batch):
+    return f"三方温馨提示-{batch.scope.title}-{batch.topic}-副本.zip"
+
+
 def batch_job(batch):
     """The background job running a notice batch, if it was started as one."""
     return (

@@ -400,7 +400,14 @@ def batch_download(request, pk):
     batch = _own_batch(request, pk)
     if not batch.archive:
         raise Http404("压缩包尚未生成。")
-    content, as_built = actions.batch_download_for(batch, request.user, request=request)
-    suffix = "" if as_built else "-副本"
-    name = f"三方温馨提示-{batch.scope.title}-{batch.topic}{suffix}.zip"
-    return download_response(content, name, ZIP)
+    content = actions.batch_download_for(batch, request.user, request=request)
+    if content is not None:
+        name = f"三方温馨提示-{batch.scope.title}-{batch.topic}.zip"
+        return download_response(content, name, ZIP)
+    start_job("notice_batch_copy", by=request.user, batch_id=batch.pk, user_id=request.user.pk)
+    messages.info(
+        request,
+        "您无权查阅其中部分业户档案：隐去业主姓名的副本正在后台生成，"
+        "完成后请在「设置 › 后台任务」下载（仅您本人可下载）。",
+    )
+    return redirect("background_jobs:index")

@@ -16,17 +16,20 @@ class JobKind:
     # Someone is waiting on a screen for it: it goes before the queue's bulk work
     # (search indexing of a large import, a long batch).
     urgent: bool = False
+    # Its result file was made for the one who started it (with that person's rights):
+    # nobody else downloads it, whatever they may see of the job list.
+    private: bool = False
 
 
 JOB_KINDS = {}
 
 
-def background_job(name, label, urgent=False):
+def background_job(name, label, urgent=False, private=False):
     """Register ``function(progress, **arguments)`` as the job ``name``; it returns a
     summary in Chinese, shown as the job's result."""
 
     def register(function):
-        JOB_KINDS[name] = JobKind(name, label, function, urgent)
+        JOB_KINDS[name] = JobKind(name, label, function, urgent, private)
         return function
 
     return register

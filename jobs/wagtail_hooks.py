@@ -17,6 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from jobs.models import BackgroundJob
+from jobs.registry import JOB_KINDS
 from jobs.runner import retry
 
 
@@ -57,7 +58,7 @@ class OutcomeColumn(Column):
             parts.append(format_html('<span class="error-message">{}</span>', job.error))
         elif job.summary:
             parts.append(job.summary)
-        if job.result_file:
+        if job.result_file and may_download(self.user, job):
             url = reverse("jobs_file", args=[job.pk])
             parts.append(format_html('<a class="button button-small" href="{}">下载结果</a>', url))
         if job.can_retry:
@@ -76,6 +77,7 @@ class OutcomeColumn(Column):
         from django.middleware.csrf import get_token
 
         self.csrf_token = get_token(parent_context["request"])
+        self.user = parent_context["request"].user
         return super().get_cell_context_data(instance, parent_context)
 
 
@@ -124,9 +126,16 @@ def retry_job(request, pk):
     return redirect("background_jobs:index")
 
 
+def may_download(user, job):
+    kind = JOB_KINDS.get(job.task_name)
+    if kind is not None and kind.private:
+        return job.created_by_id == user.pk
+    return may_see(user, job)
+
+
 def job_file(request, pk):
     job = get_object_or_404(BackgroundJob, pk=pk)
-    if not may_see(request.user, job) or not job.result_file:
+    if not may_download(request.user, job) or not job.result_file:
         raise Http404("没有可下载的结果。")
     name = job.result_file.name.rsplit("/", 1)[-1]
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

@@ -1,11 +1,18 @@
 from django.urls import path
 
 from cms.archives import views
+from cms.archives.listings import HouseholdIndexView
+from cms.archives.report_views import RegisterReportView
 
 app_name = "archives_admin"
 
 urlpatterns = [
-    path("", views.household_list, name="households"),
+    path("", HouseholdIndexView.as_view(), name="households"),
+    path(
+        "households/results/",
+        HouseholdIndexView.as_view(results_only=True),
+        name="households_results",
+    ),
     path("households/<int:pk>/", views.household_detail, name="household"),
     path("households/<int:pk>/contact/", views.change_contact, name="change_contact"),
     path("households/<int:pk>/owner/", views.change_owner, name="change_owner"),
@@ -18,7 +25,12 @@ urlpatterns = [
         views.decide_grant,
         name="decide_grant",
     ),
-    path("register/", views.access_register, name="register"),
+    path("register/", RegisterReportView.as_view(), name="register"),
+    path(
+        "register/results/",
+        RegisterReportView.as_view(results_only=True),
+        name="register_results",
+    ),
     path("catalogue/", views.catalogue_export, name="catalogue"),
     path("reports/", views.reports, name="reports"),
     path("holds/", views.hold_list, name="holds"),

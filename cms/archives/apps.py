@@ -10,7 +10,7 @@ class ArchivesConfig(AppConfig):
     def ready(self):
         from django.db import connections
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
         from wagtail.signals import pre_page_move
 
         from cms.archives.guards import watch_connection
@@ -19,12 +19,15 @@ class ArchivesConfig(AppConfig):
             refuse_archive_row_deletion,
             refuse_moves_out_of_the_tree,
         )
-        from cms.archives.triggers import reinstall_after_migrate
+        from cms.archives.triggers import refuse_unapplying_the_guards, reinstall_after_migrate
 
         connection_created.connect(watch_connection, dispatch_uid="archives_watch_refusals")
         for connection in connections.all(initialized_only=True):
             watch_connection(None, connection)
         post_migrate.connect(reinstall_after_migrate, dispatch_uid="archives_triggers_stay")
+        pre_migrate.connect(
+            refuse_unapplying_the_guards, dispatch_uid="archives_guards_not_unapplied"
+        )
 
         pre_delete.connect(
             refuse_archive_row_deletion,

@@ -18,7 +18,6 @@ from cms.archives.models import (
     attach_parents,
 )
 from cms.archives.policy import client_ip
-from core.people import display_name
 
 CATALOGUE_HEADERS = [
     "序号",
@@ -31,7 +30,6 @@ CATALOGUE_HEADERS = [
     "收楼时间",
     "面积（㎡）",
 ]
-REGISTER_HEADERS = ["查阅时间", "查阅人", "业户档案", "查阅途径", "依据的申请", "来源地址"]
 
 
 def buildings_of(scope):
@@ -126,23 +124,3 @@ def grant_label(grant):
     if grant.break_glass:
         return f"经理紧急自行开启 #{grant.pk}：{grant.reason}"
     return str(grant.pk)
-
-
-def write_register_xlsx(records, stream):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("查阅登记簿")
-    sheet.append(REGISTER_HEADERS)
-    records = list(records)
-    attach_parents(record.household for record in records)
-    for record in records:
-        sheet.append(
-            [
-                timezone.localtime(record.accessed_at).replace(tzinfo=None),
-                display_name(record.user),
-                record.household.address,
-                record.via_label,
-                grant_label(record.grant),
-                record.ip_address or "",
-            ]
-        )
-    workbook.save(stream)

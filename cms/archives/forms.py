@@ -1,16 +1,12 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
 from cms.archives.holds import record_numbered
 from cms.archives.models import (
     AccessGrant,
-    AccessRecord,
     Building,
     ContactLog,
     HouseholdArchive,
-    ImportantCustomerClass,
     Owner,
-    TenureStage,
 )
 from cms.archives.validators import validate_phone
 
@@ -61,52 +57,6 @@ class AccessRequestForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label="审批意见", max_length=300, required=False)
-
-
-class HouseholdFilterForm(forms.Form):
-    building = forms.ModelChoiceField(
-        label="楼栋", queryset=Building.objects.all(), required=False, empty_label="全部楼栋"
-    )
-    stage = forms.ChoiceField(
-        label="客户阶段", choices=[("", "全部阶段"), *TenureStage.choices], required=False
-    )
-    important = forms.ModelChoiceField(
-        label="重要客户",
-        queryset=ImportantCustomerClass.objects.all(),
-        required=False,
-        empty_label="全部客户",
-    )
-    closed = forms.ChoiceField(
-        label="状态",
-        choices=[("", "在档"), ("1", "已归档关闭"), ("all", "全部")],
-        required=False,
-    )
-    q = forms.CharField(
-        label="房号／业主姓名／电话",
-        required=False,
-        widget=forms.TextInput({"placeholder": "如 1201、张伟、5678"}),
-    )
-
-
-class RegisterFilterForm(forms.Form):
-    since = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput({"type": "date"})
-    )
-    until = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput({"type": "date"})
-    )
-    household = forms.ModelChoiceField(
-        label="业户档案", queryset=HouseholdArchive.objects.all(), required=False
-    )
-    user = forms.ModelChoiceField(
-        label="查阅人",
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
-        required=False,
-    )
-    via = forms.ChoiceField(
-        label="查阅途径", choices=[("", "全部途径"), *AccessRecord.Via.choices], required=False
-    )
-    break_glass = forms.BooleanField(label="仅经理紧急自行开启", required=False)
 
 
 class ReasonForm(forms.Form):

@@ -496,7 +496,7 @@ class HouseholdArchive(ArchiveTreePage):
     preview_modes = [("", "查阅预览")]
 
     def serve_preview(self, request, mode_name):
-        """Admin preview only (the admin guard has checked and registers the reading);
+        """Admin preview only (the household viewset's views check and register the reading);
         identity numbers and phones are masked as everywhere outside the edit view."""
         owners = [
             {

@@ -340,3 +340,23 @@ def _expected_names(vendor):
         for statement in postgresql_statements()
         if "TRIGGER" in statement.split()[1]
     ]
+
+
+GUARDS_MIGRATION = ("archives", "0005_register_chain_and_database_guards")
+
+
+def refuse_unapplying_the_guards(sender, plan=None, **kwargs):
+    """``pre_migrate``: stepping the archive migrations back is fine down to the one that
+    installs the database guards; unapplying it would leave the archives deletable and the
+    register rewritable, so the whole run is refused before anything changes."""
+    if sender.label != "archives":
+        return
+    for migration, backwards in plan or []:
+        if backwards and (migration.app_label, migration.name) == GUARDS_MIGRATION:
+            from django.core.management.base import CommandError
+
+            raise CommandError(
+                "业户档案永久保存：迁移不能撤回到安装数据库保护（触发器）之前"
+                f"（{GUARDS_MIGRATION[1]}），否则档案可被删除、登记簿可被改写。"
+                "最多撤回到该迁移；确需撤除保护的，只能由数据库管理员手工操作。"
+            )

@@ -6,13 +6,10 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from cms.archives import actions, exports, holds, policy
@@ -23,28 +20,24 @@ from cms.archives.forms import (
     ContactLogForm,
     DecisionForm,
     HoldForm,
-    HouseholdFilterForm,
     LiftHoldForm,
     NewOwnerForm,
     ReasonForm,
-    RegisterFilterForm,
 )
 from cms.archives.models import (
     AccessGrant,
     AccessRecord,
     ArchivePaper,
     Building,
-    DeletionAttempt,
     Estate,
     Hold,
     HouseholdArchive,
-    Owner,
     attach_parents,
 )
 from cms.archives.reports import missing_papers
+from core.downloads import XLSX, download_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_SIZE = 100
+CSV = "text/csv; charset=utf-8"
 
 
 def requires(check, message):
@@ -63,13 +56,6 @@ def requires(check, message):
 archivist_only = requires(policy.reads_everything, "仅档案员可以办理。")
 
 
-def query_without_page(request):
-    """The current filters, for the pagination links to carry along."""
-    query = request.GET.copy()
-    query.pop("p", None)
-    return query.urlencode()
-
-
 def masked_owner(owner):
     owner.masked_id_number = policy.mask_id_number(owner.id_number)
     owner.masked_phone = policy.mask_phone(owner.phone)
@@ -83,69 +69,6 @@ def owner_for_callback(owner):
     masked_owner(owner)
     owner.masked_phone, owner.masked_phone_alt = owner.phone, owner.phone_alt
     return owner
-
-
-def matching_room_owner_or_phone(text):
-    """The list's one search box: a room number, a current owner's name, or a phone
-    (whole or its last digits) — results stay masked as always."""
-    text = text.strip()
-    query = Q(room__contains=text) | Q(owners__is_current=True, owners__name__contains=text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 4:
-        query |= Q(owners__is_current=True, owners__phone__contains=digits)
-        query |= Q(owners__is_current=True, owners__phone_alt__contains=digits)
-    return query
-
-
-def household_list(request):
-    """业户档案一览: what the user may see, in floor and room order, phones masked."""
-    form = HouseholdFilterForm(request.GET or None)
-    households = policy.listable_households(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["building"]:
-            households = households.child_of(data["building"])
-        if data["stage"]:
-            households = households.in_tenure_stage(data["stage"])
-        if data["important"]:
-            households = households.filter(important_classes=data["important"])
-        if data["closed"] == "1":
-            households = households.filter(is_closed=True)
-        elif data["closed"] != "all":
-            households = households.open()
-        if data["q"]:
-            households = households.filter(matching_room_owner_or_phone(data["q"])).distinct()
-    else:
-        households = households.open()
-    households = households.in_catalogue_order()
-    paginator = Paginator(households, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("p"))
-    rows = attach_parents(
-        page.object_list.prefetch_related(
-            Prefetch("owners", queryset=Owner.objects.filter(is_current=True))
-        )
-    )
-    readable = set(
-        policy.readable_households(request.user)
-        .filter(pk__in=[h.pk for h in rows])
-        .values_list("pk", flat=True)
-    )
-    for household in rows:
-        household.readable = household.pk in readable
-        household.masked_phones = "、".join(
-            policy.mask_phone(o.phone) for o in household.current_owners if o.phone
-        )
-    return render(
-        request,
-        "archives/admin/household_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query_without_page(request),
-            "reads_everything": policy.reads_everything(request.user),
-        },
-    )
 
 
 def household_detail(request, pk):
@@ -244,6 +167,8 @@ def _household_shown_on_request(user, household_id):
 
 
 def grant_list(request):
+    """查阅申请: pending requests each with its approve/refuse form above the decided ones — a
+    screen of forms, which no generic listing view expresses."""
     can_approve = policy.can_approve_access(request.user)
     grants = AccessGrant.objects.select_related("requester", "household", "building", "decided_by")
     if not can_approve:
@@ -285,65 +210,24 @@ def decide_grant(request, pk, decision):
     return redirect("archives_admin:grants")
 
 
-@requires(policy.can_view_register, "仅客户服务中心经理可以查看查阅登记簿。")
-def access_register(request):
-    """查阅登记簿: every reading, newest first; Excel export of the filtered lines."""
-    form = RegisterFilterForm(request.GET or None)
-    records = AccessRecord.objects.select_related("user", "household", "grant")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["since"]:
-            records = records.filter(accessed_at__date__gte=data["since"])
-        if data["until"]:
-            records = records.filter(accessed_at__date__lte=data["until"])
-        if data["household"]:
-            records = records.filter(household=data["household"])
-        if data["user"]:
-            records = records.filter(user=data["user"])
-        if data["via"]:
-            records = records.filter(via=data["via"])
-        if data["break_glass"]:
-            records = records.filter(grant__break_glass=True)
-    if request.GET.get("format") == "xlsx":
-        stream = io.BytesIO()
-        exports.write_register_xlsx(records, stream)
-        response = HttpResponse(stream.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = _attachment(
-            f"查阅登记簿-{timezone.localdate():%Y%m%d}.xlsx"
-        )
-        return response
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("p"))
-    attach_parents(record.household for record in page.object_list)
-    return render(
-        request,
-        "archives/admin/register.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "deletion_attempts": DeletionAttempt.objects.select_related("user")[:50],
-        },
-    )
-
-
 @archivist_only
 def catalogue_export(request):
-    """业户档案目录 of an estate or a building (or everything) as Excel or CSV."""
+    """业户档案目录 of an estate or a building (or everything) as Excel or CSV. Not a listing's
+    export: building by building with a running 序号, written by the same code as
+    ``manage.py export_catalogue``, and every household in it registered as read."""
     scope = _catalogue_scope(request.GET)
     households = exports.catalogue_households(scope, policy.readable_households(request.user))
     name = f"业户档案目录-{scope.title if scope else '全部'}-{timezone.localdate():%Y%m%d}"
     if request.GET.get("format") == "csv":
         text = io.StringIO()
         written = exports.write_catalogue_csv(households, text)
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _attachment(f"{name}.csv")
+        content, filename, content_type = text.getvalue().encode(), f"{name}.csv", CSV
     else:
         stream = io.BytesIO()
         written = exports.write_catalogue_xlsx(households, stream)
-        response = HttpResponse(stream.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = _attachment(f"{name}.xlsx")
+        content, filename, content_type = stream.getvalue(), f"{name}.xlsx", XLSX
     exports.register_export(request.user, written, request)
-    return response
+    return download_response(content, filename, content_type)
 
 
 def _catalogue_scope(params):
@@ -355,10 +239,6 @@ def _catalogue_scope(params):
                 raise Http404
             return get_object_or_404(model, pk=value)
     return None
-
-
-def _attachment(filename):
-    return content_disposition_header(as_attachment=True, filename=filename)
 
 
 def download_paper(request, pk):
@@ -491,7 +371,8 @@ def reports(request):
 
 @requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
 def hold_list(request):
-    """保全登记: every hold placed and lifted; place a new one, lift one."""
+    """保全登记: the form placing a hold above every hold placed and lifted, each with its lift
+    form — a screen of forms, which no generic listing view expresses."""
     initial = {"household": request.GET.get("household")} if request.GET.get("household") else {}
     form = HoldForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse_lazy
 from wagtail import hooks
 from wagtail.admin.compare import TextFieldComparison, register_comparison_class
@@ -8,7 +10,18 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.archives import admin_urls, policy
-from cms.archives.models import ArchiveTreePage, HouseholdArchive, IdNumberField, PhoneField
+from cms.archives.models import (
+    ArchiveDeletionRefused,
+    ArchiveRoot,
+    ArchiveTreePage,
+    Building,
+    Estate,
+    HouseholdArchive,
+    IdNumberField,
+    PhoneField,
+)
+from cms.archives.page_views import ArchivePageViewSet, HouseholdPageViewSet
+from cms.archives.permanence import archives_within, in_archive_tree, record_deletion_attempt
 from core.one_at_a_time import answer_under_lock
 
 
@@ -47,6 +60,33 @@ def choosers_leave_out_hidden_archive_pages(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explorer_leaves_out_hidden_archive_pages(parent_page, pages, request):
     return policy.without_hidden_archive_pages(pages, request.user)
+
+
+@hooks.register("register_admin_viewset")
+def archive_page_views():
+    return [
+        *(
+            ArchivePageViewSet(model._meta.model_name, model=model)
+            for model in (ArchiveRoot, Estate, Building)
+        ),
+        HouseholdPageViewSet("householdarchive"),
+    ]
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deletes_of_archives(request, action_type, objects, action):
+    """A bulk delete leaves every archive page alone (the tester refuses each one); the
+    pages named are those Wagtail's own bulk action read from the request, so whatever
+    ids it accepts are recorded."""
+    if action_type != "delete" or not issubclass(action.model, Page):
+        return None
+    pages = [*objects, *action.get_actionable_objects()[1]["items_with_no_access"]]
+    if not any(in_archive_tree(page) for page in pages) and not archives_within(pages).exists():
+        return None
+    for page in pages:
+        record_deletion_attempt(page, "bulk", request.user)
+    messages.error(request, ArchiveDeletionRefused.message)
+    return redirect("wagtailadmin_explore", (pages[0].get_parent() or pages[0]).pk)
 
 
 @hooks.register("before_create_page")

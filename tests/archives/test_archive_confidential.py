@@ -349,7 +349,7 @@ class TestExportsAndRegister:
         client.force_login(users["manager"])
         html = client.get(reverse("archives_admin:register")).content.decode()
         assert "翠湖花园 3栋 2单元 1201室" in html and "dangan1" in html
-        response = client.get(reverse("archives_admin:register") + "?format=xlsx")
+        response = client.get(reverse("archives_admin:register") + "?export=xlsx")
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         assert rows[1][1:4] == ("dangan1", "翠湖花园 3栋 2单元 1201室", "后台查看")
 

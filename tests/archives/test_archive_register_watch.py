@@ -76,7 +76,7 @@ def test_register_report_by_user_and_way_of_reading_exports_to_excel(client, use
     policy.record_access(users["manager"], archive_tree["other"], "read")
     client.force_login(users["manager"])
     url = reverse("archives_admin:register")
-    query = {"user": users["archivist"].pk, "via": "document", "format": "xlsx"}
+    query = {"user": users["archivist"].pk, "via": "document", "export": "xlsx"}
     sheet = load_workbook(io.BytesIO(client.get(url, query).content)).active
     rows = [
         row
@@ -84,3 +84,37 @@ def test_register_report_by_user_and_way_of_reading_exports_to_excel(client, use
         if any("室" in str(cell) for cell in row if cell)
     ]
     assert len(rows) == 1 and "301室" in rows[0][2] and rows[0][3] == "资料下载"
+
+
+def test_register_report_by_household_and_date_range(client, users, archive_tree):
+    """A reading on the 3rd of the month and two on the 10th: the manager asks for one
+    household between the 9th and the 11th and sees that one line only."""
+    from cms.archives import register
+
+    def reading(household, day):
+        at = timezone.make_aware(datetime(2026, 11, day, 10, 0))
+        register.append_many(
+            [{"user": users["archivist"], "household": household, "via": "admin", "accessed_at": at}]
+        )
+
+    reading(archive_tree["household"], 3)
+    reading(archive_tree["household"], 10)
+    reading(archive_tree["other"], 10)
+    client.force_login(users["manager"])
+    query = {
+        "household": archive_tree["household"].pk,
+        "accessed_at_from": "2026-11-09",
+        "accessed_at_to": "2026-11-11",
+    }
+    html = client.get(reverse("archives_admin:register"), query).content.decode()
+    assert "2026-11-10 10:00" in html and "2026-11-03" not in html
+    assert "3栋 2单元 1201室" in html and "301室" not in html.split('id="register"')[1]
+
+
+@override_settings(ARCHIVES_DAILY_READING_LIMIT=1)
+def test_the_register_report_shows_the_days_alerts(client, users, archive_tree):
+    policy.record_access(users["archivist"], archive_tree["household"], "admin")
+    policy.record_access(users["archivist"], archive_tree["other"], "admin")
+    client.force_login(users["manager"])
+    html = client.get(reverse("archives_admin:register")).content.decode()
+    assert "今日查阅超过 1 户的人员（1）" in html and "dangan1：2 户" in html
