@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from doc_templates import urls_admin
-from doc_templates.listings import NoticeViewSet
+from doc_templates.listings import NoticeBatchViewSet, NoticeViewSet, TemplateVersionViewSet
 from doc_templates.policy import can_issue, can_manage_templates, can_view_notices
 
 
@@ -12,12 +12,9 @@ def register_notice_urls():
     return [path("notices/", include(urls_admin, namespace="doc_templates"))]
 
 
-notice_viewset = NoticeViewSet()
-
-
 @hooks.register("register_admin_viewset")
-def register_notice_viewset():
-    return notice_viewset
+def register_notice_viewsets():
+    return [NoticeViewSet(), TemplateVersionViewSet(), NoticeBatchViewSet()]
 
 
 class PermissionMenuItem(MenuItem):
@@ -47,14 +44,14 @@ notice_menu = Menu(
         ),
         PermissionMenuItem(
             "批量三方温馨提示",
-            reverse_lazy("doc_templates:batch_start"),
+            reverse_lazy("notice_batches:index"),
             icon_name="group",
             order=300,
             allowed=can_issue,
         ),
         PermissionMenuItem(
             "文书模板",
-            reverse_lazy("doc_templates:templates"),
+            reverse_lazy("notice_templates:index"),
             icon_name="doc-empty",
             order=400,
             allowed=can_manage_templates,
