@@ -21,6 +21,7 @@ from cases.models import Case
 from cases.policy import visible_cases
 from core.downloads import XLSX, attachment_header, download_response
 from core.people import display_name
+from doc_templates.forms import label as scope_label
 from doc_templates.models import Notice, NoticeBatch, TemplateVersion
 from doc_templates.policy import can_issue, can_manage_templates, visible_notices
 
@@ -322,7 +323,7 @@ class NoticeBatchIndexView(ExcelReadyExportMixin, generic.IndexView):
             label="范围",
             url_name="doc_templates:batch",
             id_accessor="pk",
-            accessor=lambda b: b.scope.title,
+            accessor=lambda b: scope_label(b.scope),
         ),
         Column("topic", label="主题"),
         Column("progress", label="进度", accessor=lambda b: f"{b.done}/{b.total}"),
