@@ -58,7 +58,7 @@ def test_manager_previews_issues_downloads_and_verifies_a_rectification_notice(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_template_and_batch_lists_read_in_chinese_and_lead_to_their_forms(
+def test_the_template_batch_and_history_lists_read_in_chinese_and_lead_to_their_forms(
     page, manager, tree
 ):
     from doc_templates import actions
@@ -69,6 +69,7 @@ def test_the_template_and_batch_lists_read_in_chinese_and_lead_to_their_forms(
         "/admin/notices/": "list",
         "/admin/notices/templates/": "templates",
         "/admin/notices/batches/": "batches",
+        f"/admin/notices/history/{Notice.objects.first().pk}/": "history",
     }
     for url, name in screens.items():
         page.goto(url)
@@ -76,6 +77,7 @@ def test_the_template_and_batch_lists_read_in_chinese_and_lead_to_their_forms(
         assert not english, f"{url} shows English: {english[:5]}"
         shot(page, name)
 
+    page.goto("/admin/notices/batches/")
     page.click("text=新建批量任务")
     page.wait_for_url("**/admin/notices/batch/")
     page.goto("/admin/notices/batches/")

@@ -177,3 +177,27 @@ def test_the_batch_list_opens_each_batch_and_filters_by_status(
     assert rows[1][:5] == ["3栋", "噪音", 2, 2, "已完成"] and rows[1][5] == "王立新"
     client.force_login(staff)
     assert client.get("/admin/notices/batches/").url == "/admin/"
+
+
+@pytest.mark.django_db
+def test_a_notices_history_lists_issuing_delivery_and_correction_for_those_who_see_it(
+    client, manager, staff, role_groups, issued
+):
+    from notice_helpers import make_user
+
+    from core.roles import STAFF
+
+    rectification = issued[0]
+    actions.record_delivery(rectification, manager, "receipt", signer_name="张伟")
+    actions.correct_notice(
+        rectification, manager, options=NoticeOptions(action="拆除并恢复原状"), reason="期限有误"
+    )
+    client.force_login(manager)
+    url = f"/admin/notices/history/{rectification.pk}/"
+    assert url in client.get(f"/admin/notices/{rectification.pk}/").content.decode()
+    page = client.get(url).content.decode()
+    for entry in ("签发文书", "登记送达：签收", "已被更正", "王立新"):
+        assert entry in page, entry
+    assert "张伟" not in page
+    client.force_login(make_user("kefu-other-history", role_groups[STAFF]))
+    assert client.get(url).status_code in (302, 403)
