@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from cms.archives.models import HouseholdArchive, attach_parents
 from core.numbering import next_number
@@ -211,6 +212,9 @@ def issue_notice(
         )
         notice.file.save(f"{number}.docx", ContentFile(data), save=False)
         notice.save()
+        log(notice, "doc_templates.issue", user=by)
+        if supersedes is not None:
+            log(supersedes, "doc_templates.correct", user=by, data={"by": number})
         if case is not None:
             _add_case_step(case, by, notice)
         register_reading(by, [household], request)
@@ -278,6 +282,7 @@ def make_signed_pdf(notice):
         record.signer = certificate_name(signer.signing_cert)
         record.file.save(f"{notice.number}.pdf", ContentFile(signed), save=False)
     record.save()
+    log(notice, "doc_templates.pdf", data={"error": record.error})
     return record
 
 
@@ -448,6 +453,7 @@ def record_delivery(
         raise ValidationError({"photos": f"{label}须上传现场照片。"})
     with transaction.atomic():
         delivery.save()
+        log(notice, "doc_templates.deliver", user=by, data={"method": method})
         for photo in photos:
             record = DeliveryPhoto(delivery=delivery)
             record.file.save(photo.name, photo, save=False)

@@ -208,8 +208,10 @@ class KeptConverter:
         # round trip per notice, and a conversion that finds it gone starts it again.
         if self.process is not None and self.process.poll() is None:
             return
-        if self.process is None and self.answers():
-            return
+        if self.process is None:
+            end_orphaned_converters()
+            if self.answers():
+                return
         self.stop()
         self.start()
 
@@ -221,7 +223,9 @@ class KeptConverter:
             raise ConverterUnavailable(f"找不到带 uno 模块的 Python（{self.python}）")
         if not shutil.which(self.soffice):
             raise ConverterUnavailable(f"找不到 LibreOffice（{self.soffice}）")
-        self.profile = tempfile.mkdtemp(prefix="notice-uno-")
+        self.profile = tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
+        scratch = Path(self.profile) / "tmp"
+        scratch.mkdir()
         command = [
             self.python,
             "-m",
@@ -234,12 +238,18 @@ class KeptConverter:
             f"--conversion-timeout={self.timeout}",
         ]
         # unoserver is pure Python: the system Python finds it in this environment's
-        # site-packages, beside nothing else it imports.
-        environment = {**os.environ, "PYTHONPATH": str(Path(unoserver.origin).parent.parent)}
+        # site-packages, beside nothing else it imports. Its scratch folder and
+        # LibreOffice's lu*.tmp files go inside the profile, so they go with it.
+        environment = {
+            **os.environ,
+            "PYTHONPATH": str(Path(unoserver.origin).parent.parent),
+            "TMPDIR": str(scratch),
+        }
         with open(Path(self.profile) / "unoserver.log", "wb") as log:
             self.process = subprocess.Popen(
                 command, env=environment, stdout=log, stderr=log, start_new_session=True
             )
+        (Path(self.profile) / SERVER_PID).write_text(str(self.process.pid))
         deadline = time.monotonic() + self.START_TIMEOUT
         while time.monotonic() < deadline:
             if self.answers():
@@ -264,6 +274,36 @@ class KeptConverter:
         if self.profile:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
+
+
+PROFILE_PREFIX = "notice-uno-"
+SERVER_PID = "unoserver.pid"
+
+
+def end_orphaned_converters():
+    """A worker killed outright (SIGKILL, OOM, a power cut of its container) cannot stop its
+    LibreOffice: the profile names the worker's process, and once that is gone its
+    unoserver and LibreOffice are ended and the folder removed, so that neither piles up
+    nor keeps answering on the port with nobody to restart it."""
+    for profile in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
+        owner = profile.name.removeprefix(PROFILE_PREFIX).split("-", 1)[0]
+        if not owner.isdigit() or _running(int(owner)):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            server = int((profile / SERVER_PID).read_text())
+            if b"unoserver" in Path(f"/proc/{server}/cmdline").read_bytes():
+                os.killpg(server, signal.SIGKILL)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 _kept = {}

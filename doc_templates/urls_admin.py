@@ -1,5 +1,5 @@
-"""Admin URLs of the notices area, mounted at /admin/notices/ (wagtail_hooks); the
-list of issued notices at /admin/notices/ itself is the viewset in listings.py."""
+"""Admin URLs of the notices area, mounted at /admin/notices/ (wagtail_hooks); the lists
+(issued notices at /admin/notices/, templates/, batches/) are the viewsets in listings.py."""
 
 from django.urls import path
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("<int:pk>/pdf/retry/", views.notice_pdf_retry, name="pdf_retry"),
     path("<int:pk>/correct/", views.notice_correct, name="correct"),
     path("verify/", views.verify, name="verify"),
-    path("templates/", views.templates, name="templates"),
+    path("templates/upload/", views.template_upload, name="template_upload"),
     path("templates/<int:pk>/download/", views.template_download, name="template_download"),
     path("batch/", views.batch_start, name="batch_start"),
     path("batch/<int:pk>/", views.batch_detail, name="batch"),

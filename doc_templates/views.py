@@ -2,7 +2,7 @@
 
 Listings (issued notices, template versions, batches) are Wagtail generic views in
 ``doc_templates/listings.py``; the views here are the screens a generic view cannot
-express, each saying why.
+express, each saying why in its docstring.
 """
 
 from django.contrib import messages
@@ -276,7 +276,7 @@ def verify(request):
     )
 
 
-def templates(request):
+def template_upload(request):
     """Custom: uploading a version runs the template checks of actions.upload_template_version."""
     if not policy.can_manage_templates(request.user):
         raise PermissionDenied("您没有查看文书模板的权限。")
@@ -290,24 +290,20 @@ def templates(request):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, f"已保存为{version}。")
-            return redirect("doc_templates:templates")
+            return redirect("notice_templates:index")
         except (ValidationError, PermissionDenied) as error:
             form.add_error(
                 "file", error.messages if isinstance(error, ValidationError) else str(error)
             )
     return render(
         request,
-        "doc_templates/templates.html",
-        {
-            "page_title": "文书模板",
-            "header_icon": "doc-empty",
-            "form": form,
-            "versions": TemplateVersion.objects.select_related("uploaded_by"),
-        },
+        "doc_templates/template_upload.html",
+        {"page_title": "上传文书模板", "header_icon": "doc-empty", "form": form},
     )
 
 
 def template_download(request, pk):
+    """Custom: a file, not a screen (core/downloads), for those who manage templates."""
     if not policy.can_manage_templates(request.user):
         raise PermissionDenied("您没有查看文书模板的权限。")
     version = get_object_or_404(TemplateVersion, pk=pk)
@@ -322,7 +318,8 @@ def _scopes():
 
 
 def batch_start(request):
-    """Custom: starts the batch as a background job and follows it on its own page."""
+    """Custom: a form that starts the batch as a background job, then follows it on its
+    own page."""
     if not policy.can_issue(request.user):
         raise PermissionDenied("只有具备签发权限的经理可以批量签发。")
     form = BatchForm(request.POST or None, scopes=_scopes())
@@ -344,12 +341,7 @@ def batch_start(request):
     return render(
         request,
         "doc_templates/batch_start.html",
-        {
-            "page_title": "批量三方温馨提示",
-            "header_icon": "group",
-            "form": form,
-            "batches": NoticeBatch.objects.select_related("scope")[:20],
-        },
+        {"page_title": "新建批量三方温馨提示", "header_icon": "group", "form": form},
     )
 
 
@@ -383,6 +375,7 @@ def batch_detail(request, pk):
 
 
 def batch_status(request, pk):
+    """Custom: the JSON the progress bar polls."""
     batch = _own_batch(request, pk)
     return JsonResponse(
         {
@@ -397,6 +390,8 @@ def batch_status(request, pk):
 
 
 def batch_download(request, pk):
+    """Custom: the zip asks the notice policy again for the one who downloads and
+    registers the reading (actions.batch_download_for)."""
     batch = _own_batch(request, pk)
     if not batch.archive:
         raise Http404("压缩包尚未生成。")

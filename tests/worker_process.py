@@ -12,6 +12,8 @@ from pathlib import Path
 from django.conf import settings as django_settings
 from django.db import connection
 
+from doc_templates.pdf import end_orphaned_converters
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,6 +71,9 @@ class Worker:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             self.process.wait(timeout=30)
+            # What the next converter on the machine would do: the killed worker's
+            # LibreOffice profile does not outlive the test.
+            end_orphaned_converters()
 
     @property
     def alive(self):

@@ -84,6 +84,21 @@ def violation_case(make_case, tree):
 
 
 @pytest.fixture
+def noise_complaint(make_case, tree):
+    """李娜 (1101) complains about building work on 1201's terrace; the case is
+    linked to the complainant's household, as intake does for a caller."""
+    return make_case(
+        kind="complaint",
+        topic="违章搭建",
+        household=tree["neighbour"],
+        channel="phone",
+        reporter_name="李娜",
+        description="楼上露台正在加建彩钢板房，每天敲打到晚上九点。",
+        location="3栋2单元1201室露台",
+    )
+
+
+@pytest.fixture
 def batches_run_now(settings, django_capture_on_commit_callbacks):
     """Batch jobs run in the request that starts them: the immediate task backend, and
     the after-commit hand-over executed. Use as ``with batches_run_now(): client.post(…)``."""

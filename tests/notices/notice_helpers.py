@@ -1,6 +1,7 @@
 """Builders shared by the notice tests."""
 
 import io
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from docx import Document
@@ -17,10 +18,13 @@ def add_household(building, unit="2", floor=12, room="1201", owner="张伟"):
     return household
 
 
+PASSWORD = "pw-12345-notices"
+
+
 def make_user(username, group=None, last_name="", first_name=""):
     user = get_user_model().objects.create_user(
         username=username,
-        password="pw-12345-notices",
+        password=PASSWORD,
         is_staff=True,
         last_name=last_name,
         first_name=first_name,
@@ -62,3 +66,21 @@ def grant_reading(user, building, approver_username="jingli-shenpi"):
         approver = make_user(approver_username, sync_roles()[MANAGER])
     grant = request_access(user, "送达整改通知书需核对业主姓名", 7, building=building)
     return approve_access(grant, approver)
+
+
+def log_in(page, user):
+    """Sign ``user`` in to the admin in the browser, as a person would."""
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"
+
+
+def shot(page, name):
+    """A full-page screenshot under var/screens/notices-<name>.png."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"notices-{name}.png"), full_page=True)

@@ -21,21 +21,6 @@ FORM = {
 }
 
 
-@pytest.fixture
-def noise_complaint(make_case, tree):
-    """李娜 (1101) complains about building work on 1201's terrace; the case is
-    linked to the complainant's household, as intake does for a caller."""
-    return make_case(
-        kind="complaint",
-        topic="违章搭建",
-        household=tree["neighbour"],
-        channel="phone",
-        reporter_name="李娜",
-        description="楼上露台正在加建彩钢板房，每天敲打到晚上九点。",
-        location="3栋2单元1201室露台",
-    )
-
-
 def issued_text(notice):
     return all_text(docx(notice.read_bytes()))
 

@@ -135,7 +135,7 @@ def test_template_upload_lists_unknown_placeholders(manager_client):
     buffer = io.BytesIO()
     document.save(buffer)
     response = manager_client.post(
-        "/admin/notices/templates/",
+        "/admin/notices/templates/upload/",
         {"kind": "tri_party", "file": SimpleUploadedFile("t.docx", buffer.getvalue())},
     )
     assert "模板中有未知的占位符：{{ 手机号 }}" in response.content.decode()
@@ -167,7 +167,12 @@ def test_batch_page_produces_a_zip(manager_client, tree, batches_run_now):
 @pytest.mark.django_db
 def test_staff_cannot_open_batches_or_upload(staff_client, tree):
     # Wagtail turns a refused admin view into a redirect to the dashboard with a message.
-    for url in ("/admin/notices/batch/", "/admin/notices/templates/"):
+    for url in (
+        "/admin/notices/batch/",
+        "/admin/notices/batches/",
+        "/admin/notices/templates/",
+        "/admin/notices/templates/upload/",
+    ):
         response = staff_client.get(url)
         assert (response.status_code, response.url) == (302, "/admin/")
     staff_client.post("/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "噪音"})
@@ -190,8 +195,10 @@ def test_every_notices_page_opens_for_a_manager_in_chinese(
         "/admin/notices/": [violation_case.number, notice.number],
         f"/admin/notices/{notice.pk}/correct/": ["更正原因"],
         "/admin/notices/verify/": ["文书副本（.docx 或 .pdf）"],
-        "/admin/notices/templates/": ["整改通知书", "第1版", "{{ 名称 }}"],
-        "/admin/notices/batch/": ["翠湖花园 3栋", "噪音"],
+        "/admin/notices/templates/": ["整改通知书", "第1版", "上传新版本"],
+        "/admin/notices/templates/upload/": ["{{ 名称 }}"],
+        "/admin/notices/batch/": ["翠湖花园 3栋", "高空抛物"],
+        "/admin/notices/batches/": ["翠湖花园", "噪音", "3/3", "已完成", "新建批量任务"],
         f"/admin/notices/batch/{batch.pk}/": ["已完成：3/3（100%）", "下载压缩包"],
     }
     for url, expected in pages.items():
@@ -200,4 +207,4 @@ def test_every_notices_page_opens_for_a_manager_in_chinese(
             assert text in page, (url, text)
     # The sidebar is rendered from JSON props, where the labels are \u-escaped.
     dashboard = manager_client.get("/admin/").content.decode()
-    assert "/admin/notices/batch/" in dashboard and "/admin/notices/verify/" in dashboard
+    assert "/admin/notices/batches/" in dashboard and "/admin/notices/verify/" in dashboard

@@ -5,9 +5,10 @@ import io
 
 import pytest
 from docx import Document
-from notice_helpers import all_text
+from notice_helpers import all_text, log_in, shot
+from visible_text import english_lines
 
-from doc_templates.models import Notice
+from doc_templates.models import Notice, NoticeBatch
 
 
 @pytest.mark.browser
@@ -15,11 +16,7 @@ from doc_templates.models import Notice
 def test_manager_previews_issues_downloads_and_verifies_a_rectification_notice(
     page, manager, violation_case, tmp_path
 ):
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", manager.username)
-    page.fill("input[name=password]", "pw-12345-notices")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, manager)
 
     page.goto("/admin/notices/")
     page.click(f"a[data-case-number='{violation_case.number}']")
@@ -57,3 +54,36 @@ def test_manager_previews_issues_downloads_and_verifies_a_rectification_notice(
     result = page.inner_text("#verify-result")
     assert f"一致：该文件即已签发的整改通知书，文号 {notice.number}" in result
     assert "王立新" in result
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_template_batch_and_history_lists_read_in_chinese_and_lead_to_their_forms(
+    page, manager, tree
+):
+    from doc_templates import actions
+
+    batch = actions.run_batch(actions.start_batch(tree["building"], "高空抛物", manager))
+    log_in(page, manager)
+    screens = {
+        "/admin/notices/": "list",
+        "/admin/notices/templates/": "templates",
+        "/admin/notices/batches/": "batches",
+        f"/admin/notices/history/{Notice.objects.first().pk}/": "history",
+    }
+    for url, name in screens.items():
+        page.goto(url)
+        english = english_lines(page.inner_text("body"))
+        assert not english, f"{url} shows English: {english[:5]}"
+        shot(page, name)
+
+    page.goto("/admin/notices/batches/")
+    page.click("text=新建批量任务")
+    page.wait_for_url("**/admin/notices/batch/")
+    page.goto("/admin/notices/batches/")
+    page.click(f"a[href='/admin/notices/batch/{batch.pk}/']")
+    assert "已完成" in page.inner_text("main")
+    page.goto("/admin/notices/templates/")
+    page.click("text=上传新版本")
+    page.wait_for_url("**/admin/notices/templates/upload/")
+    assert NoticeBatch.objects.get().status == NoticeBatch.Status.DONE

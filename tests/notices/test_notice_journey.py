@@ -3,21 +3,13 @@ household, issue a 整改通知书 to the offending household after confirming, 
 .docx and the signed PDF, and verify both copies. Screenshots go to var/screens/."""
 
 import io
-from pathlib import Path
 
 import pytest
 from docx import Document
-from notice_helpers import all_text
+from notice_helpers import all_text, log_in, shot
 from worker_process import Worker, worker_environment
 
 from doc_templates.models import Notice, NoticePdf
-
-SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"
-
-
-def shot(page, name):
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"notices-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -41,22 +33,10 @@ def pdf_worker(signed_pdfs, settings, tmp_path):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_manager_issues_to_the_offender_after_confirming_and_verifies_both_files(
-    page, manager, make_case, tree, pdf_worker, tmp_path
+    page, manager, noise_complaint, tree, pdf_worker, tmp_path
 ):
-    complaint = make_case(
-        kind="complaint",
-        topic="违章搭建",
-        household=tree["neighbour"],
-        channel="phone",
-        reporter_name="李娜",
-        description="楼上露台正在加建彩钢板房，每天敲打到晚上九点",
-        location="3栋2单元1201室露台",
-    )
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", manager.username)
-    page.fill("input[name=password]", "pw-12345-notices")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    complaint = noise_complaint
+    log_in(page, manager)
 
     page.goto("/admin/notices/")
     page.click(f"a[data-case-number='{complaint.number}']")

@@ -140,3 +140,64 @@ def test_wagtails_own_screens_of_the_viewset_change_nothing_and_show_no_owner(
     from doc_templates.models import Notice
 
     assert Notice.objects.filter(pk=notice.pk).exists()
+
+
+def exported_rows(response):
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+
+
+@pytest.mark.django_db
+def test_the_template_list_filters_by_kind_and_exports_every_version(client, manager, issued):
+    client.force_login(manager)
+    page = client.get("/admin/notices/templates/", {"kind": "tri_party"}).content.decode()
+    assert "三方温馨提示" in page and "整改通知书" not in page.split("<tbody")[1]
+    assert "/admin/notices/templates/upload/" in page
+    rows = exported_rows(client.get("/admin/notices/templates/", {"export": "xlsx"}))
+    assert rows[0][:2] == ["文书类型", "版本号"]
+    assert sorted(row[0] for row in rows[1:]) == ["三方温馨提示", "整改通知书"]
+
+
+@pytest.mark.django_db
+def test_the_batch_list_opens_each_batch_and_filters_by_status(
+    client, manager, staff, tree, batches_run_now
+):
+    client.force_login(manager)
+    with batches_run_now():
+        client.post("/admin/notices/batch/", {"scope": str(tree["building"].pk), "topic": "噪音"})
+    from doc_templates.models import NoticeBatch
+
+    batch = NoticeBatch.objects.get()
+    page = client.get("/admin/notices/batches/").content.decode()
+    assert f'href="/admin/notices/batch/{batch.pk}/"' in page and "2/2" in page
+    assert "张伟" not in page
+    assert "3栋" not in client.get("/admin/notices/batches/", {"status": "failed"}).content.decode()
+    rows = exported_rows(client.get("/admin/notices/batches/", {"export": "xlsx"}))
+    assert rows[1][:5] == ["3栋", "噪音", 2, 2, "已完成"] and rows[1][5] == "王立新"
+    client.force_login(staff)
+    assert client.get("/admin/notices/batches/").url == "/admin/"
+
+
+@pytest.mark.django_db
+def test_a_notices_history_lists_issuing_delivery_and_correction_for_those_who_see_it(
+    client, manager, staff, role_groups, issued
+):
+    from notice_helpers import make_user
+
+    from core.roles import STAFF
+
+    rectification = issued[0]
+    actions.record_delivery(rectification, manager, "receipt", signer_name="张伟")
+    actions.correct_notice(
+        rectification, manager, options=NoticeOptions(action="拆除并恢复原状"), reason="期限有误"
+    )
+    client.force_login(manager)
+    url = f"/admin/notices/history/{rectification.pk}/"
+    assert url in client.get(f"/admin/notices/{rectification.pk}/").content.decode()
+    page = client.get(url).content.decode()
+    for entry in ("签发文书", "登记送达：签收", "已被更正", "王立新"):
+        assert entry in page, entry
+    assert "张伟" not in page
+    client.force_login(make_user("kefu-other-history", role_groups[STAFF]))
+    assert client.get(url).status_code in (302, 403)

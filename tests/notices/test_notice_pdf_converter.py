@@ -6,6 +6,10 @@ import io
 import logging
 import os
 import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -93,3 +97,63 @@ def test_a_libreoffice_left_writing_its_profile_does_not_break_the_conversion(se
     settings.NOTICE_SOFFICE = str(lingering)
     for _ in range(3):
         assert convert_to_pdf(b"not used").startswith(b"%PDF-1.4 lingering")
+
+
+@pytest.fixture
+def own_temp_folder(monkeypatch, tmp_path):
+    """The system temp folder, as this test and the processes it starts see it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_stopped_converter_leaves_nothing_in_the_temp_folder(own_temp_folder):
+    assert "张伟" in text_of(convert_to_pdf(notice("张伟")))
+    assert list(own_temp_folder.iterdir()), "the running LibreOffice keeps its profile there"
+    kept_converter().stop()
+    assert list(own_temp_folder.iterdir()) == []
+
+
+KILLED_WORKER = """
+import os, signal, django
+django.setup()
+from doc_templates.pdf import kept_converter
+converter = kept_converter()
+converter.ensure_running()
+print(converter.process.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_libreoffice_of_a_killed_worker_is_ended_and_its_profile_removed(
+    settings, own_temp_folder
+):
+    """A worker killed outright cannot stop its LibreOffice: the next converter on the
+    machine ends it and removes its profile, rather than sharing it for ever."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings",
+        "NOTICE_UNOSERVER_PORT": str(settings.NOTICE_UNOSERVER_PORT),
+        "NOTICE_UNO_PORT": str(settings.NOTICE_UNO_PORT),
+    }
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER], env=environment, capture_output=True, text=True
+    )
+    orphan = int(killed.stdout.split()[0])
+    assert orphan_alive(orphan) and list(own_temp_folder.iterdir())
+
+    assert "李娜" in text_of(convert_to_pdf(notice("李娜")))
+    assert not orphan_alive(orphan)
+    assert kept_converter().process is not None, "its own LibreOffice, not the orphan's"
+    kept_converter().stop()
+    assert list(own_temp_folder.iterdir()) == []
+
+
+def orphan_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
