@@ -317,30 +317,44 @@ def pinyin_bigram_field(text):
     )
 
 
+# The token streams analyse_text() can make of a text, as the index stores them.
+TOKEN_STREAMS = ("bigrams", "words", "pinyin", "pybigrams", "initials")
+_READINGS = ("pinyin", "pybigrams", "initials")
+
+
 @lru_cache(maxsize=300_000)
-def _clause_analysis(clause):
-    """Every token stream of one clause; cached, since scripts repeat their phrases a lot."""
-    runs = CJK_RUN.findall(clause)
-    syllables = [_run_syllables(run) for run in runs]
-    return (
-        tuple(char_bigrams(clause)),
-        _clause_words(clause),
-        tuple(" ".join(run) for run in syllables if run),
-        tuple(token for run in syllables if run for token in syllable_bigrams(run)),
-        tuple(" ".join(s[0] for s in run) for run in syllables if run),
-    )
+def _clause_bigrams(clause):
+    return tuple(char_bigrams(clause))
 
 
-def analyse_text(text):
-    """The derived values of one text field, as stored in the index."""
-    parts = [_clause_analysis(clause) for clause in clauses(text)]
+@lru_cache(maxsize=300_000)
+def _clause_readings(clause):
+    """Pinyin runs, syllable pairs and initials of one clause; cached, since scripts repeat
+    their phrases a lot."""
+    runs = [syllables for syllables in map(_run_syllables, CJK_RUN.findall(clause)) if syllables]
     return {
-        "bigrams": " ".join(token for part in parts for token in part[0]),
-        "words": " ".join(token for part in parts for token in part[1]),
-        "pinyin": [run for part in parts for run in part[2]],
-        "pybigrams": " ".join(token for part in parts for token in part[3]),
-        "initials": [run for part in parts for run in part[4]],
+        "pinyin": tuple(" ".join(run) for run in runs),
+        "pybigrams": tuple(token for run in runs for token in syllable_bigrams(run)),
+        "initials": tuple(" ".join(syllable[0] for syllable in run) for run in runs),
     }
+
+
+def analyse_text(text, streams=TOKEN_STREAMS):
+    """The derived values of one text field, as stored in the index. Only the ``streams``
+    asked for are made: jieba's words alone cost as much as all the others together."""
+    parts = clauses(text)
+    analysed = {}
+    if "bigrams" in streams:
+        analysed["bigrams"] = " ".join(token for part in parts for token in _clause_bigrams(part))
+    if "words" in streams:
+        analysed["words"] = " ".join(token for part in parts for token in _clause_words(part))
+    wanted = [name for name in _READINGS if name in streams]
+    readings = [_clause_readings(part) for part in parts] if wanted else []
+    for name in wanted:
+        tokens = [token for part in readings for token in part[name]]
+        # Pinyin and initials keep one value per run, so a phrase never spans punctuation.
+        analysed[name] = " ".join(tokens) if name == "pybigrams" else tokens
+    return analysed
 
 
 @lru_cache(maxsize=1)
