@@ -675,18 +675,20 @@ def _mark_substrings(folded, term, marks):
         start = folded.find(term, start + 1)
 
 
+@lru_cache(maxsize=20_000)
 def _readings(folded):
-    """The toneless pinyin of each character ("" for others), read once per highlighted text."""
-    return [
+    """The toneless pinyin of each character ("" for others); kept, as the scripts callers ask
+    about most are highlighted again and again."""
+    return tuple(
         (_run_syllables(char) or ("",))[0] if CJK_RUN.fullmatch(char) else "" for char in folded
-    ]
+    )
 
 
 def _mark_pinyin(readings, wanted, marks, use_initials):
     """Mark characters whose pinyin spells the typed syllables (or initials)."""
     if use_initials:
-        readings = [reading[:1] for reading in readings]
-    size = len(wanted)
+        readings = tuple(reading[:1] for reading in readings)
+    wanted, size = tuple(wanted), len(wanted)
     for start in range(len(readings) - size + 1):
         if size > 1 and readings[start] != wanted[0]:
             continue
@@ -732,14 +734,13 @@ def highlight(text, query, fragment_size=None):
         first = marks.index(True) if any(marks) else 0
         start = max(0, first - fragment_size // 4)
         end = min(len(text), start + fragment_size)
-    pieces, open_mark = [], False
-    for position in range(start, end):
-        if marks[position] != open_mark:
-            pieces.append("<mark>" if marks[position] else "</mark>")
-            open_mark = marks[position]
-        pieces.append(escape(text[position]))
-    if open_mark:
-        pieces.append("</mark>")
+    # Escaped a run of equally marked characters at a time, not character by character.
+    pieces, position = [], start
+    for marked, run in itertools.groupby(marks[start:end]):
+        size = len(list(run))
+        piece = escape(text[position : position + size])
+        pieces.append(f"<mark>{piece}</mark>" if marked else piece)
+        position += size
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(pieces) + suffix
