@@ -550,7 +550,7 @@ def main():
 def report(results, out_dir):
     es, db = results["elasticsearch"], results["database"]
     print(
-        f"\n{time.strftime('%F %R %Z')}，{os.uname().nodename}，{os.cpu_count()} 核，负载 {load()}"
+        f"\n{time.strftime('%F %R UTC', time.gmtime())}，{os.uname().nodename}，{os.cpu_count()} 核，负载 {load()}"
     )
     print(
         f"{results['scripts']} 条口径；本系统 {es['timed_queries']} 次查询（先热身 {es['warm_up']} 次），"
