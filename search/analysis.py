@@ -317,30 +317,44 @@ def pinyin_bigram_field(text):
     )
 
 
+# The token streams analyse_text() can make of a text, as the index stores them.
+TOKEN_STREAMS = ("bigrams", "words", "pinyin", "pybigrams", "initials")
+_READINGS = ("pinyin", "pybigrams", "initials")
+
+
 @lru_cache(maxsize=300_000)
-def _clause_analysis(clause):
-    """Every token stream of one clause; cached, since scripts repeat their phrases a lot."""
-    runs = CJK_RUN.findall(clause)
-    syllables = [_run_syllables(run) for run in runs]
-    return (
-        tuple(char_bigrams(clause)),
-        _clause_words(clause),
-        tuple(" ".join(run) for run in syllables if run),
-        tuple(token for run in syllables if run for token in syllable_bigrams(run)),
-        tuple(" ".join(s[0] for s in run) for run in syllables if run),
-    )
+def _clause_bigrams(clause):
+    return tuple(char_bigrams(clause))
 
 
-def analyse_text(text):
-    """The derived values of one text field, as stored in the index."""
-    parts = [_clause_analysis(clause) for clause in clauses(text)]
+@lru_cache(maxsize=300_000)
+def _clause_readings(clause):
+    """Pinyin runs, syllable pairs and initials of one clause; cached, since scripts repeat
+    their phrases a lot."""
+    runs = [syllables for syllables in map(_run_syllables, CJK_RUN.findall(clause)) if syllables]
     return {
-        "bigrams": " ".join(token for part in parts for token in part[0]),
-        "words": " ".join(token for part in parts for token in part[1]),
-        "pinyin": [run for part in parts for run in part[2]],
-        "pybigrams": " ".join(token for part in parts for token in part[3]),
-        "initials": [run for part in parts for run in part[4]],
+        "pinyin": tuple(" ".join(run) for run in runs),
+        "pybigrams": tuple(token for run in runs for token in syllable_bigrams(run)),
+        "initials": tuple(" ".join(syllable[0] for syllable in run) for run in runs),
     }
+
+
+def analyse_text(text, streams=TOKEN_STREAMS):
+    """The derived values of one text field, as stored in the index. Only the ``streams``
+    asked for are made: jieba's words alone cost as much as all the others together."""
+    parts = clauses(text)
+    analysed = {}
+    if "bigrams" in streams:
+        analysed["bigrams"] = " ".join(token for part in parts for token in _clause_bigrams(part))
+    if "words" in streams:
+        analysed["words"] = " ".join(token for part in parts for token in _clause_words(part))
+    wanted = [name for name in _READINGS if name in streams]
+    readings = [_clause_readings(part) for part in parts] if wanted else []
+    for name in wanted:
+        tokens = [token for part in readings for token in part[name]]
+        # Pinyin and initials keep one value per run, so a phrase never spans punctuation.
+        analysed[name] = " ".join(tokens) if name == "pybigrams" else tokens
+    return analysed
 
 
 @lru_cache(maxsize=1)
@@ -661,18 +675,20 @@ def _mark_substrings(folded, term, marks):
         start = folded.find(term, start + 1)
 
 
+@lru_cache(maxsize=20_000)
 def _readings(folded):
-    """The toneless pinyin of each character ("" for others), read once per highlighted text."""
-    return [
+    """The toneless pinyin of each character ("" for others); kept, as the scripts callers ask
+    about most are highlighted again and again."""
+    return tuple(
         (_run_syllables(char) or ("",))[0] if CJK_RUN.fullmatch(char) else "" for char in folded
-    ]
+    )
 
 
 def _mark_pinyin(readings, wanted, marks, use_initials):
     """Mark characters whose pinyin spells the typed syllables (or initials)."""
     if use_initials:
-        readings = [reading[:1] for reading in readings]
-    size = len(wanted)
+        readings = tuple(reading[:1] for reading in readings)
+    wanted, size = tuple(wanted), len(wanted)
     for start in range(len(readings) - size + 1):
         if size > 1 and readings[start] != wanted[0]:
             continue
@@ -718,14 +734,13 @@ def highlight(text, query, fragment_size=None):
         first = marks.index(True) if any(marks) else 0
         start = max(0, first - fragment_size // 4)
         end = min(len(text), start + fragment_size)
-    pieces, open_mark = [], False
-    for position in range(start, end):
-        if marks[position] != open_mark:
-            pieces.append("<mark>" if marks[position] else "</mark>")
-            open_mark = marks[position]
-        pieces.append(escape(text[position]))
-    if open_mark:
-        pieces.append("</mark>")
+    # Escaped a run of equally marked characters at a time, not character by character.
+    pieces, position = [], start
+    for marked, run in itertools.groupby(marks[start:end]):
+        size = len(list(run))
+        piece = escape(text[position : position + size])
+        pieces.append(f"<mark>{piece}</mark>" if marked else piece)
+        position += size
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(pieces) + suffix

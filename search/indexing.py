@@ -11,16 +11,20 @@ fresh index and swaps the alias in one atomic step, so searching never stops.
 import logging
 import multiprocessing
 import os
+import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from itertools import chain
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from elasticsearch import exceptions as es_exceptions
-from elasticsearch.helpers import bulk, scan, streaming_bulk
+from elasticsearch.helpers import BulkIndexError, bulk, scan, streaming_bulk
+from elasticsearch.serializer import JsonSerializer
 
 from search import analysis
 from search.indices import SearchDocument, document_source, get_client, index_client, index_name
@@ -39,6 +43,12 @@ REPLAY_BATCH = 500
 DEFERRED_CHUNK_ACTIONS = 20_000
 DEFERRED_CHUNK_BYTES = 50 * 2**20
 DATABASE_CHUNK = 500
+
+# A rebuild sends one bulk request per database chunk, this many at once.
+BULK_SENDERS = 2
+BULK_RETRIES = 2
+BUILDING_SETTINGS = {"refresh_interval": "-1", "translog.durability": "async"}
+SERVING_SETTINGS = {"refresh_interval": "1s", "translog.durability": "request"}
 
 # The batch of the innermost running deferred_sync(), or None for one request per change.
 _deferred_batch = ContextVar("deferred_search_batch", default=None)
@@ -89,7 +99,7 @@ def write_object(kind, object_id, client=None):
     saving request up to the refresh interval (1 s). Bulk work never comes here.
     """
     client = client or index_client()
-    obj = kind.indexable().filter(pk=object_id).first()
+    obj = next(iter(kind.prepared(kind.indexable().filter(pk=object_id))), None)
     document = document_for(kind, obj) if obj is not None else None
     for target in _target_indices(kind, client):
         if document is not None:
@@ -336,16 +346,27 @@ def _field_batches(kind, queryset):
         yield [fields for fields in map(kind.fields, batch) if fields]
 
 
-def _sources_of(batch):
-    return [(fields["object_id"], document_source(fields)) for fields in batch]
+_SERIALIZER = JsonSerializer()
 
 
-def analysed_batches(field_batches, workers=None):
-    """Sources for each batch, analysed on every core: the Python analysis is what limits
+def bulk_lines(index, batch):
+    """The bulk-request lines (action and source, as bytes) of a batch of documents' fields:
+    made in the analysis workers, so the process reading the database only sends bytes."""
+    return [
+        _SERIALIZER.dumps({"index": {"_index": index, "_id": fields["object_id"]}})
+        + b"\n"
+        + _SERIALIZER.dumps(document_source(fields))
+        + b"\n"
+        for fields in batch
+    ]
+
+
+def analysed_batches(field_batches, analyse, workers=None):
+    """``analyse`` applied to each batch on every core: the Python analysis is what limits
     indexing, while this process reads the database and streams to the node."""
     workers = workers or os.cpu_count() or 1
     if workers == 1:
-        yield from map(_sources_of, field_batches)
+        yield from map(analyse, field_batches)
         return
     analysis.warm_up()
     # Fork, so workers start with the lexicon, jieba and caches already loaded; they
@@ -355,43 +376,86 @@ def analysed_batches(field_batches, workers=None):
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         in_flight = deque()
         for batch in field_batches:
-            in_flight.append(pool.apply_async(_sources_of, (batch,)))
+            in_flight.append(pool.apply_async(analyse, (batch,)))
             if len(in_flight) > 2 * workers:
                 yield in_flight.popleft().get()
         while in_flight:
             yield in_flight.popleft().get()
 
 
-def _reindex_actions(kind, index, queryset, workers):
-    for batch in analysed_batches(_field_batches(kind, queryset), workers):
-        for object_id, source in batch:
-            yield bulk_action(object_id, source, index)
+def send_bulk(client, lines, retries=BULK_RETRIES):
+    """One bulk request of prepared lines. What the node turns away as too busy (429) is sent
+    again after a pause; anything else it refuses stops the rebuild. Returns how many were
+    written."""
+    statuses = _bulk_statuses(client, lines)
+    refused = [item for item in statuses if item["status"] >= 300]
+    if not refused:
+        return len(lines)
+    busy = [line for line, item in zip(lines, statuses, strict=True) if item["status"] == 429]
+    if len(busy) < len(refused) or not retries:
+        raise BulkIndexError(f"{len(refused)} 条未能写入索引", refused[:10])
+    time.sleep(2 ** (BULK_RETRIES - retries))
+    return len(lines) - len(busy) + send_bulk(client, busy, retries - 1)
+
+
+def _bulk_statuses(client, lines):
+    try:
+        response = client.bulk(
+            operations=b"".join(lines), filter_path="errors,items.*.status,items.*.error"
+        )
+    except es_exceptions.ApiError as error:
+        if error.status_code != 429:
+            raise
+        return [{"status": 429, "error": str(error)}] * len(lines)
+    if not response.get("errors"):
+        return [{"status": 200}] * len(lines)
+    return [next(iter(item.values())) for item in response["items"]]
+
+
+def _send_all(client, batches, progress):
+    """Send the batches' bulk requests, a few at a time, so the node indexes one while the
+    next is read from the database and analysed."""
+    written = 0
+    with ThreadPoolExecutor(BULK_SENDERS) as senders:
+        in_flight = deque()
+
+        def finish_one():
+            count = in_flight.popleft().result()
+            if progress is not None:
+                progress.update(count)
+            return count
+
+        for lines in filter(None, batches):
+            in_flight.append(senders.submit(send_bulk, client, lines))
+            if len(in_flight) > BULK_SENDERS:
+                written += finish_one()
+        while in_flight:
+            written += finish_one()
+    return written
 
 
 def reindex(kind, client=None, progress=None, workers=None):
     """Build a fresh index from the database, then swap the alias to it atomically.
 
-    ``progress`` (a tqdm bar or None) is advanced per document. Returns the new
-    index name and the number of documents written.
+    ``progress`` (a tqdm bar or None) is advanced as documents are written. Returns the
+    new index name and the number of documents written.
     """
     client = client or get_client()
     alias = alias_name(kind)
     new_index = create_index(kind, client)
     client.indices.put_alias(index=new_index, name=building_alias(kind))
-    queryset = kind.indexable()
-    written = 0
     try:
-        documents = _reindex_actions(kind, new_index, queryset, workers)
-        # Refreshing once at the end instead of every second while the index fills.
-        client.indices.put_settings(index=new_index, settings={"refresh_interval": "-1"})
-        for ok, _item in streaming_bulk(
-            client, documents, chunk_size=1000, max_chunk_bytes=20 * 2**20, max_retries=2
-        ):
-            written += ok
-            if progress is not None:
-                progress.update(1)
-        client.indices.put_settings(index=new_index, settings={"refresh_interval": "1s"})
+        # A fresh index is rebuilt from the database if anything goes wrong, so while it
+        # fills it neither refreshes nor syncs its translog to disk on every request.
+        client.indices.put_settings(index=new_index, settings=BUILDING_SETTINGS)
+        batches = analysed_batches(
+            _field_batches(kind, kind.indexable()), partial(bulk_lines, new_index), workers
+        )
+        written = _send_all(client, batches, progress)
+        client.indices.put_settings(index=new_index, settings=SERVING_SETTINGS)
         client.indices.refresh(index=new_index)
+        # On disk before it serves: the translog was not synced while the index filled.
+        client.indices.flush(index=new_index)
     except BaseException:
         client.options(ignore_status=404).indices.delete(index=new_index)
         raise

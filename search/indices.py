@@ -102,17 +102,32 @@ class ChineseDocument(Document):
 
 # --- Product indices: one document shape for scripts, cases and archives ---------------
 
-# Fields the query matches on, made from the original text by search/analysis.py.
-ANALYSED = ("bigrams", "words", "pinyin", "pybigrams", "initials")
-TEXT_FIELDS = ("title", "body", "tags")
+# What each text field is analysed into (search/analysis.py): the streams queries match on
+# (search/query.py, search/misses.py) and nothing more. Queries meet jieba's words through
+# their character pairs, and initials are typed only for a question or its keywords.
+FIELD_STREAMS = {
+    "title": ("bigrams", "pinyin", "pybigrams", "initials"),
+    "tags": ("bigrams", "pinyin", "pybigrams", "initials"),
+    "body": ("bigrams",),
+}
+# The body's readings, which typed pinyin and homophone typos meet. A reply script's written
+# answer is long and read on the screen, never typed as pinyin, so a document with a written
+# ``answer`` has only its ``spoken`` version read out; any other body (a case's description,
+# the owners' names of an archive) is read whole.
+BODY_READINGS = ("pinyin", "pybigrams")
+
+
+def _read_aloud(fields):
+    text = fields.get("spoken") if "answer" in fields else fields.get("body")
+    return text or ""
 
 
 class SearchDocument(Document):
     """One searchable thing (reply script, case or archive) in the shape every index shares.
 
     Original text is kept for display and highlighting; the *_bigrams,
-    *_words, *_pinyin, *_pybigrams and *_initials fields hold what
-    search/analysis.py made of it, analysed by nothing more than the core
+    *_pinyin, *_pybigrams and *_initials fields hold what search/analysis.py
+    made of it (FIELD_STREAMS), analysed by nothing more than the core
     whitespace analyzer.
     """
 
@@ -127,9 +142,6 @@ class SearchDocument(Document):
     title_bigrams = Text(analyzer="whitespace")
     body_bigrams = Text(analyzer="whitespace")
     tags_bigrams = Text(analyzer="whitespace")
-    title_words = Text(analyzer="whitespace")
-    body_words = Text(analyzer="whitespace")
-    tags_words = Text(analyzer="whitespace")
     title_pinyin = Text(analyzer="whitespace")
     body_pinyin = Text(analyzer="whitespace")
     tags_pinyin = Text(analyzer="whitespace")
@@ -137,7 +149,6 @@ class SearchDocument(Document):
     body_pybigrams = Text(analyzer="whitespace")
     tags_pybigrams = Text(analyzer="whitespace")
     title_initials = Text(analyzer="whitespace")
-    body_initials = Text(analyzer="whitespace", index=False)
     tags_initials = Text(analyzer="whitespace")
     topic = Keyword()
     case_topics = Keyword()
@@ -163,10 +174,11 @@ def document_source(fields):
     fields = dict(fields)
     suggest_texts = fields.pop("suggest_texts", None)
     source = {key: _plain(value) for key, value in fields.items() if value not in (None, "")}
-    for name in TEXT_FIELDS:
-        analysed = analyse_text(fields.get(name) or "")
-        for part in ANALYSED:
-            source[f"{name}_{part}"] = analysed[part]
+    for name, streams in FIELD_STREAMS.items():
+        for part, value in analyse_text(fields.get(name) or "", streams).items():
+            source[f"{name}_{part}"] = value
+    for part, value in analyse_text(_read_aloud(fields), BODY_READINGS).items():
+        source[f"body_{part}"] = value
     if suggest_texts:
         source["suggest"] = {"input": suggestion_inputs(*suggest_texts)}
     # search_check compares this to spot index entries that lag behind the database.

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.db import models
 
 from search.analysis import parse_synonyms
@@ -5,8 +7,15 @@ from search.analysis import parse_synonyms
 
 class SynonymGroupQuerySet(models.QuerySet):
     def term_groups(self):
-        """Every group as a list of normalised terms, for query expansion."""
-        return [terms for terms in (parse_synonyms(g.terms) for g in self) if len(terms) > 1]
+        """Every group as a tuple of normalised terms, for query expansion. Read on every
+        search, so an admin's edit applies to the next one in every server process; only the
+        text is read, and a list is parsed once."""
+        return _parsed_groups(tuple(self.values_list("terms", flat=True)))
+
+
+@lru_cache(maxsize=8)
+def _parsed_groups(texts):
+    return tuple(tuple(terms) for terms in map(parse_synonyms, texts) if len(terms) > 1)
 
 
 class SynonymGroup(models.Model):

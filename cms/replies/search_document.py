@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from cms.replies.models import ReplyScript
+from cms.replies.models import ReplyScript, ReplyTopic
 from search.registry import SearchKind, register
 
 
@@ -17,11 +17,17 @@ class ReplyScriptKind(SearchKind):
         return ReplyScript
 
     def indexable(self):
-        return ReplyScript.objects.filter(live=True).select_related("topic__parent__parent")
+        return ReplyScript.objects.filter(live=True)
 
     def prepared(self, scripts):
-        """The batch with its case-topic names attached, read in one query for the batch."""
+        """The batch with its topics and case-topic names attached, each read in one query for
+        the batch: thousands of scripts share a few dozen topics."""
         scripts = list(scripts)
+        topics = ReplyTopic.objects.select_related("parent__parent").in_bulk(
+            {script.topic_id for script in scripts}
+        )
+        for script in scripts:
+            script.topic = topics[script.topic_id]
         names = {}
         links = ReplyScript.case_topics.through.objects.filter(
             replyscript_id__in=[script.pk for script in scripts]

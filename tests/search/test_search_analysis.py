@@ -39,7 +39,7 @@ def test_a_homophone_typo_still_finds_the_script(corpus, reader):
     assert first(reader, "电梯困仁") == "电梯困人怎么办"
 
 
-def test_word_segmentation_feeds_a_field_of_its_own(corpus, reader):
+def test_words_are_cut_from_traditional_text_and_a_phrase_finds_its_script(corpus, reader):
     assert {"业主", "委员会"} <= set(words("業主委員會"))
     assert first(reader, "广场舞音乐") == "广场舞音乐太吵影响休息"
 

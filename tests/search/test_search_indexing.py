@@ -175,6 +175,22 @@ def test_searching_never_stops_while_the_alias_swaps(db, search_prefix):
     assert len(client.indices.get_alias(name=alias)) == 1
 
 
+def test_a_rebuilt_index_finds_a_script_by_question_pinyin_spoken_pinyin_and_answer_words(
+    db, search_prefix, staff_user
+):
+    script = new_script(
+        "电动车进电梯怎么劝阻",
+        "依据消防规定，请业主将车辆停放到小区集中充电棚",
+        spoken="您好，电瓶车上楼充电很危险",
+        live=True,
+    )
+    script.save()
+    reindex(get_kind("reply"))
+    for query in ("diandongchejindianti", "ddcjdt", "shang lou chong dian", "集中充电棚"):
+        hits = search(staff_user, query).hits
+        assert [hit["title"] for hit in hits] == [script.question], query
+
+
 def test_search_reindex_command_rebuilds_from_the_database(db, search_prefix):
     bulk_scripts(5)
     err, out = StringIO(), StringIO()
