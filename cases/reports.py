@@ -37,12 +37,35 @@ def _counts(queryset, field, labels=None):
     return [((labels or {}).get(row[field], row[field]) or "未填写", row["n"]) for row in rows]
 
 
+# The stock-take page lists the first cases of each list; the rest are a click away on
+# the list's own page, page by page.
+DAILY_SHOWN = 20
+DAILY_LISTS = {
+    "due_today": ("今日到期", lambda cases: cases.due_today().order_by("response_due_at", "pk")),
+    "overdue": ("已超时", lambda cases: cases.overdue().order_by("response_due_at", "pk")),
+    "without_handler": (
+        "超过一个工作日仍未指定处理人的投诉",
+        lambda cases: cases.needs_named_handler().order_by("received_at", "pk"),
+    ),
+}
+
+
+def daily_list(cases, name):
+    """One of the stock-take's lists in full, in the order the page shows it."""
+    _, select = DAILY_LISTS[name]
+    return select(cases).select_related("topic")
+
+
 def daily_stocktake(cases, day=None):
     """Today's intake by channel, what is open, due today and overdue."""
     day = day or timezone.localdate()
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     today = cases.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
+    lists = {}
+    for name, (title, _) in DAILY_LISTS.items():
+        rows = daily_list(cases, name)
+        lists[name] = {"title": title, "count": rows.count(), "first": list(rows[:DAILY_SHOWN])}
     return {
         "day": day,
         "intake_total": today.count(),
@@ -50,9 +73,7 @@ def daily_stocktake(cases, day=None):
         "intake_by_kind": _counts(today, "kind", KIND_LABELS),
         "open": cases.open().count(),
         "open_by_status": _counts(cases.open(), "status", STATUS_LABELS),
-        "due_today": list(cases.due_today().select_related("topic")[:100]),
-        "overdue": list(cases.overdue().select_related("topic")[:100]),
-        "without_handler": list(cases.needs_named_handler().select_related("topic")[:100]),
+        **lists,
     }
 
 
