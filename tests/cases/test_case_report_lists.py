@@ -5,6 +5,7 @@ import datetime as dt
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case
@@ -70,3 +71,17 @@ def test_the_monthly_downloads_are_saved_under_their_chinese_names(
     assert disposition.startswith("attachment; filename=\"")
     assert disposition.endswith(f"filename*=UTF-8''{quote(filename)}")
     assert disposition.isascii()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_the_whole_list_of_a_million_cases_says_about_and_a_filtered_one_is_exact(
+    client, manager, new_case
+):
+    new_case()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pg_class SET reltuples = 1000000 WHERE relname = 'cases_case'")
+    client.force_login(manager)
+    whole = client.get("/admin/cases/").content.decode()
+    assert "约 1,000,000 案件" in whole
+    filtered = client.get("/admin/cases/?kind=complaint").content.decode()
+    assert "约 " not in filtered and "1 案件" in filtered
