@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from simple_history.models import HistoricalChanges
+from simple_history.models import HistoricalChanges, HistoricalRecords
+from simple_history.utils import get_m2m_reverse_field_name
 
 _state = threading.local()
 
@@ -70,30 +71,63 @@ def refuse_history_deletes(sender, instance, **kwargs):
 _ASK_DATABASE = object()
 
 
-def field_changes(record, previous=_ASK_DATABASE, names=None):
+def field_changes(record, previous=_ASK_DATABASE, names=None, links=None):
     """[(field label, old, new)] of one history row against the row before it.
 
     A page listing many versions passes each one's ``previous`` (it has them all in
-    order) and one ``names`` dict, so related objects are looked up once per page,
-    not once per version."""
+    order), one ``names`` dict, so related objects are looked up once per page, not
+    once per version, and the versions' ``links`` (``linked_rows``), so the linked
+    cases of each version are not read twice per version."""
     if previous is _ASK_DATABASE:
         previous = record.prev_record
     if previous is None:
         return []
-    delta = record.diff_against(previous, foreign_keys_are_objs=False)
     model = record.instance_type
+    linked = [field.name for field in record._history_m2m_fields] if links is not None else []
+    delta = record.diff_against(previous, excluded_fields=linked, foreign_keys_are_objs=False)
+    differences = [(change.field, change.old, change.new) for change in delta.changes]
+    for name in linked:
+        old, new = (
+            links.get((name, previous.history_id), []),
+            links.get((name, record.history_id), []),
+        )
+        if old != new:
+            differences.append((name, old, new))
     names = {} if names is None else names
     changes = []
-    for change in delta.changes:
-        field = model._meta.get_field(change.field)
+    for name, old, new in differences:
+        field = model._meta.get_field(name)
         changes.append(
             (
                 str(field.verbose_name),
-                _display(field, change.old, names),
-                _display(field, change.new, names),
+                _display(field, old, names),
+                _display(field, new, names),
             )
         )
     return changes
+
+
+def linked_rows(records):
+    """{(field name, history id): the version's many-to-many rows} for history rows of
+    one model, one query per many-to-many field, in the order and shape
+    ``diff_against`` compares them."""
+    links = {}
+    if not records:
+        return links
+    model = records[0].instance_type
+    for history_field in records[0]._history_m2m_fields:
+        field = model._meta.get_field(history_field.name)
+        through = HistoricalRecords.m2m_models[field]
+        compared = [
+            f.name
+            for f in through._meta.fields
+            if f.editable and f.name not in ("id", "m2m_history_id", "history")
+        ]
+        rows = through.objects.filter(history__in=[r.history_id for r in records])
+        for row in rows.order_by(get_m2m_reverse_field_name(field)).values("history", *compared):
+            version = row.pop("history")
+            links.setdefault((field.name, version), []).append(row)
+    return links
 
 
 def _display(field, value, names):

@@ -649,3 +649,21 @@ class Tombstone(models.Model):
 
     def __str__(self):
         return f"{self.number}（已销毁）"
+
+
+class MonthSummary(models.Model):
+    """The monthly report's figures for one local month, kept so that the 12-month trend
+    and a month read before are not counted again over a million cases. The case
+    actions forget a month whenever one of its cases is registered, changed, merged or
+    disposed of; the report counts a forgotten month afresh on its next reading."""
+
+    month = models.DateField("月份", unique=True)
+    total = models.PositiveIntegerField("案件数")
+    details = models.JSONField("月度分析", null=True)
+
+    class Meta:
+        verbose_name = "月度汇总"
+        verbose_name_plural = "月度汇总"
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}：{self.total} 件"

@@ -3,20 +3,21 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView as ListingReportView
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from cases import actions, reports
 from cases.models import Case
 from cases.policy import visible_cases
 from cases.querysets import retention_until
 from cases.views import CaseAdminView, case_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core.downloads import XLSX, download_response
 
 
 def _month(request):
@@ -29,12 +30,6 @@ def _month(request):
     except ValueError:
         year, month = today.year, today.month
     return year, month
-
-
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class ReportView(CaseAdminView):
@@ -56,6 +51,38 @@ class DailyStocktakeView(ReportView):
         return super().get_context_data(report=report, **kwargs)
 
 
+class DailyListView(ListingReportView):
+    """One list of the stock-take in full, 50 cases a page: the stock-take page shows
+    only its first cases."""
+
+    permission_policy = ModelPermissionPolicy(Case)
+    permission_required = "view"
+    header_icon = "clipboard-list"
+    list_name = None
+    columns = [
+        TitleColumn("number", label="编号", url_name="cases:detail"),
+        Column("topic", label="主题"),
+        Column("status", label="状态", accessor="get_status_display"),
+        Column("received_at", label="受理时间", accessor=lambda c: _local(c.received_at)),
+        Column("response_due_at", label="答复时限", accessor=lambda c: _local(c.response_due_at)),
+        Column("resolve_due_at", label="解决时限", accessor=lambda c: _local(c.resolve_due_at)),
+    ]
+
+    def get_page_title(self):
+        title, _ = reports.DAILY_LISTS[self.list_name]
+        return title
+
+    def get_queryset(self):
+        return reports.daily_list(visible_cases(self.request.user), self.list_name)
+
+    def get_index_url(self):
+        return reverse(f"cases_daily_{self.list_name}")
+
+
+def _local(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 class MonthlyReportView(ReportView):
     template_name = "cases/report_monthly.html"
     page_title = "月度案件分析"
@@ -64,7 +91,9 @@ class MonthlyReportView(ReportView):
         year, month = _month(request)
         self.report = reports.monthly_report(Case.objects.all(), year, month)
         if request.GET.get("format") == "xlsx":
-            return _xlsx(reports.monthly_workbook(self.report), f"cases-{year}-{month:02d}.xlsx")
+            return download_response(
+                reports.monthly_workbook(self.report), f"月度案件分析-{year}-{month:02d}.xlsx", XLSX
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -90,7 +119,9 @@ class PublicSummaryView(ReportView):
         year, month = _month(request)
         self.summary = reports.public_summary(Case.objects.all(), year, month)
         if request.GET.get("format") == "xlsx":
-            return _xlsx(reports.public_workbook(self.summary), f"public-{year}-{month:02d}.xlsx")
+            return download_response(
+                reports.public_workbook(self.summary), f"月度公示-{year}-{month:02d}.xlsx", XLSX
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -149,6 +180,14 @@ class DisputeRecordView(CaseAdminView):
 def admin_urls():
     return [
         path("case-reports/", DailyStocktakeView.as_view(), name="cases_daily"),
+        *(
+            path(
+                f"case-reports/{name.replace('_', '-')}/",
+                DailyListView.as_view(list_name=name),
+                name=f"cases_daily_{name}",
+            )
+            for name in reports.DAILY_LISTS
+        ),
         path("case-reports/monthly/", MonthlyReportView.as_view(), name="cases_monthly"),
         path("case-reports/public/", PublicSummaryView.as_view(), name="cases_public"),
         path(

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import escape
 
-from cases.models import Case
+from cases.models import Case, CaseTopic, MonthSummary
 from cases.querysets import counting_key
 
 KIND_LABELS = dict(Case.Kind.choices)
@@ -37,12 +37,35 @@ def _counts(queryset, field, labels=None):
     return [((labels or {}).get(row[field], row[field]) or "未填写", row["n"]) for row in rows]
 
 
+# The stock-take page lists the first cases of each list; the rest are a click away on
+# the list's own page, page by page.
+DAILY_SHOWN = 20
+DAILY_LISTS = {
+    "due_today": ("今日到期", lambda cases: cases.due_today().order_by("response_due_at", "pk")),
+    "overdue": ("已超时", lambda cases: cases.overdue().order_by("response_due_at", "pk")),
+    "without_handler": (
+        "超过一个工作日仍未指定处理人的投诉",
+        lambda cases: cases.needs_named_handler().order_by("received_at", "pk"),
+    ),
+}
+
+
+def daily_list(cases, name):
+    """One of the stock-take's lists in full, in the order the page shows it."""
+    _, select = DAILY_LISTS[name]
+    return select(cases).select_related("topic")
+
+
 def daily_stocktake(cases, day=None):
     """Today's intake by channel, what is open, due today and overdue."""
     day = day or timezone.localdate()
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     today = cases.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
+    lists = {}
+    for name, (title, _) in DAILY_LISTS.items():
+        rows = daily_list(cases, name)
+        lists[name] = {"title": title, "count": rows.count(), "first": list(rows[:DAILY_SHOWN])}
     return {
         "day": day,
         "intake_total": today.count(),
@@ -50,80 +73,131 @@ def daily_stocktake(cases, day=None):
         "intake_by_kind": _counts(today, "kind", KIND_LABELS),
         "open": cases.open().count(),
         "open_by_status": _counts(cases.open(), "status", STATUS_LABELS),
-        "due_today": list(cases.due_today().select_related("topic")[:100]),
-        "overdue": list(cases.overdue().select_related("topic")[:100]),
-        "without_handler": list(cases.needs_named_handler().select_related("topic")[:100]),
+        **lists,
     }
 
 
 def monthly_report(cases, year, month):
     """Counts by kind, class, topic, root cause and channel; month-over-month trend;
-    typical cases. Merged cases count once (the counting rules)."""
-    start, end = month_bounds(year, month)
+    typical cases. Merged cases count once (the counting rules). Over all cases, the
+    months already counted are read from their summaries."""
+    whole = _all_cases(cases)
     counted = cases.filter(merged_into__isnull=True)
-    in_month = counted.filter(received_at__gte=start, received_at__lt=end)
-    prev_start, _ = month_bounds(*previous_month(year, month))
-    previous_total = counted.filter(received_at__gte=prev_start, received_at__lt=start).count()
-    complaint = Q(kind=Case.Kind.COMPLAINT)
-    # The month's totals in one pass over its cases.
-    totals = in_month.aggregate(
-        total=Count("pk"),
-        complaints_counted=Count(counting_key(), distinct=True, filter=complaint),
-        valid=Count("pk", filter=complaint & Q(validity=Case.Validity.VALID)),
-        invalid=Count("pk", filter=complaint & Q(validity=Case.Validity.INVALID)),
-        major=Count("pk", filter=Q(severity=Case.Severity.MAJOR)),
-    )
-    total = totals["total"]
+    months = trend(counted, year, month, summarised=whole)
+    (_, previous_total), (_, total) = months[-2:]
+    stored = MonthSummary.objects.filter(month=dt.date(year, month, 1)).first() if whole else None
+    if stored is not None and stored.details is not None:
+        details = _loaded(stored.details)
+    else:
+        details = month_details(counted, year, month)
+        if whole:
+            MonthSummary.objects.update_or_create(
+                month=dt.date(year, month, 1),
+                defaults={"total": total, "details": _storable(details)},
+            )
+    typical = {case.pk: case for case in Case.objects.filter(pk__in=details["typical"])}
     return {
         "year": year,
         "month": month,
         "total": total,
         "previous_total": previous_total,
         "change": total - previous_total,
-        **breakdowns(in_month),
-        "complaints_counted": totals["complaints_counted"],
-        "valid": totals["valid"],
-        "invalid": totals["invalid"],
-        "major": totals["major"],
-        "trend": trend(counted, year, month),
-        "typical": list(
-            in_month.filter(severity=Case.Severity.MAJOR)
-            .select_related("topic")
-            .order_by("-people_count", "-times_count")[:5]
-        )
-        or list(in_month.select_related("topic").order_by("-people_count", "-times_count")[:5]),
+        **details,
+        "trend": months,
+        "typical": [typical[pk] for pk in details["typical"] if pk in typical],
     }
+
+
+def _all_cases(cases):
+    return cases.model is Case and not cases.query.has_filters()
+
+
+def month_details(counted, year, month):
+    """The month's breakdowns, totals and typical cases (their ids), counted in the
+    database: one grouped pass, one distinct count under the counting rules."""
+    start, end = month_bounds(year, month)
+    in_month = counted.filter(received_at__gte=start, received_at__lt=end)
+    complaints_counted = in_month.filter(kind=Case.Kind.COMPLAINT).aggregate(
+        n=Count(counting_key(), distinct=True)
+    )["n"]
+    typical = list(
+        in_month.filter(severity=Case.Severity.MAJOR)
+        .order_by("-people_count", "-times_count")
+        .values_list("pk", flat=True)[:5]
+    ) or list(in_month.order_by("-people_count", "-times_count").values_list("pk", flat=True)[:5])
+    return {**breakdowns(in_month), "complaints_counted": complaints_counted, "typical": typical}
+
+
+def _storable(details):
+    return {
+        key: [list(row) for row in value] if key.startswith("by_") else value
+        for key, value in details.items()
+    }
+
+
+def _loaded(details):
+    return {
+        key: [tuple(row) for row in value] if key.startswith("by_") else value
+        for key, value in details.items()
+    }
+
+
+def forget_months(*moments):
+    """The cases of the months of ``moments`` changed: their summaries go."""
+    months = {_month_of(moment) for moment in moments if moment is not None}
+    MonthSummary.objects.filter(month__in=months).delete()
+
+
+def _month_of(moment):
+    local = timezone.localtime(moment)
+    return dt.date(local.year, local.month, 1)
 
 
 # (report key, column, labels, complaints only)
 BREAKDOWNS = [
     ("by_kind", "kind", KIND_LABELS, False),
     ("by_class", "complaint_class", CLASS_LABELS, True),
-    ("by_topic", "topic__name", None, False),
+    ("by_topic", "topic_id", None, False),  # named before it is tallied
     ("by_root_cause", "root_cause", ROOT_LABELS, True),
     ("by_channel", "channel", CHANNEL_LABELS, False),
     ("by_department", "department", None, True),
 ]
+# Counted from the same grouped rows: (report key, complaints only, column, value).
+TOTALS = [
+    ("valid", True, "validity", Case.Validity.VALID),
+    ("invalid", True, "validity", Case.Validity.INVALID),
+    ("major", False, "severity", Case.Severity.MAJOR),
+]
 
 
 def breakdowns(in_month):
-    """The month's counts by kind, class, topic, root cause, channel and department from
-    one grouped pass in the database (one row per combination that occurs, a few
-    hundred at most), instead of one pass over the month's cases per breakdown."""
-    columns = [column for _, column, _, _ in BREAKDOWNS]
+    """The month's counts by kind, class, topic, root cause, channel and department, and
+    its valid, invalid and major totals, from one grouped pass in the database (one row
+    per combination that occurs, a few thousand at most) instead of one pass over the
+    month's cases each. Grouped by topic id, named afterwards: no join per case."""
+    columns = [column for _, column, _, _ in BREAKDOWNS] + ["validity", "severity"]
     tallies = {key: {} for key, _, _, _ in BREAKDOWNS}
+    totals = {key: 0 for key, _, _, _ in TOTALS}
+    topics = dict(CaseTopic.objects.values_list("pk", "name"))
     for row in in_month.values(*columns).annotate(n=Count("pk")).order_by():
+        row["topic_id"] = topics.get(row["topic_id"])
+        complaint = row["kind"] == Case.Kind.COMPLAINT
         for key, column, _, complaints_only in BREAKDOWNS:
-            if complaints_only and row["kind"] != Case.Kind.COMPLAINT:
-                continue
-            tally = tallies[key]
-            tally[row[column]] = tally.get(row[column], 0) + row["n"]
+            if complaint or not complaints_only:
+                tally = tallies[key]
+                tally[row[column]] = tally.get(row[column], 0) + row["n"]
+        for key, complaints_only, column, value in TOTALS:
+            if (complaint or not complaints_only) and row[column] == value:
+                totals[key] += row["n"]
     return {
-        key: [
-            ((labels or {}).get(value, value) or "未填写", n)
-            for value, n in sorted(tallies[key].items(), key=_largest_first)
-        ]
-        for key, _, labels, _ in BREAKDOWNS
+        **{
+            key: [
+                ((labels or {}).get(value, value) or "未填写", n)
+                for value, n in sorted(tallies[key].items(), key=_largest_first)
+            ]
+            for key, _, labels, _ in BREAKDOWNS
+        },
+        **totals,
     }
 
 
@@ -132,29 +206,52 @@ def _largest_first(item):
     return (-n, value is None, value or "")
 
 
-def trend(cases, year, month, months=12):
-    """[(YYYY-MM, count)] for the 12 months ending with ``month``."""
+def _months_ending(year, month, months):
     first_year, first_month = year, month
     for _ in range(months - 1):
         first_year, first_month = previous_month(first_year, first_month)
-    months_shown = []
+    shown = []
     y, m = first_year, first_month
     for _ in range(months):
-        months_shown.append((y, m))
+        shown.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    # One pass in the database, a filtered count per month between the month's local
-    # bounds: no per-row month truncation (which SQLite does in Python), and the
-    # received_at index serves the whole year.
-    first_start, _ = month_bounds(*months_shown[0])
-    _, last_end = month_bounds(*months_shown[-1])
-    shown = cases.filter(received_at__gte=first_start, received_at__lt=last_end)
-    counts = shown.aggregate(
+    return shown
+
+
+def trend(cases, year, month, months=12, summarised=False):
+    """[(YYYY-MM, count)] for the 12 months ending with ``month``. ``summarised``: the
+    cases are all counted cases, so stored month totals stand for them and the months
+    counted here are stored."""
+    shown = _months_ending(year, month, months)
+    counts = {}
+    if summarised:
+        for summary in MonthSummary.objects.filter(month__in=[dt.date(y, m, 1) for y, m in shown]):
+            counts[(summary.month.year, summary.month.month)] = summary.total
+    missing = [ym for ym in shown if ym not in counts]
+    if missing:
+        fresh = _count_months(cases, missing)
+        counts.update(fresh)
+        if summarised:
+            MonthSummary.objects.bulk_create(
+                [MonthSummary(month=dt.date(y, m, 1), total=n) for (y, m), n in fresh.items()],
+                ignore_conflicts=True,
+            )
+    return [(f"{y}-{m:02d}", counts[(y, m)]) for y, m in shown]
+
+
+def _count_months(cases, months):
+    """{(year, month): count} in one pass in the database, a filtered count per month
+    between the month's local bounds: no per-row month truncation (which SQLite does
+    in Python), and the received_at index serves the whole span."""
+    bounds = [month_bounds(y, m) for y, m in months]
+    spanned = cases.filter(received_at__gte=bounds[0][0], received_at__lt=bounds[-1][1])
+    counts = spanned.aggregate(
         **{
             f"m{index}": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end))
-            for index, (start, end) in enumerate(month_bounds(y, m) for y, m in months_shown)
+            for index, (start, end) in enumerate(bounds)
         }
     )
-    return [(f"{y}-{m:02d}", counts[f"m{index}"]) for index, (y, m) in enumerate(months_shown)]
+    return {ym: counts[f"m{index}"] for index, ym in enumerate(months)}
 
 
 def public_summary(cases, year, month):

@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cases.case_actions import BY_NAME, offered_actions
-from cases.history import field_changes
+from cases.history import field_changes, linked_rows
 from cases.models import Case, EditConflict
 from cases.policy import visible_cases
 from core.aftercommit import committed_save
@@ -156,9 +156,11 @@ def case_history(case):
         # In date order, so each version's predecessor is the one read just before it
         # for the same object: no query per version for the field differences.
         latest_of = {}
-        for record in rows.select_related("history_user").order_by("history_date", "history_id"):
+        records = list(rows.select_related("history_user").order_by("history_date", "history_id"))
+        links = linked_rows(records)
+        for record in records:
             previous = latest_of.get(record.id)
-            entries.append(_entry(label, record, previous, names))
+            entries.append(_entry(label, record, previous, names, links))
             latest_of[record.id] = record
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
 
@@ -166,7 +168,7 @@ def case_history(case):
 HISTORY_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
 
 
-def _entry(label, record, previous, names):
+def _entry(label, record, previous, names, links):
     user = record.history_user
     changed = record.history_type == "~"
     return {
@@ -176,7 +178,7 @@ def _entry(label, record, previous, names):
         "at": record.history_date,
         "user": display_name(user) if user else "系统",
         "reason": record.history_change_reason or "",
-        "changes": field_changes(record, previous, names) if changed else [],
+        "changes": field_changes(record, previous, names, links) if changed else [],
     }
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.archives.models import Estate, attach_parents
+from core.downloads import DOCX, XLSX, download_response
 from core.people import display_name
 from quality import actions, care, policy, reports
 from quality.forms import (
@@ -44,14 +45,6 @@ from quality.models import (
 )
 
 PENDING_SHOWN = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _errors(error):
@@ -194,7 +187,7 @@ def audit_docx(request, pk):
         raise PermissionDenied("您无权导出检查报告。")
     audit = get_object_or_404(Audit.objects.select_related("estate", "checklist"), pk=pk)
     filename = f"督导检查报告-{audit.estate.title}-{audit.audit_date:%Y%m%d}.docx"
-    return _download(reports.audit_docx(audit), DOCX, filename)
+    return download_response(reports.audit_docx(audit), filename, DOCX)
 
 
 class AuditReportView(QualityView):
@@ -220,7 +213,7 @@ class AuditReportView(QualityView):
             content = reports.audits_workbook(
                 self.estate, self.trend, self.deductions, self.rectifications
             )
-            return _download(content, XLSX, "督导检查报表.xlsx")
+            return download_response(content, "督导检查报表.xlsx", XLSX)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -321,7 +314,7 @@ class SurveyDetailView(QualityView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             content = reports.survey_workbook(reports.survey_results(self.survey, text_limit=0))
-            return _download(content, XLSX, f"满意度调查-{self.survey.pk}.xlsx")
+            return download_response(content, f"满意度调查-{self.survey.pk}.xlsx", XLSX)
         self.results = reports.survey_results(self.survey)
         return super().get(request, *args, **kwargs)
 

@@ -207,6 +207,16 @@ def test_history_button_leads_to_the_case_history_and_nobody_deletes_cases(
     assert Case.objects.filter(pk=case.pk).exists()
 
 
+def test_the_history_page_shows_each_linking_of_related_cases(client, manager, new_case):
+    case, first, second = new_case(), new_case(), new_case()
+    case.related_cases.add(first)
+    case.related_cases.add(second)
+    client.force_login(manager)
+    page = client.get(f"/admin/cases/{case.pk}/changes/").content.decode()
+    assert page.count("关联案件") == 2
+    assert f"{first}、{second}" in page or f"{second}、{first}" in page
+
+
 def test_same_event_cases_are_merged_on_the_case_page(client, manager, new_case):
     first, second = new_case(reporter_name="赵先生"), new_case(reporter_name="钱女士")
     client.force_login(manager)

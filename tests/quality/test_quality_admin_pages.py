@@ -95,3 +95,21 @@ def test_staff_cannot_run_audits_or_approve_plans(demo):
     plan = InterviewPlan.objects.first()
     page = client.get(reverse("quality_interview_plans:detail", args=[plan.pk])).content.decode()
     assert 'value="approve"' not in page
+
+
+def test_quality_downloads_are_saved_under_their_chinese_names(demo):
+    from urllib.parse import quote
+
+    client = client_for("jingli")
+    audit = Audit.objects.select_related("estate").first()
+    downloads = {
+        reverse("quality_audit_report") + "?format=xlsx": "督导检查报表.xlsx",
+        reverse("quality_audits:docx", args=[audit.pk]): (
+            f"督导检查报告-{audit.estate.title}-{audit.audit_date:%Y%m%d}.docx"
+        ),
+    }
+    for url, filename in downloads.items():
+        disposition = client.get(url)["Content-Disposition"]
+        assert disposition.isascii(), disposition
+        assert disposition.startswith('attachment; filename="'), disposition
+        assert disposition.endswith(f"filename*=UTF-8''{quote(filename)}"), disposition
