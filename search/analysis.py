@@ -168,6 +168,57 @@ FILLER = [
 ]
 _FILLER_SET = frozenset(FILLER)
 
+# What callers add on the phone and scripts never say (快来看看, 好多遍, 干嘛): set aside in
+# queries only, so the index stays as it is.
+CALLER_FILLER = [
+    "三天两头",
+    "快来看看",
+    "快来",
+    "看看",
+    "快点",
+    "赶紧",
+    "马上",
+    "干嘛",
+    "干什么",
+    "怎么搞的",
+    "搞什么",
+    "好多遍",
+    "好几遍",
+    "好几回",
+    "没有啊",
+    "里",
+    "里面",
+    "上面",
+    "下面",
+    "那边",
+    "这边",
+    "那里",
+    "这里",
+    "几个",
+    "全是",
+    "来",
+    "快",
+    "一样",
+    "比较",
+    "特别",
+    "非常",
+    "根本",
+    "老",
+    "总",
+    "再",
+    "才",
+    "点",
+    "家",
+]
+_QUERY_FILLER = _FILLER_SET | frozenset(CALLER_FILLER)
+
+# When it happened (半个小时, 一个多礼拜, 凌晨两点) tells how long, not what; like an address it
+# stays out of matching.
+_WHEN = re.compile(
+    r"(?:[0-9]+|[一二三四五六七八九十两几半好整]+)(?:个多|个|多)?"
+    r"(?:小时|钟头|分钟|天|晚上|晚|夜|个月|月|年|周|礼拜|星期|点钟|点|遍|回)"
+)
+
 # Addresses in a call (12楼, 3栋, 1801室, 负二层) tell where, not what; they stay out of matching.
 _ADDRESS = re.compile(
     r"(?:[0-9]+|[一二三四五六七八九十两负]+)(?:号楼|楼|层|栋|幢|单元|室|号|期)|[a-z][0-9]+|[0-9]+"
@@ -404,18 +455,40 @@ def parse_synonyms(line):
     return [term for term in (normalise(part) for part in _SEPARATORS.split(line or "")) if term]
 
 
+def _lexicon_lines():
+    path = Path(__file__).resolve().parent / "data" / "lexicon.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+# A lexicon line starting with "?" holds ways of asking (怎么办, 怎么处理): they say what the
+# caller wants done, not what the matter is, so they only reorder what the matter found.
+_QUESTION_MARK = "?"
+
+
 @lru_cache(maxsize=1)
 def lexicon_groups():
     """The shipped property-service lexicon (search/data/lexicon.txt), one group per line."""
-    path = Path(__file__).resolve().parent / "data" / "lexicon.txt"
     groups = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            group, _, broader = line.partition("=>")
-            terms = parse_synonyms(group)
-            if len(terms) > 1 or broader:
-                groups.append((tuple(dict.fromkeys(terms)), tuple(parse_synonyms(broader))))
+    for line in _lexicon_lines():
+        group, _, broader = line.removeprefix(_QUESTION_MARK).partition("=>")
+        terms = parse_synonyms(group)
+        if len(terms) > 1 or broader:
+            groups.append((tuple(dict.fromkeys(terms)), tuple(parse_synonyms(broader))))
     return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def question_forms():
+    """The terms of the lexicon's question-form lines."""
+    return frozenset(
+        term
+        for line in _lexicon_lines()
+        if line.startswith(_QUESTION_MARK)
+        for term in parse_synonyms(line.removeprefix(_QUESTION_MARK).partition("=>")[0])
+    )
 
 
 @lru_cache(maxsize=1)
@@ -434,14 +507,17 @@ class Thesaurus:
                 wider = [*broader, *(other for other in group if other != term)]
                 others.extend(other for other in wider if other not in others)
         self.longest = max((len(term) for term in self.alternatives), default=1)
+        self.question_forms = question_forms()
 
-    def find(self, text, start):
-        """The longest lexicon term at ``start`` of ``text`` (two characters or more), or None."""
-        for size in range(min(self.longest, len(text) - start), 1, -1):
-            piece = text[start : start + size]
-            if piece in self.alternatives:
-                return piece
-        return None
+    def concept(self, term, implied=False):
+        """The concept of one term with its synonyms (at most 16)."""
+        return Concept(term, list(self.alternatives.get(term, []))[:16], implied=implied)
+
+    def all_at(self, text, start):
+        """The lexicon terms (two characters or more) that begin at ``start`` of ``text``."""
+        sizes = range(2, min(self.longest, len(text) - start) + 1)
+        pieces = (text[start : start + size] for size in sizes)
+        return [piece for piece in pieces if piece in self.alternatives]
 
 
 @lru_cache(maxsize=64)
@@ -513,47 +589,107 @@ class AnalysedQuery:
 # Filler of three characters or more (真是的, 好几次了, 怎么回事) is a set phrase no real word
 # contains, yet jieba cuts some of them apart (真是/的, 好/几次/了); those go as a whole first.
 _FILLER_PHRASES = re.compile(
-    "|".join(sorted((re.escape(word) for word in FILLER if len(word) >= 3), key=len, reverse=True))
+    "|".join(
+        sorted(
+            (re.escape(word) for word in (*FILLER, *CALLER_FILLER) if len(word) >= 3),
+            key=len,
+            reverse=True,
+        )
+    )
 )
 
 
-def _strip_filler(text):
-    """The query without filler and emotion words (kept where they are part of a real word)."""
-    kept = []
+def _kept_pieces(text):
+    """Per clause, the runs of words left once filler and emotion are set aside."""
+    clauses_kept = []
     for clause in _CLAUSE.findall(text):
-        for word in _jieba().cut(_FILLER_PHRASES.sub("", clause)):
-            if word not in _FILLER_SET:
-                kept.append(word)
-        kept.append(" ")
-    return "".join(kept).strip()
+        pieces, piece = [], []
+        for word in _jieba().cut(_FILLER_PHRASES.sub(" ", clause)):
+            if word in _QUERY_FILLER or not word.strip():
+                pieces.append("".join(piece))
+                piece = []
+            else:
+                piece.append(word)
+        pieces.append("".join(piece))
+        clauses_kept.append([piece for piece in pieces if piece])
+    return [pieces for pieces in clauses_kept if pieces]
 
 
-def _concepts(core, terms):
-    """Lexicon terms first (longest match), jieba words for the rest."""
-    found = []
-    for run in CJK_RUN.findall(core):
-        position, rest = 0, []
-        while position < len(run):
-            term = terms.find(run, position)
-            if term is None:
-                rest.append(run[position])
-                position += 1
-                continue
-            found += _plain_words("".join(rest))
+def _core(pieces):
+    """What the caller said without filler; a gap where filler was, so the strict tier never
+    asks for a character pair the caller did not say together."""
+    return " ".join(piece for clause in pieces for piece in clause)
+
+
+def _lexicon_spans(run, terms):
+    """Every lexicon term in the run that no longer one found there contains. Terms may
+    overlap: 乱停车位 holds both 乱停 and 车位, and taking 乱停车 whole would lose the 车位."""
+    spans = [
+        (start, start + len(term), term)
+        for start in range(len(run))
+        for term in terms.all_at(run, start)
+    ]
+    return [
+        (start, end, term)
+        for start, end, term in spans
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
+    ]
+
+
+def _run_terms(run, terms, gaps):
+    """Lexicon terms where the lexicon knows the words (also across removed filler: 水都没有
+    is 水没有), jieba words for what is left, cut only between the gaps (邻居家的狗 never
+    gives 家狗), in order."""
+    spans = _lexicon_spans(run, terms)
+    covered = {position for start, end, _ in spans for position in range(start, end)}
+    found, rest = [], []
+    for position, char in enumerate(run):
+        if position in covered or position in gaps:
+            found.append((position, _plain_words("".join(rest))))
             rest = []
-            found.append(term)
-            position += len(term)
-        found += _plain_words("".join(rest))
+        if position not in covered:
+            rest.append(char)
+    found.append((len(run), _plain_words("".join(rest))))
+    found += [(start, [term]) for start, _end, term in spans]
+    return [term for _position, words in sorted(found, key=lambda item: item[0]) for term in words]
+
+
+def _runs_with_gaps(pieces):
+    """The Chinese runs of each clause with filler taken out, and where the filler was."""
+    for clause in pieces:
+        joined = "".join(clause)
+        gaps = set(itertools.accumulate(len(piece) for piece in clause))
+        for match in CJK_RUN.finditer(joined):
+            yield (
+                match.group(),
+                {gap - match.start() for gap in gaps if match.start() < gap < match.end()},
+            )
+
+
+def _concepts(pieces, terms):
+    """Lexicon terms first, jieba words for the rest; two words of one synonym group
+    (对门邻居) are one concept, counted once."""
+    found = (term for run, gaps in _runs_with_gaps(pieces) for term in _run_terms(run, terms, gaps))
     concepts = []
     for term in dict.fromkeys(found):
-        concepts.append(Concept(term, list(terms.alternatives.get(term, []))[:16]))
+        alternatives = terms.alternatives.get(term, [])
+        same = next(
+            (
+                concept
+                for concept in concepts
+                if term in concept.alternatives and concept.term in alternatives
+            ),
+            None,
+        )
+        if same is None:
+            concepts.append(terms.concept(term, implied=term in terms.question_forms))
     return concepts
 
 
 def _plain_words(text):
     if not text:
         return []
-    return [word for word in _jieba().cut(text) if word not in _FILLER_SET]
+    return [word for word in _jieba().cut(text) if word not in _QUERY_FILLER]
 
 
 def _syllable_stream(simplified):
@@ -587,7 +723,7 @@ def _latin_concepts(core, terms):
             if any(typed[start : start + size]):
                 spelled += by_pinyin.get(tuple(stream[start : start + size]), ())
     spelled = list(dict.fromkeys(spelled))[:4]
-    return [Concept(term, list(terms.alternatives.get(term, []))[:16]) for term in spelled]
+    return [terms.concept(term) for term in spelled]
 
 
 # 怎么交, 如何申请: the caller asks for the way to do something, and the script answering that
@@ -601,7 +737,34 @@ METHOD_TERM = "方式"
 def _method_concepts(text, concepts, terms):
     if not _HOW_TO.search(text) or any(concept.term == METHOD_TERM for concept in concepts):
         return []
-    return [Concept(METHOD_TERM, list(terms.alternatives.get(METHOD_TERM, [])), implied=True)]
+    return [terms.concept(METHOD_TERM, implied=True)]
+
+
+@lru_cache(maxsize=1)
+def _terms_by_initials():
+    spelled = {}
+    for syllables, found in _terms_by_pinyin().items():
+        spelled.setdefault("".join(syllable[0] for syllable in syllables), []).extend(found)
+    return spelled
+
+
+def _spelled_concepts(letters, syllables, terms):
+    """Lexicon words the typed letters spell, in full (wuyefei) or by initials (wyf, gkpw):
+    a script may hold the word where its initials are not indexed (the body, mid-title)."""
+    spelled = list(_terms_by_pinyin().get(tuple(syllables or ()), ()))
+    by_initials = _terms_by_initials()
+    # The whole of the letters first, then the words of three letters or more inside them
+    # (wyfzmj: 物业费 and 怎么交), so initials of a whole question still find its words.
+    for size in range(len(letters), 2, -1) if len(letters) <= MAX_INITIALS else ():
+        for start in range(len(letters) - size + 1):
+            spelled += by_initials.get(letters[start : start + size], ())
+    if len(letters) == 2:
+        spelled += by_initials.get(letters, ())
+    return [terms.concept(term) for term in list(dict.fromkeys(spelled))[:SPELLED_TERMS]]
+
+
+SPELLED_TERMS = 6
+MAX_INITIALS = 12
 
 
 @lru_cache(maxsize=1)
@@ -621,18 +784,20 @@ def _analyse(text, groups):
     letters = "".join(simplified.split())
     if re.fullmatch(r"[a-z]+", letters):
         query.latin_syllables = split_pinyin(letters)
-        if 2 <= len(letters) <= 8:
+        if 2 <= len(letters) <= MAX_INITIALS:
             query.initials = list(letters)
         spaced = [split_pinyin(word, allow_partial=False) for word in simplified.split()]
         query.syllables = [s for word in spaced if word for s in word] or (
             query.latin_syllables or []
         )
+        query.concepts = _spelled_concepts(letters, query.latin_syllables, terms)
         return query
     # Numbers still find a room or a case number, at a weight that never outranks the matter.
     query.numbers = list(dict.fromkeys(re.findall(r"[0-9]+", simplified)))
-    without_address = _ADDRESS.sub(" ", simplified)
-    query.core = _strip_filler(without_address)
-    query.concepts = _concepts(query.core, terms) + _latin_concepts(query.core, terms)
+    without_address = _ADDRESS.sub(" ", _WHEN.sub(" ", simplified))
+    pieces = _kept_pieces(without_address)
+    query.core = _core(pieces)
+    query.concepts = _concepts(pieces, terms) + _latin_concepts(query.core, terms)
     query.concepts += _method_concepts(without_address, query.concepts, terms)
     query.syllables = _syllable_stream(query.core)
     return query

@@ -8,7 +8,7 @@ something.
 """
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from search.analysis import (
     analyse_query,
@@ -36,6 +36,11 @@ IMPLIED_WEIGHT = 0.5
 PINYIN_BOOST = 0.6
 NUMBER_BOOST = 0.5
 PREFERRED_BOOST = 1.0
+# A lexicon word the typed letters spell is a guess: other words have the same initials.
+SPELLED_WEIGHT = 0.5
+INITIALS_ANYWHERE_FIELDS = {"title_pinyin": 0.6, "tags_pinyin": 0.4, "body_pinyin": 0.2}
+INITIALS_PAIR_FIELDS = ("title_pinyin", "tags_pinyin")
+INITIALS_PAIRS_BOOST = 0.1
 TEXT_FIELDS = ["title_{}^3", "tags_{}^2", "body_{}"]
 
 
@@ -83,9 +88,9 @@ def _weight(term):
     return LEXICON_CHARACTER_WEIGHT if term in lexicon_terms() else SINGLE_CHARACTER_WEIGHT
 
 
-def _concept_clause(concept):
+def _concept_clause(concept, scale=1.0):
     # What the question only implies (the way to do it) tips the balance, never decides alone.
-    scale = IMPLIED_WEIGHT if concept.implied else 1.0
+    scale *= IMPLIED_WEIGHT if concept.implied else 1.0
     alternatives = [_term_clause(concept.term, _weight(concept.term) * scale)]
     alternatives += [
         _term_clause(term, _weight(term) * SYNONYM_WEIGHT * scale) for term in concept.alternatives
@@ -155,13 +160,57 @@ def _latin_clauses(query):
                 }
             }
         )
+        clauses.append(_initials_anywhere(query.initials))
     return clauses
+
+
+def _initials_anywhere(initials):
+    """Initials of neighbouring syllables anywhere, the answer included (whose initials are
+    not indexed): read off the stored pinyin, so no initials query of a word a script says
+    comes back empty."""
+    syllables = {
+        "all_of": {
+            "ordered": True,
+            "max_gaps": 0,
+            "intervals": [{"prefix": {"prefix": letter}} for letter in initials],
+        }
+    }
+    anywhere = [
+        {"bool": {"must": {"intervals": {name: syllables}}, "boost": boost}}
+        for name, boost in INITIALS_ANYWHERE_FIELDS.items()
+    ]
+    # Initials of a whole question (zxsjsm) are seldom said together anywhere: most of their
+    # neighbouring pairs in a title or the keywords still find it.
+    pairs = [_initials_pair(a, b) for a, b in itertools.pairwise(initials)]
+    if len(pairs) > 1:
+        anywhere.append(
+            {
+                "bool": {
+                    "should": pairs,
+                    "minimum_should_match": "2<60%",
+                    "boost": INITIALS_PAIRS_BOOST,
+                }
+            }
+        )
+    return {"dis_max": {"queries": anywhere}}
+
+
+def _initials_pair(first, second):
+    rule = {
+        "all_of": {
+            "ordered": True,
+            "max_gaps": 0,
+            "intervals": [{"prefix": {"prefix": first}}, {"prefix": {"prefix": second}}],
+        }
+    }
+    return {"dis_max": {"queries": [{"intervals": {name: rule}} for name in INITIALS_PAIR_FIELDS]}}
 
 
 def build_query(query):
     """Strict and loose tiers in one bool query; None when nothing is left to match."""
     if query.latin_only:
         clauses = _latin_clauses(query)
+        clauses += [_concept_clause(concept, SPELLED_WEIGHT) for concept in query.concepts]
     else:
         clauses = _strict_clauses(query)
         clauses += [_concept_clause(concept) for concept in query.concepts if not concept.implied]
@@ -206,14 +255,29 @@ def analysed(text):
     return analyse_query(text, SynonymGroup.objects.term_groups())
 
 
-def search(user, text, kinds=None, filters=None, size=10, log_misses=True, prefer=None):
+def with_context(query, context):
+    """The query with the words of ``context`` added as what it only implies: a case filed
+    under 噪音 whose description is about a barking dog is about the dog."""
+    if not context or query.latin_only:
+        return query
+    said = {concept.term for concept in query.concepts}
+    implied = [
+        replace(concept, implied=True)
+        for concept in analysed(context).concepts
+        if concept.term not in said and not said & set(concept.alternatives)
+    ]
+    return replace(query, concepts=[*query.concepts, *implied]) if implied else query
+
+
+def search(user, text, kinds=None, filters=None, size=10, log_misses=True, prefer=None, context=""):
     """Search what ``user`` may read. ``filters`` selects facet values (kind/topic/status).
 
     A search that finds nothing comes back with suggestions (nearest topics and
     their most-opened scripts) and is logged for the 未命中查询 report. ``prefer``
-    ({field: value}) lifts matching hits without excluding the others.
+    ({field: value}) lifts matching hits without excluding the others; the words of
+    ``context`` (a case's topic) only reorder what ``text`` finds.
     """
-    query = analysed(text)
+    query = with_context(analysed(text), context)
     result = SearchResult(query=query.text)
     searched = [kind for kind in selected_kinds(kinds) if kind.allowed_for(user)]
     matching = build_query(query)

@@ -25,14 +25,17 @@ def scripts_for_case(case, limit=5):
     from search.query import search
 
     topic = case.topic.name if case.topic_id else ""
-    text = f"{topic} {(case.description or '')[:DESCRIPTION_CHARS]}".strip()
+    # The description says what happened; the topic is the shelf it was filed on, so it
+    # only reorders (a barking dog filed under 噪音 is about the dog, not any noise).
+    description = (case.description or "")[:DESCRIPTION_CHARS].strip()
     result = search(
         _CaseReader(),
-        text,
+        description or topic,
         kinds=["reply"],
         size=limit,
         log_misses=False,
         prefer={"case_topics": topic},
+        context=topic if description else "",
     )
     if result.unavailable or not result.hits:
         return list(ReplyScript.objects.approved_for_topic(case.topic)[:limit])

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from search.analysis import lexicon_groups
+from search.analysis import analyse_query, lexicon_groups, words
 from search.evaluation import SystemReader, load_scripts, loaded_set
 from search.models import MissedQuery
 from search.query import search
@@ -120,3 +120,48 @@ def test_the_set_is_written_for_this_and_large_enough():
     assert len(colloquial) / len(queries) >= 0.25
     assert all(10 <= len(q.text) <= 25 for q in colloquial)
     assert {q.part for q in queries} == {"dev", "test"}
+
+
+def test_a_quarrel_with_the_neighbour_opposite_finds_mediation_not_the_dog_bite(caller_set):
+    # 对门 and 邻居 are one concept said twice, and 怎么办 says what the caller wants done,
+    # not what the matter is: neither may lift the dog-bite script (邻居, 怎么处理) above it.
+    assert caller_set("和对门邻居吵起来了怎么办")[0] == 102
+
+
+def test_two_words_of_one_synonym_group_are_one_concept():
+    concepts = [concept.term for concept in analyse_query("对门邻居吵起来了").concepts]
+    assert concepts == ["对门", "吵起来"]
+
+
+def test_ways_of_asking_reorder_hits_but_never_find_one_on_their_own(caller_set):
+    assert caller_set("火星探测器怎么办") == []
+    assert caller_set("火星探测器管不管") == []
+
+
+def test_lexicon_words_that_overlap_are_both_read(caller_set):
+    # 乱停车位: taking 乱停车 whole would leave a lone 位 and lose the parking space.
+    terms = [concept.term for concept in analyse_query("有人乱停车位被占了").concepts]
+    assert "乱停车" in terms and "停车位" in terms
+    assert caller_set("有人乱停车位被占了")[0] == 14
+
+
+def test_how_long_it_has_lasted_is_set_aside_like_an_address(caller_set):
+    query = analyse_query("电梯停运一个多礼拜了，被困了半个小时")
+    assert "礼拜" not in query.core and "小时" not in query.core and "半个" not in query.core
+    assert caller_set("电梯坏了我被关在里面半个多小时")[0] == 49
+
+
+def test_what_callers_add_on_the_phone_is_set_aside_in_queries_only():
+    assert analyse_query("小区里有几个人打起来了快来看看").core == "小区 人打起来"
+    # Scripts keep their words: the index is not changed by what callers add.
+    assert "里面" in words("被困在里面")
+
+
+@pytest.mark.parametrize(("letters", "expected"), [("wyf", {1, 2}), ("tcf", {12}), ("gkpw", {76})])
+def test_initials_of_a_domain_word_find_its_scripts(caller_set, letters, expected):
+    assert expected & set(caller_set(letters)[:5])
+
+
+def test_initials_of_words_only_the_answer_says_still_find_the_script(caller_set):
+    # 公示栏 is in the answer of the fee-standard script only, where initials are not indexed.
+    assert 1 in caller_set("gsl")
