@@ -308,25 +308,6 @@ def _jieba():
 
 
 @lru_cache(maxsize=200_000)
-def _clause_words(clause):
-    return tuple(
-        word
-        for word in _jieba().cut_for_search(clause)
-        if (CJK_RUN.fullmatch(word) or _OTHER_WORD.fullmatch(word)) and word not in _FILLER_SET
-    )
-
-
-def words(text):
-    """Words of the text cut by jieba in search mode (业主委员会 → 业主, 委员, 委员会, 业主委员会),
-    filler words left out."""
-    return [word for clause in clauses(text) for word in _clause_words(clause)]
-
-
-def word_field(text):
-    return " ".join(words(text))
-
-
-@lru_cache(maxsize=200_000)
 def _run_syllables(run):
     """Toneless pinyin of a Chinese run, read word by word as pypinyin itself cuts it: the
     words recur across scripts far more than whole runs do, so their readings are cached."""
@@ -369,7 +350,7 @@ def pinyin_bigram_field(text):
 
 
 # The token streams analyse_text() can make of a text, as the index stores them.
-TOKEN_STREAMS = ("bigrams", "words", "pinyin", "pybigrams", "initials")
+TOKEN_STREAMS = ("bigrams", "pinyin", "pybigrams", "initials")
 _READINGS = ("pinyin", "pybigrams", "initials")
 
 
@@ -392,13 +373,11 @@ def _clause_readings(clause):
 
 def analyse_text(text, streams=TOKEN_STREAMS):
     """The derived values of one text field, as stored in the index. Only the ``streams``
-    asked for are made: jieba's words alone cost as much as all the others together."""
+    asked for are made: a long answer needs its character pairs, not its pinyin."""
     parts = clauses(text)
     analysed = {}
     if "bigrams" in streams:
         analysed["bigrams"] = " ".join(token for part in parts for token in _clause_bigrams(part))
-    if "words" in streams:
-        analysed["words"] = " ".join(token for part in parts for token in _clause_words(part))
     wanted = [name for name in _READINGS if name in streams]
     readings = [_clause_readings(part) for part in parts] if wanted else []
     for name in wanted:
