@@ -1,13 +1,13 @@
 """Benchmark of the owner archives at estate scale (run by hand, not a test):
 
     .venv/bin/python bench/archives_bench.py [--households 10000] [--no-memory] [--no-search-sync]
-    .venv/bin/python bench/archives_bench.py --side-by-side [--households 10000]
+    .venv/bin/python bench/archives_bench.py --side-by-side [--households 10000] [--before COMMIT]
 
---side-by-side writes one Excel file and imports it twice, each time into a fresh
-database of its own (one process each, without tracemalloc): first the way the import
-filed rooms before (one add_child and one publish per room, kept below as the peer),
-then the bulk filing of cms/archives/filing.py, each followed by a re-import of the
-same file that changes nothing; the figures are printed side by side.
+--side-by-side writes one Excel file and imports it twice, each time into a fresh SQLite
+database of its own (one process each, without tracemalloc): first with the import of
+commit --before (today's, taken out of git into a temporary folder and run with its own
+copy of this script), then with this one, each followed by a re-import of the same file
+that changes nothing; the figures are printed side by side with the load average.
 
 
 On a fresh SQLite database of its own (var/bench-archives.sqlite3, or DATABASE_URL
@@ -75,6 +75,8 @@ def profiled(enabled, lines=25):
         yield
     finally:
         profiler.disable()
+        if os.environ.get("ARCHIVES_BENCH_PROFILE_FILE"):
+            profiler.dump_stats(os.environ["ARCHIVES_BENCH_PROFILE_FILE"])
         out = StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
         stats.print_stats(
@@ -190,42 +192,6 @@ def build_tree(buildings):
     return estate
 
 
-def one_by_one_importer():
-    """The import as it filed rooms before the bulk filing: one add_child, owners, one
-    save_revision().publish() per room (same checks, same transaction, same search
-    sync after commit). Kept here as the peer the bulk filing is measured against."""
-    from cms.archives.actions import save_imported_revision
-    from cms.archives.importer import Importer
-    from cms.archives.models import Owner
-
-    class OneByOneImporter(Importer):
-        def write(self, parsed, source_name):
-            import cms.archives.importer as importer
-
-            def file_one_by_one(new_rooms, by):
-                filed = []
-                for building, household, owners in new_rooms:
-                    building.add_child(instance=household)
-                    Owner.objects.bulk_create(
-                        [
-                            Owner(household=household, sort_order=order, **owner)
-                            for order, owner in enumerate(owners)
-                        ]
-                    )
-                    save_imported_revision(household, by)
-                    filed.append(household)
-                return filed
-
-            bulk = importer.file_households
-            importer.file_households = file_one_by_one
-            try:
-                return super().write(parsed, source_name)
-            finally:
-                importer.file_households = bulk
-
-    return OneByOneImporter
-
-
 def fill_database(args, results, memory):
     """Migrate, build the estate and import the households (timed)."""
     from django.contrib.auth import get_user_model
@@ -251,7 +217,7 @@ def fill_database(args, results, memory):
         label = "" if search_sync_off else " + bulk index after commit"
         # A running system has its archive index already; creating it is not the import's work.
         ensure_archive_index()
-        importer = one_by_one_importer() if args.one_by_one else Importer
+        importer = Importer
         with (
             measured(f"import {args.households} households{label}", results, memory),
             profiled(args.profile),
@@ -285,31 +251,49 @@ def _check_filed(archivist, households):
     assert all(not problems for problems in Page.find_problems())
 
 
+def load_average():
+    return os.getloadavg()
+
+
 def side_by_side(args):
-    """The two ways on one file, each in a fresh database of its own process."""
+    """Today's import (the code at ``--before``, taken out of git) and this one on one
+    file, each in a fresh database of its own process, figures side by side."""
     import subprocess
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "households.xlsx"
         setup_django(Path(folder) / "writer.sqlite3")
         write_import_file(source, args.households, args.buildings)
+        before_tree = Path(folder) / "before"
+        before_tree.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", args.before], capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(before_tree)], input=archive.stdout, check=True)
+        ways = [
+            (f"before ({args.before[:7]})", before_tree / "bench" / "archives_bench.py"),
+            ("now", Path(__file__)),
+        ]
         figures = {}
-        for way, flags in [("one by one (before)", ["--one-by-one"]), ("bulk filing (now)", [])]:
+        for way, script in ways:
             database = Path(folder) / f"{len(figures)}.sqlite3"
-            command = [sys.executable, __file__, "--no-memory", "--import-only"]
+            command = [sys.executable, str(script), "--no-memory", "--import-only"]
             command += ["--profile"] if args.profile else []
             command += ["--source", str(source), "--database", str(database)]
             command += ["--households", str(args.households), "--buildings", str(args.buildings)]
             env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
-            run = subprocess.run(command + flags, capture_output=True, text=True, env=env)
+            load = load_average()
+            run = subprocess.run(command, capture_output=True, text=True, env=env)
             if run.returncode:
                 sys.exit(f"{way} failed:\n{run.stdout}\n{run.stderr[-3000:]}")
-            print(f"## {way}\n{run.stdout}", flush=True)
+            print(f"## {way} (load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+            print(run.stdout, flush=True)
             figures[way] = [
                 line.rsplit(None, 3)
                 for line in run.stdout.splitlines()
                 if line.endswith("–") and " s " in line
             ]
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print("| step | " + " | ".join(figures) + " |")
     print("|---|" + "---:|" * len(figures))
     for index, row in enumerate(next(iter(figures.values()))):
@@ -336,7 +320,11 @@ def main():
     )
     parser.add_argument("--side-by-side", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile summary of the import")
-    parser.add_argument("--one-by-one", action="store_true", help="import the way it was before")
+    parser.add_argument(
+        "--before",
+        default="8c5314ebaaafab9fba368cd3d0f5fec40840cfaf",
+        help="the commit whose import --side-by-side measures as today's",
+    )
     parser.add_argument("--import-only", action="store_true", help="skip exports and lists")
     parser.add_argument("--source", help="an Excel file written before (by --side-by-side)")
     args = parser.parse_args()

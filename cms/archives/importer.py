@@ -15,8 +15,16 @@ from openpyxl import load_workbook
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.archives.actions import save_imported_revision
-from cms.archives.filing import file_households
-from cms.archives.models import ArchiveChange, Building, Estate, HouseholdArchive, Owner
+from cms.archives.filing import copies, file_households, insert_rows
+from cms.archives.models import (
+    ArchiveChange,
+    Building,
+    Estate,
+    HouseholdArchive,
+    Owner,
+    room_label,
+    room_slug,
+)
 from search.indexing import deferred_sync
 
 # Column title → (key, required)
@@ -71,13 +79,23 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class StoredRoom:
+    """A room already filed, as the comparison needs it: its house values and the
+    (name, identity number) of each owner on its card."""
+
+    pk: int
+    house: dict
+    owners: set
+
+
+@dataclass
 class ParsedRow:
     number: int
     building: Building
     house: dict
     owners: list = field(default_factory=list)
-    existing: HouseholdArchive | None = None
-    new: HouseholdArchive | None = None
+    existing: StoredRoom | None = None
+    slug: str = ""
 
 
 @dataclass
@@ -167,10 +185,7 @@ class Importer:
             for estate in Estate.objects.all()
             for building in Building.objects.child_of(estate)
         }
-        self.existing = {
-            (household.path[: -household.steplen], household.unit, household.room): household
-            for household in HouseholdArchive.objects.prefetch_related("owners")
-        }
+        self.existing = stored_rooms()
         # Page addresses already taken under each building: two rooms whose numbers
         # differ only in punctuation (1-101 and 1101) would share one.
         self.taken_slugs = {
@@ -183,6 +198,8 @@ class Importer:
 
     def run(self, path, source_name=""):
         rows = list(read_rows(path))
+        if self.progress is not None:
+            self.progress.reset(total=len(rows))
         parsed = self.check(rows)
         if self.errors:
             raise ImportFailed(self.errors)
@@ -203,16 +220,15 @@ class Importer:
             row.existing = self.existing.get(
                 (row.building.path, row.house["unit"], row.house["room"])
             )
-            if row.existing is not None:
-                row.new = None
-            elif not self.take_slug(row):
+            if row.existing is None and not self.take_slug(row):
                 self.error(number, "room", "与本楼栋已有房号的页面地址相同，请核对单元和房号")
                 continue
             parsed.append(row)
         return parsed
 
     def take_slug(self, row):
-        slug = (row.building.path, row.new.slug)
+        row.slug = room_slug(row.house["unit"], row.house["room"])
+        slug = (row.building.path, row.slug)
         if slug in self.taken_slugs:
             return False
         self.taken_slugs.add(slug)
@@ -230,7 +246,7 @@ class Importer:
                 "building",
                 f"档案库中没有“{text(cells.get('estate'))} {text(cells.get('building'))}”",
             )
-        house, candidate = self.check_house(number, cells)
+        house = self.check_house(number, cells)
         owners = [
             owner
             for prefix in ("owner", "co_owner")
@@ -238,7 +254,7 @@ class Importer:
         ]
         if len(self.errors) > errors_before:
             return None
-        return ParsedRow(number, building, house, owners, new=candidate)
+        return ParsedRow(number, building, house, owners)
 
     def check_house(self, number, cells):
         house = {"unit": text(cells.get("unit")), "room": text(cells.get("room"))}
@@ -260,9 +276,11 @@ class Importer:
                 house[key] = convert(cells.get(key))
             except ValidationError as error:
                 self.error(number, key, error.messages[0])
-        candidate = new_household(house)
-        self.validate_model(number, candidate, HOUSE_FIELDS, prefix="")
-        return house, candidate
+        for key, messages in field_errors(
+            HouseholdArchive, {key: house.get(key) for key in HOUSE_FIELDS}
+        ).items():
+            self.error(number, key, messages[0])
+        return house
 
     def check_owner(self, number, cells, prefix):
         name = text(cells.get(f"{prefix}_name"))
@@ -311,7 +329,9 @@ class Importer:
     @disable_reference_index_auto_update()
     def write(self, parsed, source_name):
         result = ImportResult()
-        new_rooms = [(row.building, row.new, row.owners) for row in parsed if row.new is not None]
+        new_rooms = [
+            (row.building, new_house(row), row.owners) for row in parsed if row.existing is None
+        ]
         changes = file_households(new_rooms, self.by)
         result.created = len(changes)
         self.advance(len(changes))
@@ -320,26 +340,22 @@ class Importer:
                 continue
             if self.update(row):
                 result.updated += 1
-                # Read again: the owners prefetched for the comparison are out of date,
-                # and the revision must hold the card as it now is.
+                # Read again: the revision must hold the card as it now is.
                 household = HouseholdArchive.objects.get(pk=row.existing.pk)
                 changes.append(household)
                 save_imported_revision(household, self.by)
             else:
                 result.unchanged += 1
             self.advance(1)
-        ArchiveChange.objects.bulk_create(
-            [
-                ArchiveChange(
-                    household=household,
-                    kind=ArchiveChange.Kind.IMPORTED,
-                    changed_by=self.by,
-                    reason=f"批量导入：{source_name}"[:300],
-                    after={"source": source_name},
-                )
-                for household in changes
-            ],
-            batch_size=1000,
+        template = ArchiveChange(
+            kind=ArchiveChange.Kind.IMPORTED,
+            changed_by=self.by,
+            reason=f"批量导入：{source_name}"[:300],
+            after={"source": source_name},
+        )
+        insert_rows(
+            ArchiveChange,
+            list(copies(template, ({"household_id": household.pk} for household in changes))),
         )
         return result
 
@@ -348,29 +364,68 @@ class Importer:
             self.progress.update(rows)
 
     def update(self, row):
-        household = row.existing
-        changed = [k for k in HOUSE_FIELDS if getattr(household, k) != row.house.get(k)]
+        """Brings a filed room in line with its row; an equal room is compared with its
+        stored values only and never read as a page."""
+        stored = row.existing
+        changed = [k for k in HOUSE_FIELDS if stored.house[k] != row.house.get(k)]
+        new_owners = [o for o in row.owners if (o["name"], o["id_number"]) not in stored.owners]
+        if not changed and not new_owners:
+            return False
+        household = HouseholdArchive.objects.get(pk=stored.pk)
         for key in changed:
             setattr(household, key, row.house.get(key))
         if changed:
             household.save()
-        known = {(o.name, o.id_number) for o in household.owners.all()}
-        new_owners = [o for o in row.owners if (o["name"], o["id_number"]) not in known]
         Owner.objects.bulk_create(
             [
-                Owner(household=household, sort_order=len(known) + i, **owner)
+                Owner(household=household, sort_order=len(stored.owners) + i, **owner)
                 for i, owner in enumerate(new_owners)
             ]
         )
-        return bool(changed or new_owners)
+        return True
 
 
-def new_household(house):
-    """The page of a room not yet filed, also the candidate its values are checked on."""
-    household = HouseholdArchive(**{k: house.get(k) for k in HOUSE_FIELDS})
-    household.title = household.room_label()
-    household.slug = household.room_slug()
-    return household
+def stored_rooms():
+    """Every filed room by (building path, unit, room), read as values in two queries."""
+    owners = {}
+    for household_id, name, id_number in Owner.objects.values_list(
+        "household_id", "name", "id_number"
+    ):
+        owners.setdefault(household_id, set()).add((name, id_number))
+    steplen = household_steplen()
+    return {
+        (path[:-steplen], values[0], values[2]): StoredRoom(
+            pk, dict(zip(HOUSE_FIELDS, values, strict=True)), owners.get(pk, set())
+        )
+        for pk, path, *values in HouseholdArchive.objects.order_by().values_list(
+            "pk", "path", *HOUSE_FIELDS
+        )
+    }
+
+
+def new_house(row):
+    """The values of a room not yet filed, with the title and page address it is filed under."""
+    unit, room = row.house["unit"], row.house["room"]
+    return {
+        **{key: row.house.get(key) for key in HOUSE_FIELDS},
+        "title": room_label(unit, room),
+        "slug": row.slug,
+    }
+
+
+def field_errors(model, values):
+    """What ``clean_fields()`` says of these values of ``model``, without making a
+    page object for every row: {field: messages}."""
+    errors = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if field.blank and value in field.empty_values:
+            continue
+        try:
+            field.clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+    return errors
 
 
 def household_steplen():

@@ -7,6 +7,7 @@ can be deleted (see ``permanence``).
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -292,6 +293,26 @@ def leading_number(text):
     return int(match.group()) if match else 0
 
 
+def room_label(unit, room):
+    """A household's title: 1单元 801室, or 801室 without a unit."""
+    return f"{unit}单元 {room}室" if unit else f"{room}室"
+
+
+def room_slug(unit, room):
+    """Latin letters for the unit (东 → dong), so units differing only in Chinese
+    characters never share a slug."""
+    slug = re.sub(r"[^0-9a-zA-Z-]", "", f"{_unit_in_latin(unit)}-{room}".strip("-")).strip("-")
+    return slug.lower() or f"room-{leading_number(room)}"
+
+
+@lru_cache(maxsize=1024)
+def _unit_in_latin(unit):
+    # An estate has a handful of unit names, each spelt out once per import.
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(unit)) if unit else ""
+
+
 class PaperFileInput(forms.ClearableFileInput):
     """The stored paper shown by name with its permission-checked download link: the
     private storage has no URLs, and a paper is replaced, never cleared."""
@@ -513,17 +534,10 @@ class HouseholdArchive(ArchiveTreePage):
 
     # Titles and slugs follow from the room, so the archivist never types them.
     def room_label(self):
-        unit = f"{self.unit}单元 " if self.unit else ""
-        return f"{unit}{self.room}室"
+        return room_label(self.unit, self.room)
 
     def room_slug(self):
-        """Latin letters for the unit (东 → dong), so units differing only in Chinese
-        characters never share a slug."""
-        from pypinyin import lazy_pinyin
-
-        unit = "".join(lazy_pinyin(self.unit)) if self.unit else ""
-        slug = re.sub(r"[^0-9a-zA-Z-]", "", f"{unit}-{self.room}".strip("-")).strip("-")
-        return slug.lower() or f"room-{leading_number(self.room)}"
+        return room_slug(self.unit, self.room)
 
     def full_clean(self, *args, **kwargs):
         self.title = self.room_label()

@@ -1,9 +1,10 @@
 """Owner archives (绝密) as search documents: hits only under a reading grant."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 
-from cms.archives.models import HouseholdArchive, attach_parents
+from cms.archives.models import HouseholdArchive, Owner, attach_parents
 from cms.archives.policy import can_read_household, readable_households, reads_everything
 from search.registry import SearchKind, ids_filter, register
 
@@ -20,7 +21,12 @@ class HouseholdKind(SearchKind):
         return HouseholdArchive
 
     def indexable(self):
-        return HouseholdArchive.objects.prefetch_related("owners")
+        # Only what the document says (address, current owners' names): an import sends
+        # ten thousand at once, and a page read whole costs many times more.
+        owners = Owner.objects.only("household_id", "name", "is_current", "sort_order")
+        return HouseholdArchive.objects.only("id", "path", "unit", "room").prefetch_related(
+            Prefetch("owners", queryset=owners)
+        )
 
     def prepared(self, objects):
         # Estates and buildings with two queries per batch instead of two per household.

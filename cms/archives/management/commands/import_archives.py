@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cms.archives.importer import Importer, ImportFailed, read_rows
+from cms.archives.importer import Importer, ImportFailed
 
 
 class Command(BaseCommand):
@@ -21,10 +21,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"找不到文件：{path}")
         by = self.importing_user(options.get("user"))
-        total = sum(1 for _ in read_rows(path))
-        with tqdm(
-            total=total, desc="导入业户档案", unit="户", disable=options["verbosity"] == 0
-        ) as bar:
+        # The importer tells the bar how many rows the sheet has once it has read them.
+        with tqdm(desc="导入业户档案", unit="户", disable=options["verbosity"] == 0) as bar:
             try:
                 result = Importer(by=by, progress=bar).run(path, source_name=path.name)
             except ImportFailed as failure:
