@@ -655,10 +655,14 @@ class MonthSummary(models.Model):
     """The monthly report's figures for one local month, kept so that the 12-month trend
     and a month read before are not counted again over a million cases. The case
     actions forget a month whenever one of its cases is registered, changed, merged or
-    disposed of; the report counts a forgotten month afresh on its next reading."""
+    disposed of, and count it as one more generation; the report counts a forgotten
+    month afresh on its next reading and keeps what it counted only while the
+    generation it began with still stands (a colleague's save during the counting
+    makes it count again next time)."""
 
     month = models.DateField("月份", unique=True)
-    total = models.PositiveIntegerField("案件数")
+    generation = models.PositiveIntegerField("变更代次", default=0)
+    total = models.PositiveIntegerField("案件数", null=True)
     details = models.JSONField("月度分析", null=True)
 
     class Meta:

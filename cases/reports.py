@@ -5,7 +5,7 @@ with charts in the admin (SVG) and in the Excel exports (native openpyxl charts)
 import datetime as dt
 from io import BytesIO
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -83,18 +83,17 @@ def monthly_report(cases, year, month):
     months already counted are read from their summaries."""
     whole = _all_cases(cases)
     counted = cases.filter(merged_into__isnull=True)
+    first_day = dt.date(year, month, 1)
+    # Read before counting: what is kept must belong to the generation counted.
+    stored = MonthSummary.objects.filter(month=first_day).first() if whole else None
     months = trend(counted, year, month, summarised=whole)
     (_, previous_total), (_, total) = months[-2:]
-    stored = MonthSummary.objects.filter(month=dt.date(year, month, 1)).first() if whole else None
     if stored is not None and stored.details is not None:
         details = _loaded(stored.details)
     else:
         details = month_details(counted, year, month)
         if whole:
-            MonthSummary.objects.update_or_create(
-                month=dt.date(year, month, 1),
-                defaults={"total": total, "details": _storable(details)},
-            )
+            _keep(first_day, stored.generation if stored else 0, details=_storable(details))
     typical = {case.pk: case for case in Case.objects.filter(pk__in=details["typical"])}
     return {
         "year": year,
@@ -143,9 +142,23 @@ def _loaded(details):
 
 
 def forget_months(*moments):
-    """The cases of the months of ``moments`` changed: their summaries go."""
+    """The cases of the months of ``moments`` changed: their figures are forgotten and the
+    months move on a generation, inside the caller's transaction (a report counting
+    meanwhile cannot keep what it counted)."""
     months = {_month_of(moment) for moment in moments if moment is not None}
-    MonthSummary.objects.filter(month__in=months).delete()
+    MonthSummary.objects.bulk_create(
+        [MonthSummary(month=month) for month in months], ignore_conflicts=True
+    )
+    MonthSummary.objects.filter(month__in=months).update(
+        generation=F("generation") + 1, total=None, details=None
+    )
+
+
+def _keep(first_day, generation, **figures):
+    """Keeps what was counted, unless a case of the month changed since the counting
+    began (a write not yet committed holds the row until it is, then the generation
+    no longer matches)."""
+    MonthSummary.objects.filter(month=first_day, generation=generation).update(**figures)
 
 
 def _month_of(moment):
@@ -223,20 +236,32 @@ def trend(cases, year, month, months=12, summarised=False):
     cases are all counted cases, so stored month totals stand for them and the months
     counted here are stored."""
     shown = _months_ending(year, month, months)
-    counts = {}
+    kept = {}
     if summarised:
         for summary in MonthSummary.objects.filter(month__in=[dt.date(y, m, 1) for y, m in shown]):
-            counts[(summary.month.year, summary.month.month)] = summary.total
+            kept[(summary.month.year, summary.month.month)] = summary
+    counts = {ym: row.total for ym, row in kept.items() if row.total is not None}
     missing = [ym for ym in shown if ym not in counts]
     if missing:
         fresh = _count_months(cases, missing)
         counts.update(fresh)
         if summarised:
-            MonthSummary.objects.bulk_create(
-                [MonthSummary(month=dt.date(y, m, 1), total=n) for (y, m), n in fresh.items()],
-                ignore_conflicts=True,
-            )
+            _keep_totals(fresh, kept)
     return [(f"{y}-{m:02d}", counts[(y, m)]) for y, m in shown]
+
+
+def _keep_totals(fresh, kept):
+    MonthSummary.objects.bulk_create(
+        [
+            MonthSummary(month=dt.date(y, m, 1), total=n)
+            for (y, m), n in fresh.items()
+            if (y, m) not in kept
+        ],
+        ignore_conflicts=True,
+    )
+    for (y, m), n in fresh.items():
+        if (y, m) in kept:
+            _keep(dt.date(y, m, 1), kept[(y, m)].generation, total=n)
 
 
 def _count_months(cases, months):

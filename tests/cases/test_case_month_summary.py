@@ -80,3 +80,23 @@ def test_a_kept_month_reads_as_one_counted_afresh(new_case):
     report(2026, 10)  # counted and kept
     kept = report(2026, 10)
     assert {key: kept[key] for key in fresh} == fresh
+
+
+def test_a_case_registered_while_the_report_is_being_counted_shows_in_the_next_reading(
+    new_case, monkeypatch
+):
+    new_case(received_at=shanghai(2026, 10, 5, 9))
+    count_the_month = reports.month_details
+
+    def counted_while_a_colleague_registers_a_case(counted, year, month):
+        details = count_the_month(counted, year, month)
+        new_case(received_at=shanghai(2026, 10, 20, 9), description="电梯停运")
+        return details
+
+    monkeypatch.setattr(reports, "month_details", counted_while_a_colleague_registers_a_case)
+    assert report(2026, 10)["total"] == 1  # what was there when the counting began
+    monkeypatch.undo()
+
+    again = report(2026, 10)
+    assert (again["total"], again["by_kind"]) == (2, [("投诉", 2)])
+    assert trend_of(2026, 11)["2026-10"] == 2
