@@ -110,16 +110,18 @@ FIELD_STREAMS = {
     "tags": ("bigrams", "pinyin", "pybigrams", "initials"),
     "body": ("bigrams",),
 }
-# The body's readings, which typed pinyin and homophone typos meet. A reply script's written
-# answer is long and read on the screen, never typed as pinyin, so a document with a written
-# ``answer`` has only its ``spoken`` version read out; any other body (a case's description,
-# the owners' names of an archive) is read whole.
+# The body's readings, which typed pinyin, initials and homophone typos meet. Staff read a
+# reply script's spoken version out to the caller, so that is what is read for a script
+# that has one (its written answer is longer and read on the screen); a script without a
+# spoken version has its answer read; any other body (a case's description, the owners'
+# names of an archive) is read whole.
 BODY_READINGS = ("pinyin", "pybigrams")
 
 
 def _read_aloud(fields):
-    text = fields.get("spoken") if "answer" in fields else fields.get("body")
-    return text or ""
+    if "answer" in fields:
+        return fields.get("spoken") or fields.get("answer") or ""
+    return fields.get("body") or ""
 
 
 class SearchDocument(Document):

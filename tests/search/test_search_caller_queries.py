@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from search.analysis import analyse_query, lexicon_groups, words
+from search.analysis import analyse_query, analyse_text, lexicon_groups
 from search.evaluation import SystemReader, load_scripts, loaded_set
 from search.models import MissedQuery
 from search.query import search
@@ -154,7 +154,7 @@ def test_how_long_it_has_lasted_is_set_aside_like_an_address(caller_set):
 def test_what_callers_add_on_the_phone_is_set_aside_in_queries_only():
     assert analyse_query("小区里有几个人打起来了快来看看").core == "小区 人打起来"
     # Scripts keep their words: the index is not changed by what callers add.
-    assert "里面" in words("被困在里面")
+    assert "里面" in analyse_text("被困在里面", ("bigrams",))["bigrams"].split()
 
 
 @pytest.mark.parametrize(("letters", "expected"), [("wyf", {1, 2}), ("tcf", {12}), ("gkpw", {76})])
