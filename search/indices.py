@@ -104,7 +104,8 @@ class ChineseDocument(Document):
 
 # What each text field is analysed into (search/analysis.py): the streams queries match on
 # (search/query.py, search/misses.py) and nothing more. Queries meet jieba's words through
-# their character pairs, and initials are typed only for a question or its keywords.
+# their character pairs; pinyin and initials come from the question, its keywords and what
+# is read out.
 FIELD_STREAMS = {
     "title": ("bigrams", "pinyin", "pybigrams", "initials"),
     "tags": ("bigrams", "pinyin", "pybigrams", "initials"),
@@ -115,7 +116,7 @@ FIELD_STREAMS = {
 # that has one (its written answer is longer and read on the screen); a script without a
 # spoken version has its answer read; any other body (a case's description, the owners'
 # names of an archive) is read whole.
-BODY_READINGS = ("pinyin", "pybigrams")
+BODY_READINGS = ("pinyin", "pybigrams", "initials")
 
 
 def _read_aloud(fields):
@@ -152,6 +153,7 @@ class SearchDocument(Document):
     tags_pybigrams = Text(analyzer="whitespace")
     title_initials = Text(analyzer="whitespace")
     tags_initials = Text(analyzer="whitespace")
+    body_initials = Text(analyzer="whitespace")
     topic = Keyword()
     case_topics = Keyword()
     status = Keyword()

@@ -38,8 +38,8 @@ NUMBER_BOOST = 0.5
 PREFERRED_BOOST = 1.0
 # A lexicon word the typed letters spell is a guess: other words have the same initials.
 SPELLED_WEIGHT = 0.5
-INITIALS_ANYWHERE_FIELDS = {"title_pinyin": 0.6, "tags_pinyin": 0.4, "body_pinyin": 0.2}
-INITIALS_PAIR_FIELDS = ("title_pinyin", "tags_pinyin")
+INITIALS_ANYWHERE_FIELDS = {"title_initials": 0.6, "tags_initials": 0.4, "body_initials": 0.2}
+INITIALS_PAIR_FIELDS = ("title_initials", "tags_initials")
 INITIALS_PAIRS_BOOST = 0.1
 TEXT_FIELDS = ["title_{}^3", "tags_{}^2", "body_{}"]
 
@@ -165,14 +165,15 @@ def _latin_clauses(query):
 
 
 def _initials_anywhere(initials):
-    """Initials of neighbouring syllables anywhere, the answer included (whose initials are
-    not indexed): read off the stored pinyin, so no initials query of a word a script says
-    comes back empty."""
+    """Initials of neighbouring syllables anywhere, what a script reads out included, so no
+    initials query of a word a script says comes back empty. The initials are stored one
+    letter a syllable, so each letter is one exact term (a letter as a prefix of the stored
+    pinyin would expand to every syllable starting with it)."""
     syllables = {
         "all_of": {
             "ordered": True,
             "max_gaps": 0,
-            "intervals": [{"prefix": {"prefix": letter}} for letter in initials],
+            "intervals": [_letter(letter) for letter in initials],
         }
     }
     anywhere = [
@@ -195,12 +196,16 @@ def _initials_anywhere(initials):
     return {"dis_max": {"queries": anywhere}}
 
 
+def _letter(letter):
+    return {"match": {"query": letter}}
+
+
 def _initials_pair(first, second):
     rule = {
         "all_of": {
             "ordered": True,
             "max_gaps": 0,
-            "intervals": [{"prefix": {"prefix": first}}, {"prefix": {"prefix": second}}],
+            "intervals": [_letter(first), _letter(second)],
         }
     }
     return {"dis_max": {"queries": [{"intervals": {name: rule}} for name in INITIALS_PAIR_FIELDS]}}
