@@ -27,6 +27,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.processes import process_alive
+
 
 class PdfNotProduced(Exception):
     """The PDF could not be made or signed; the message tells the user why, in Chinese."""
@@ -287,23 +289,13 @@ def end_orphaned_converters():
     nor keeps answering on the port with nobody to restart it."""
     for profile in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
         owner = profile.name.removeprefix(PROFILE_PREFIX).split("-", 1)[0]
-        if not owner.isdigit() or _running(int(owner)):
+        if not owner.isdigit() or process_alive(int(owner)):
             continue
         with contextlib.suppress(OSError, ValueError):
             server = int((profile / SERVER_PID).read_text())
             if b"unoserver" in Path(f"/proc/{server}/cmdline").read_bytes():
                 os.killpg(server, signal.SIGKILL)
         shutil.rmtree(profile, ignore_errors=True)
-
-
-def _running(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _kept = {}

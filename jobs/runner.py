@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 from django_tasks.base import TASK_MAX_PRIORITY
 
+from core.processes import process_alive
 from jobs.models import BackgroundJob
 from jobs.registry import JOB_KINDS
 
@@ -132,21 +133,11 @@ def retry(job):
     return job
 
 
-def _pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def worker_is_gone(job, now=None):
     """A running job whose worker died: its process is gone from this host, or it has
     given no sign of progress for JOBS_STALE_AFTER seconds (another host)."""
     host, _, pid = job.worker.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+    if host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid)):
         return True
     stale_after = timedelta(seconds=settings.JOBS_STALE_AFTER)
     heartbeat = job.heartbeat_at or job.started_at or job.created_at
