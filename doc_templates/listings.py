@@ -22,6 +22,7 @@ from cases.models import Case
 from cases.policy import visible_cases
 from core.downloads import XLSX, attachment_header, download_response
 from core.people import display_name
+from core.spreadsheets import TitledExportMixin
 from doc_templates.forms import label as scope_label
 from doc_templates.models import Notice, NoticeBatch, TemplateVersion
 from doc_templates.policy import can_issue, can_manage_templates, can_view_notice, visible_notices
@@ -39,18 +40,9 @@ def display_width(text):
     return sum(2 if ord(char) > 0x2E7F else 1 for char in str(text))
 
 
-class ExcelReadyExportMixin:
-    """Excel exports people can read at once: the report's title in the first row, the
-    headings frozen below it with a filter, widths fitted to the content and times in
-    China's local time (Wagtail's default writes UTC)."""
-
-    export_title = ""
-
-    def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            value = timezone.localtime(value).replace(tzinfo=None)
-            return value if export_format == self.FORMAT_XLSX else value.strftime("%Y-%m-%d %H:%M")
-        return super().preprocess_field_value(field, value, export_format)
+class ExcelReadyExportMixin(TitledExportMixin):
+    """The shared export (local times, title row) with a filter on the headings and
+    every row measured for the widths: notice lists are short and read column by column."""
 
     def write_xlsx(self, queryset, output):
         from openpyxl import Workbook

@@ -367,3 +367,18 @@ def test_the_case_export_opens_in_excel_with_a_title_a_frozen_header_and_wide_co
     ]
     assert sheet.column_dimensions["A"].width >= len(case.number)
     assert sheet.column_dimensions["K"].width > sheet.column_dimensions["B"].width
+
+
+def test_the_case_export_shows_times_as_the_centre_reads_them(client, manager, new_case):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    new_case(received_at=timezone.make_aware(dt.datetime(2026, 10, 5, 9, 30)))
+    client.force_login(manager)
+    response = client.get("/admin/cases/?export=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    headings = [cell.value for cell in sheet[2]]
+    received = sheet.cell(row=3, column=headings.index("受理时间") + 1).value
+    # Beijing time, as on the screen: not 01:30 (UTC).
+    assert received == dt.datetime(2026, 10, 5, 9, 30)
