@@ -39,7 +39,7 @@ from core.aftercommit import committed_save
 from core.people import display_name
 from core.policies import NoDeletePolicy, ReadOnlyPolicy
 from core.resubmission import add_token_field, earlier_submission, remember_submission
-from core.spreadsheets import TitledExportMixin
+from core.spreadsheets import TitledExportMixin, TitledIndexView
 
 # Cases and their registers are never deleted by hand (disposition has its own review),
 # and tombstones are written only by the disposal itself.
@@ -241,7 +241,7 @@ class CaseViewSet(ModelViewSet):
         "resolve_due_at": "解决时限",
         "closed_at": "结案时间",
     }
-    export_filename = "cases"
+    export_filename = "案件清单"
 
     @property
     def list_display(self):
@@ -348,10 +348,6 @@ class CalendarDayViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class TitledIndexView(TitledExportMixin, generic.IndexView):
-    pass
-
-
 class MajorCaseViewSet(ModelViewSet):
     model = MajorCaseEntry
     index_view_class = TitledIndexView
@@ -373,7 +369,7 @@ class MajorCaseViewSet(ModelViewSet):
         "registered_by": "立卷人",
         "reported_to": "已报告",
     }
-    export_filename = "major-cases"
+    export_filename = "重大案件登记"
     copy_view_enabled = False
 
 

@@ -2,12 +2,16 @@
 under it, columns wide enough for Chinese text. One mixin for every admin listing export."""
 
 import datetime as dt
+from io import BytesIO
 from itertools import chain, islice
 
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from wagtail.admin.views import generic
+
+from core.downloads import XLSX, attachment_header, download_response
 
 # A Chinese character is about two Latin ones wide in Excel's default font.
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -40,6 +44,18 @@ class TitledExportMixin:
             return value if export_format == self.FORMAT_XLSX else value.strftime("%Y-%m-%d %H:%M")
         return super().preprocess_field_value(field, value, export_format)
 
+    def write_xlsx_response(self, queryset):
+        output = BytesIO()
+        self.write_xlsx(queryset, output)
+        output.seek(0)
+        return download_response(output, f"{self.get_filename()}.xlsx", XLSX)
+
+    def write_csv_response(self, queryset):
+        # Wagtail writes the file name into the header as it is, which breaks on Chinese names.
+        response = super().write_csv_response(queryset)
+        response["Content-Disposition"] = attachment_header(f"{self.get_filename()}.csv")
+        return response
+
     def get_export_title(self):
         title = self.export_title or str(self.model._meta.verbose_name_plural)
         return f"{title}（导出于 {timezone.localtime():%Y-%m-%d %H:%M}）"
@@ -69,3 +85,7 @@ class TitledExportMixin:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center")
         return cell
+
+
+class TitledIndexView(TitledExportMixin, generic.IndexView):
+    """A viewset's listing whose Excel and CSV exports are the shared ones."""

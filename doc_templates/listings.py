@@ -20,7 +20,6 @@ from wagtail.permissions import register_permission_policy
 
 from cases.models import Case
 from cases.policy import visible_cases
-from core.downloads import XLSX, attachment_header, download_response
 from core.people import display_name
 from core.spreadsheets import TitledExportMixin
 from doc_templates.forms import label as scope_label
@@ -82,17 +81,6 @@ class ExcelReadyExportMixin(TitledExportMixin):
         sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{max(sheet.max_row, 2)}"
         workbook.save(output)
 
-    def write_csv_response(self, queryset):
-        response = super().write_csv_response(queryset)
-        response["Content-Disposition"] = attachment_header(f"{self.get_filename()}.csv")
-        return response
-
-    def write_xlsx_response(self, queryset):
-        import io
-
-        output = io.BytesIO()
-        self.write_xlsx(queryset, output)
-        return download_response(output.getvalue(), f"{self.get_filename()}.xlsx", XLSX)
 
 
 class NoticeFilterSet(WagtailFilterSet):

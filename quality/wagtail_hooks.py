@@ -18,6 +18,7 @@ from wagtail.permissions import register_permission_policy
 from core.admin_ui import YesNoColumn
 from core.people import display_name
 from core.policies import NoDeletePolicy, ReadOnlyPolicy
+from core.spreadsheets import TitledIndexView
 from quality import actions, reports, views
 from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
 from quality.models import (
@@ -150,6 +151,7 @@ class AuditEditRedirect(generic.EditView):
 
 
 class AuditViewSet(ModelViewSet):
+    index_view_class = TitledIndexView
     model = Audit
     name = "quality_audits"
     url_prefix = "quality/audits"
@@ -171,7 +173,7 @@ class AuditViewSet(ModelViewSet):
     list_export = ["estate", "audit_date", "checklist", "total_score", "status"]
     export_headings = {"estate": "小区", "audit_date": "检查日期", "checklist": "检查标准",
                        "total_score": "总得分", "status": "状态"}
-    export_filename = "audits"
+    export_filename = "督导检查"
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("estate"), FieldPanel("audit_date")]),

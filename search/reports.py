@@ -3,12 +3,13 @@
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
+from core.spreadsheets import TitledExportMixin
 from search.models import MissedQuery
 
 VIEW_PERMISSION = "search.view_missedquery"
 
 
-class MissedQueriesReport(ReportView):
+class MissedQueriesReport(TitledExportMixin, ReportView):
     """Managers find the wording still missing from the compilation (口径汇编) here."""
 
     page_title = "未命中查询"

@@ -382,3 +382,14 @@ def test_the_case_export_shows_times_as_the_centre_reads_them(client, manager, n
     received = sheet.cell(row=3, column=headings.index("受理时间") + 1).value
     # Beijing time, as on the screen: not 01:30 (UTC).
     assert received == dt.datetime(2026, 10, 5, 9, 30)
+
+
+def test_case_list_exports_are_saved_under_chinese_names(client, manager, new_case):
+    from urllib.parse import quote
+
+    new_case()
+    client.force_login(manager)
+    for fmt in ("xlsx", "csv"):
+        disposition = client.get(f"/admin/cases/?export={fmt}")["Content-Disposition"]
+        assert disposition.isascii(), disposition
+        assert disposition.endswith(f"filename*=UTF-8''{quote('案件清单')}.{fmt}"), disposition

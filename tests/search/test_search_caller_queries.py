@@ -101,6 +101,26 @@ def test_the_missed_queries_report_is_for_managers(db, role_groups, manager, sta
     assert "未命中查询" in page and "电瓶车被偷充电器" in page and ">7<" in re.sub(r"\s+", "", page)
 
 
+def test_the_missed_queries_export_opens_in_excel_with_beijing_times(db, manager, client):
+    import datetime as dt
+    from io import BytesIO
+    from urllib.parse import quote
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    missed = MissedQuery.objects.create(query="电瓶车被偷充电器", count=7)
+    seen = timezone.make_aware(dt.datetime(2026, 11, 30, 8, 15))
+    MissedQuery.objects.filter(pk=missed.pk).update(first_seen=seen, last_seen=seen)
+    client.force_login(manager)
+    response = client.get("/admin/reports/missed-queries/?export=xlsx")
+    assert response["Content-Disposition"].endswith(f"''{quote('未命中查询')}.xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value.startswith("未命中查询")
+    shown = seen.replace(tzinfo=None)  # Beijing time, as on the screen
+    assert [cell.value for cell in sheet[3]] == ["电瓶车被偷充电器", 7, shown, shown]
+
+
 @pytest.mark.parametrize("query", ["狗叫", "邻居狗叫", "宠物噪音", "小狗吵"])
 def test_dog_noise_in_any_words_finds_the_dog_noise_script(demo_scripts, staff_user, query):
     assert search(staff_user, query).hits[0]["title"] == "邻居家的狗经常叫影响休息怎么办"
