@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cms.archives import views
+from cms.archives.import_views import ArchiveImportView, ImportTemplateView
 from cms.archives.listings import HouseholdIndexView
 from cms.archives.report_views import RegisterReportView
 
@@ -32,6 +33,8 @@ urlpatterns = [
         name="register_results",
     ),
     path("catalogue/", views.catalogue_export, name="catalogue"),
+    path("import/", ArchiveImportView.as_view(), name="import"),
+    path("import/template/", ImportTemplateView.as_view(), name="import_template"),
     path("reports/", views.reports, name="reports"),
     path("holds/", views.hold_list, name="holds"),
     path("holds/<int:pk>/lift/", views.lift_hold, name="lift_hold"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cms.archives import register
 from cms.archives.masking import mask_id_number, mask_phone
-from cms.archives.models import AccessGrant, Building, HouseholdArchive
+from cms.archives.models import AccessGrant, ArchiveRoot, Building, HouseholdArchive
 
 READ_ALL = "archives.read_archive"
 APPROVE = "archives.approve_access"
@@ -42,6 +42,19 @@ def can_approve_access(user):
 
 def can_view_register(user):
     return bool(user and user.is_active and user.has_perm(VIEW_REGISTER))
+
+
+def can_import_archives(user):
+    """Importing a sheet files and changes rooms in every building at once, as the editor
+    would one by one: for those who read every archive and may add and publish pages in
+    the whole archive tree (the archivists)."""
+    if not reads_everything(user):
+        return False
+    roots = list(ArchiveRoot.objects.all())
+    testers = [root.permissions_for_user(user) for root in roots]
+    return bool(testers) and all(
+        tester.can_add_subpage() and tester.can_publish_subpage() for tester in testers
+    )
 
 
 def butler_buildings(user):

@@ -1,4 +1,4 @@
-"""Archive permissions: archivists file and read every archive (page permissions on
+"""Archive permissions: archivists file, import and read every archive (page permissions on
 the archive root, without delete); managers approve readings and keep the register."""
 
 from django.contrib.auth.models import Permission

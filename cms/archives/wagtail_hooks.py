@@ -156,6 +156,13 @@ def archives_menu():
                 order=10,
             ),
             PolicyMenuItem(
+                "导入档案",
+                "archives_admin:import",
+                policy.can_import_archives,
+                icon_name="upload",
+                order=15,
+            ),
+            PolicyMenuItem(
                 "查阅申请", "archives_admin:grants", signed_in, icon_name="key", order=20
             ),
             PolicyMenuItem(

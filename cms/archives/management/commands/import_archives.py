@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.archives.importer import Importer, ImportFailed
+from cms.archives.policy import can_import_archives
 
 
 class Command(BaseCommand):
@@ -37,6 +38,9 @@ class Command(BaseCommand):
                 "请用 --user 指明经办档案员的用户名：每户的修订与变更记录都记下导入人。"
             )
         try:
-            return get_user_model().objects.get(username=username)
+            user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as missing:
             raise CommandError(f"没有用户“{username}”，请检查 --user。") from missing
+        if not can_import_archives(user):
+            raise CommandError(f"用户“{username}”无权导入业户档案：导入须由档案员经办。")
+        return user
