@@ -124,7 +124,18 @@ def sheet_errors(upload, by):
         raise ValidationError("文件中没有可导入的行：第一行为列名，从第二行起每行一户。")
     importer = Importer(by=by)
     importer.check(rows)
-    return importer.errors
+    return first_error_per_cell(importer.errors)
+
+
+def first_error_per_cell(errors):
+    """One reason per cell: a floor written 三楼 is "楼层应为整数", not that and then
+    the model field's "这个值不能为 null" for the value it could not become."""
+    seen, first = set(), []
+    for error in errors:
+        if (error.row, error.column) not in seen:
+            seen.add((error.row, error.column))
+            first.append(error)
+    return first
 
 
 def start_import(upload, source_name, by):

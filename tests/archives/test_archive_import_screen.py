@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from cms.archives.importer import COLUMNS
 from cms.archives.models import ArchiveChange, HouseholdArchive
+from cms.archives.sheet_import import TEMPLATE_NAME
 from core.roles import ARCHIVIST, MANAGER, STAFF
 from jobs.models import BackgroundJob
 from search.query import search
@@ -142,6 +143,8 @@ def test_a_bad_file_lists_row_column_and_reason_in_chinese_and_writes_nothing(up
         assert f"<td>{row}</td><td>{column}</td><td>{reason}" in page.replace("\n", "").replace(
             "  ", ""
         ), (row, column)
+    # One reason per cell: not the model field's "不能为 null" after 楼层应为整数.
+    assert "null" not in page
     # What was chosen stays: the note, and the name of the file that was checked.
     assert 'value="二期交付台账"' in page and "业户导入.xlsx" in page
     assert households_written() == 0
@@ -167,7 +170,9 @@ def test_files_that_are_no_import_sheet_are_refused_in_chinese(upload, archivist
 
 
 @pytest.mark.django_db
-def test_the_template_has_the_importers_columns_and_one_example_row(client, archivist):
+def test_the_template_has_the_importers_columns_and_one_example_row_that_imports(
+    client, upload, archivist
+):
     client.force_login(archivist)
     response = client.get(TEMPLATE)
     assert response.status_code == 200
@@ -177,7 +182,11 @@ def test_the_template_has_the_importers_columns_and_one_example_row(client, arch
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == list(COLUMNS)
-    assert len(rows) == 2 and all(value not in (None, "") for value in rows[1][:5])
+    assert len(rows) == 2 and all(value not in (None, "") for value in rows[1])
+    # The example is written as the importer wants it: in a tree that has its building, it files.
+    upload(archivist, SimpleUploadedFile(TEMPLATE_NAME, response.content))
+    job = BackgroundJob.objects.get(task_name="archive_import")
+    assert "新建 1 户" in job.summary, job.error
 
 
 @pytest.mark.django_db
