@@ -8,7 +8,7 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, add_household, make_user
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -232,3 +232,22 @@ def test_the_import_command_asks_the_same_policy(tmp_path, archivist, role_group
         "import_archives", str(path), user=archivist.username, stdout=StringIO(), verbosity=0
     )
     assert households_written() == 2
+
+
+@pytest.mark.django_db
+def test_a_sheet_that_no_longer_passes_when_its_job_runs_fails_whole_with_its_errors(
+    client, archivist, archive_tree, django_capture_on_commit_callbacks
+):
+    client.force_login(archivist)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert client.post(SCREEN, {"file": sheet(GOOD_ROWS)}).status_code == 302
+    # Before the worker takes the job, a colleague files room 901 with a page address
+    # the sheet's room would share (unit 空, room 1-901).
+    add_household(archive_tree["building_a"], unit="", floor=9, room="1-901")
+    for callback in queued:
+        callback()
+
+    job = BackgroundJob.objects.get(task_name="archive_import")
+    assert job.status == BackgroundJob.Status.FAILED
+    assert "未导入任何数据" in job.error and "第 2 行［房号］" in job.error
+    assert households_written() == 0 and not job.result_file
