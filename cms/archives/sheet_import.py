@@ -228,7 +228,8 @@ def import_stored_sheet(stored, source_name, by, progress):
                 sheet, source_name=source_name
             )
         except ImportFailed as failure:
-            raise ValidationError([str(failure), *map(str, failure.errors)]) from failure
+            reasons = map(str, first_error_per_cell(failure.errors))
+            raise ValidationError([str(failure), *reasons]) from failure
     touched = HouseholdArchive.objects.filter(
         pk__in=ArchiveChange.objects.filter(
             kind=ArchiveChange.Kind.IMPORTED, changed_by=by, changed_at__gte=started
