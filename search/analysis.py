@@ -37,7 +37,6 @@ FILLER = [
     "真是的",
     "麻烦你们",
     "麻烦你",
-    "麻烦",
     "烦死了",
     "烦死",
     "气死了",
@@ -172,6 +171,41 @@ _FILLER_SET = frozenset(FILLER)
 # queries only, so the index stays as it is.
 CALLER_FILLER = [
     "三天两头",
+    # How a call opens and runs on (喂喂听得到吗, 我跟你说, 说实话, 没别的事): talk around the
+    # matter that no script says.
+    "喂喂",
+    "喂",
+    "听得到吗",
+    "听得见吗",
+    "听到吗",
+    "小伙子",
+    "小姑娘",
+    "美女",
+    "帅哥",
+    "我跟你说",
+    "跟你说",
+    "说实话",
+    "说真的",
+    "没别的事",
+    "是这样的",
+    "就是想",
+    "就想",
+    "问问",
+    "问下",
+    "估计",
+    "好像",
+    "感觉",
+    "哈",
+    "嗯",
+    "呃",
+    "上个月",
+    "下个月",
+    "这几天",
+    "这两天",
+    "前几天",
+    "前两天",
+    "刚刚",
+    "刚",
     "快来看看",
     "快来",
     "看看",
@@ -665,10 +699,22 @@ def _concepts(pieces, terms):
     return concepts
 
 
+# Particles jieba sometimes glues onto the word before them (凶得很 → 凶得, 黄了 → 黄了).
+_TRAILING_PARTICLES = "的得地了着过很"
+
+
 def _plain_words(text):
     if not text:
         return []
-    return [word for word in _jieba().cut(text) if word not in _QUERY_FILLER]
+    words = (_without_particles(word) for word in _jieba().cut(text))
+    return [word for word in words if word and word not in _QUERY_FILLER]
+
+
+def _without_particles(word):
+    """A word jieba does not know, without the particles stuck to its end: 凶得 is 凶."""
+    if len(word) < 2 or _jieba().dt.FREQ.get(word):
+        return word
+    return word.rstrip(_TRAILING_PARTICLES) or word
 
 
 def _syllable_stream(simplified):
@@ -711,6 +757,18 @@ _HOW_TO = re.compile(
     r"(?:怎么|怎样|如何|咋)(?!办|回事|样|了|搞|会|还|又|都|也|这么|那么|不|没)[\u3400-\u9fff]"
 )
 METHOD_TERM = "方式"
+
+
+# A clock time said (早上七点, 八点不到, 一大早) asks about the hours something is allowed at:
+# the script giving those hours names 时间.
+_CLOCK = re.compile(r"(?:[0-9]+|[一二三四五六七八九十两几]+)点(?!儿)|一大早|大清早|清早")
+TIME_TERM = "时间"
+
+
+def _time_concepts(text, concepts, terms):
+    if not _CLOCK.search(text) or any(concept.term == TIME_TERM for concept in concepts):
+        return []
+    return [terms.concept(TIME_TERM, implied=True)]
 
 
 def _method_concepts(text, concepts, terms):
@@ -778,6 +836,7 @@ def _analyse(text, groups):
     query.core = _core(pieces)
     query.concepts = _concepts(pieces, terms) + _latin_concepts(query.core, terms)
     query.concepts += _method_concepts(without_address, query.concepts, terms)
+    query.concepts += _time_concepts(simplified, query.concepts, terms)
     query.syllables = _syllable_stream(query.core)
     return query
 

@@ -4,7 +4,9 @@ The set's scripts are loaded into the database inside a transaction that is
 rolled back at the end, and into a throw-away index, so ``search_eval`` works
 on any database, with or without demo data, and leaves nothing behind.
 Queries alternate between a development part (tuning looks at it) and a test
-part (only measured), per kind; a query added later names its part in a fourth column.
+part (only measured), per kind; a query added later names its part in a fourth column,
+which may also be the held-out part test2 (written before the tuning it measures, never looked
+at while tuning).
 """
 
 import uuid
@@ -17,7 +19,9 @@ from django.conf import settings
 from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "relevance"
-PARTS = ("dev", "test")
+ALTERNATING_PARTS = ("dev", "test")
+PARTS = (*ALTERNATING_PARTS, "test2")
+PART_LABELS = {"dev": "开发集", "test": "测试集", "test2": "保留测试集 test2"}
 
 
 class SystemReader:
@@ -66,7 +70,7 @@ def load_queries():
     queries = []
     for kind, text, expected, *fixed in _lines("queries.txt"):
         # Queries added later name their part, so the parts of the earlier ones never shift.
-        part = fixed[0] if fixed else PARTS[seen[kind] % 2]
+        part = fixed[0] if fixed else ALTERNATING_PARTS[seen[kind] % 2]
         seen[kind] += not fixed
         queries.append(EvalQuery(kind, text, {int(n) for n in expected.split(",")}, part))
     return queries

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from search.evaluation import (
+    PART_LABELS,
     PARTS,
     database_ranking,
     elasticsearch_ranking,
@@ -19,12 +20,12 @@ BACKENDS = {
 class Command(BaseCommand):
     help = (
         "用随附的来电检索评估集（search/data/relevance）评估检索质量：按类型与总体输出"
-        " MRR@10、recall@5 与零命中率，开发集与测试集分列，并与 Wagtail 数据库检索对照。"
+        " MRR@10、recall@5 与零命中率，开发集、测试集与保留测试集分列，并与 Wagtail 数据库检索对照。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--part", choices=[*PARTS, "all"], default="all", help="只评估开发集或测试集"
+            "--part", choices=[*PARTS, "all"], default="all", help="只评估开发集、测试集或保留测试集"
         )
         parser.add_argument(
             "--backend", choices=[*BACKENDS, "both"], default="both", help="默认两者并列"
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         kinds = [*sorted({query.kind for query in queries}), "全部"]
         for part in parts:
             count = sum(query.part == part for query in queries)
-            self.stdout.write(f"\n== {'开发集' if part == 'dev' else '测试集'}（{count} 条查询）==")
+            self.stdout.write(f"\n== {PART_LABELS[part]}（{count} 条查询）==")
             header = f"{'类型':<12}{'条数':>5}"
             for name in names:
                 label = BACKENDS[name][0]
