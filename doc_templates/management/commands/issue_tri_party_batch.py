@@ -3,11 +3,11 @@
 manage.py issue_tri_party_batch --scope 翠湖花园/3栋 --topic 高空抛物 --user jingli
 """
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.archives.models import Building, Estate
+from core.commands import acting_user
 from doc_templates.actions import run_batch, start_batch
 
 
@@ -34,9 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="签发人用户名（须有签发权限）")
 
     def handle(self, *args, scope, topic, user, **options):
-        issuer = get_user_model().objects.filter(username=user).first()
-        if issuer is None:
-            raise CommandError(f"找不到用户「{user}」。")
+        issuer = acting_user(user)
         batch = start_batch(find_scope(scope), topic, issuer)
         with tqdm(total=batch.total, desc="三方温馨提示", unit="户") as bar:
             batch = run_batch(batch, progress=lambda done, total: bar.update(1))

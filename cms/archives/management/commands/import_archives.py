@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.archives.importer import Importer, ImportFailed
+from core.commands import acting_user
 
 
 class Command(BaseCommand):
@@ -32,11 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"导入完成：{result}"))
 
     def importing_user(self, username):
-        if not username:
-            raise CommandError(
-                "请用 --user 指明经办档案员的用户名：每户的修订与变更记录都记下导入人。"
-            )
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist as missing:
-            raise CommandError(f"没有用户“{username}”，请检查 --user。") from missing
+        return acting_user(
+            username,
+            missing="请用 --user 指明经办档案员的用户名：每户的修订与变更记录都记下导入人。",
+        )
