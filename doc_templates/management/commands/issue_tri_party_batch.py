@@ -6,7 +6,7 @@ manage.py issue_tri_party_batch --scope 翠湖花园/3栋 --topic 高空抛物 -
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cms.archives.models import Building, Estate
+from cms.archives.exports import archive_scope
 from core.commands import acting_user
 from doc_templates.actions import run_batch, start_batch
 
@@ -14,15 +14,10 @@ from doc_templates.actions import run_batch, start_batch
 def find_scope(label):
     """An estate by title ("翠湖花园") or a building as "小区/楼栋"."""
     estate_title, _, building_title = label.partition("/")
-    estate = Estate.objects.filter(title=estate_title).first()
-    if estate is None:
-        raise CommandError(f"找不到小区「{estate_title}」。")
-    if not building_title:
-        return estate
-    building = Building.objects.child_of(estate).filter(title=building_title).first()
-    if building is None:
-        raise CommandError(f"小区「{estate_title}」下没有楼栋「{building_title}」。")
-    return building
+    try:
+        return archive_scope(estate_title, building_title)
+    except LookupError as missing:
+        raise CommandError(str(missing)) from missing
 
 
 class Command(BaseCommand):

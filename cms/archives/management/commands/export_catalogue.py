@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.archives import exports, policy
-from cms.archives.models import Building, Estate
 from core.commands import acting_user
 
 
@@ -40,12 +39,7 @@ class Command(BaseCommand):
             if building:
                 raise CommandError("指定楼栋时须同时指定小区（--estate）。")
             return None
-        estate_page = Estate.objects.filter(title=estate).first()
-        if estate_page is None:
-            raise CommandError(f"档案库中没有小区“{estate}”。")
-        if not building:
-            return estate_page
-        building_page = Building.objects.child_of(estate_page).filter(title=building).first()
-        if building_page is None:
-            raise CommandError(f"{estate} 没有楼栋“{building}”。")
-        return building_page
+        try:
+            return exports.archive_scope(estate, building or "")
+        except LookupError as missing:
+            raise CommandError(str(missing)) from missing
