@@ -13,6 +13,7 @@ page_detail = api_router.wrap_view(PublicPagesAPIViewSet.as_view({"get": "detail
 
 @csrf_exempt
 def wagtail_page_detail_or_refusal(request, pk):
+    """Wagtail's page detail; a DELETE is refused in Chinese, and recorded for archive pages."""
     if request.method != "DELETE":
         return page_detail(request, pk=pk)
     user = request.user if request.user.is_authenticated else None

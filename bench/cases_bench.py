@@ -43,12 +43,24 @@ from tqdm import tqdm  # noqa: E402
 
 from cases.models import Case, CaseTopic  # noqa: E402
 from cases.reports import forget_months  # noqa: E402
+from cases.states import Status  # noqa: E402
 from core.roles import MANAGER, sync_roles  # noqa: E402
 
 HISTORY_PER_CASE = 10
 BATCH = 2000
 YEAR = 2025
-STATUS_PATH = ["accepted", "in_progress", "in_progress", "replied", "awaiting_visit", "closed"]
+# Plain values: they are SQL parameters and part of the generated data's fingerprint.
+STATUS_PATH = [
+    status.value
+    for status in (
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+        Status.REPLIED,
+        Status.AWAITING_VISIT,
+        Status.CLOSED,
+    )
+]
 
 
 def generate(total):

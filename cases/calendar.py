@@ -110,14 +110,3 @@ def add_working_hours(moment, hours):
             remaining -= available
         day = next_working_day(day, days)
         cursor = dt.datetime.combine(day, start)
-
-
-def working_days_between(first, last):
-    """Number of working days d with first < d <= last (dates)."""
-    days = _Days(first)
-    count = 0
-    day = first
-    while day < last:
-        day += dt.timedelta(days=1)
-        count += days.is_working(day)
-    return count

@@ -17,6 +17,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges, HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
+from core.append_only import AppendOnlyRecord
+
 _state = threading.local()
 
 
@@ -34,22 +36,21 @@ def _disposing():
     return getattr(_state, "disposing", False)
 
 
-class ReadOnlyHistory(models.Model):
-    """Base of every historical case model: refuses before touching the database,
-    so a refused attempt leaves the surrounding transaction usable."""
+class ReadOnlyHistory(AppendOnlyRecord):
+    """Base of every historical case model; only dispose_case() removes a disposed file's
+    rows. (The queryset keeps simple-history's own manager.)"""
+
+    refused_change = "修订历史为只读，任何人都不能修改。"
+    refused_delete = "修订历史为只读，任何人都不能删除。"
+    refusal = PermissionDenied
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied("修订历史为只读，任何人都不能修改。")
-        return super().save(*args, **kwargs)
-
     def delete(self, *args, **kwargs):
         if not _disposing():
-            raise PermissionDenied("修订历史为只读，任何人都不能删除。")
-        return super().delete(*args, **kwargs)
+            raise self.refusal(self.refused_delete)
+        return models.Model.delete(self, *args, **kwargs)
 
 
 def _is_history_row(sender):
@@ -59,13 +60,13 @@ def _is_history_row(sender):
 @receiver(pre_save)
 def refuse_history_edits(sender, instance, **kwargs):
     if _is_history_row(sender) and not instance._state.adding:
-        raise PermissionDenied("修订历史为只读，任何人都不能修改。")
+        raise PermissionDenied(ReadOnlyHistory.refused_change)
 
 
 @receiver(pre_delete)
 def refuse_history_deletes(sender, instance, **kwargs):
     if _is_history_row(sender) and not _disposing():
-        raise PermissionDenied("修订历史为只读，任何人都不能删除。")
+        raise PermissionDenied(ReadOnlyHistory.refused_delete)
 
 
 _ASK_DATABASE = object()

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView as ListingReportView
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,6 +16,7 @@ from cases.models import Case
 from cases.policy import visible_cases
 from cases.querysets import retention_until
 from cases.views import CaseAdminView, case_for
+from core.admin_ui import PolicyMenuItem, holding
 from core.downloads import XLSX, download_response
 
 
@@ -201,10 +201,7 @@ def admin_urls():
     ]
 
 
-class ReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("cases.view_case")
-
-
 def menu_item():
-    return ReportsMenuItem("案件报表", reverse("cases_daily"), icon_name="table", order=260)
+    return PolicyMenuItem(
+        "案件报表", "cases_daily", holding("cases.view_case"), icon_name="table", order=260
+    )

@@ -4,7 +4,7 @@ read-only history with field-level differences."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from cases.history import field_changes, linked_rows
 from cases.models import Case, EditConflict
 from cases.policy import visible_cases
 from core.aftercommit import committed_save
+from core.downloads import download_response
 from core.people import display_name
 
 
@@ -114,7 +115,7 @@ def evidence_download(request, pk, evidence_id):
     case = case_for(request, pk)
     evidence = get_object_or_404(case.evidence, pk=evidence_id)
     name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+    return download_response(evidence.file.open("rb"), name)
 
 
 class CaseHistoryView(CaseAdminView):

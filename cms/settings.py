@@ -43,13 +43,10 @@ LOCAL_APPS = ["core", "cms", "cms.archives", "cms.replies", "cases", "search", "
 
 INSTALLED_APPS = [
     *LOCAL_APPS,
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
+    # Wagtail's admin names the documents and images API endpoints on every page.
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
@@ -60,7 +57,6 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "simple_history",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,7 +74,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -95,7 +90,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -165,7 +159,6 @@ WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 # bare server lacks; Wagtail's built-in search stays on the database and the
 # product's Chinese search goes through search/.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wuye")

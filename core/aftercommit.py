@@ -20,11 +20,6 @@ def best_effort(func, what):
     return run
 
 
-def on_commit_best_effort(func, what):
-    """transaction.on_commit for work whose failure must not reach the user."""
-    transaction.on_commit(best_effort(func, what))
-
-
 @contextmanager
 def committed_save(what):
     """A transaction whose after-commit work, whoever registered it (the search signals, the

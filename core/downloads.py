@@ -2,6 +2,7 @@
 name (RFC 6266 ``filename*=utf-8''…``, with an ASCII fallback for old clients), never
 renders it inline and never caches a private file."""
 
+import mimetypes
 import re
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -31,8 +32,10 @@ def attachment_header(filename):
     return f"attachment; filename=\"{_ascii_fallback(filename)}\"; filename*=UTF-8''{encoded}"
 
 
-def download_response(content, filename, content_type):
-    """``content`` is bytes (made for this request) or an open binary file (streamed)."""
+def download_response(content, filename, content_type=None):
+    """``content`` is bytes (made for this request) or an open binary file (streamed); without
+    a ``content_type`` it is the one the file name's extension stands for."""
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if isinstance(content, bytes | bytearray):
         response = HttpResponse(content, content_type=content_type)
     else:

@@ -437,10 +437,3 @@ def deadline(start, days, *, working_days):
 
         return add_working_days(start, days)
     return start + dt.timedelta(days=days)
-
-
-def deadline_text(start, days, *, working_days):
-    """自签发之日起5个工作日内（2026年12月2日前）"""
-    due = deadline(start, days, working_days=working_days)
-    unit = "个工作日" if working_days else "日"
-    return f"自签发之日起{days}{unit}内（{format_date(due)}前）", due

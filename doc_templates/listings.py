@@ -21,22 +21,18 @@ from wagtail.permissions import register_permission_policy
 from cases.models import Case
 from cases.policy import visible_cases
 from core.people import display_name
-from core.spreadsheets import TitledExportMixin
+from core.spreadsheets import MAX_WIDTH, MIN_WIDTH, TitledExportMixin, display_width
 from doc_templates.forms import label as scope_label
 from doc_templates.models import Notice, NoticeBatch, TemplateVersion
 from doc_templates.policy import can_issue, can_manage_templates, can_view_notice, visible_notices
 
 TITLE_FONT_SIZE = 14
-MIN_WIDTH, MAX_WIDTH = 8, 60
+# The open cases above the notices: the latest ones; the heading counts them all.
+OPEN_CASES_SHOWN = 20
 
 
 def local_minute(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def display_width(text):
-    """Columns in Excel units: a Chinese character is about two Latin ones wide."""
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in str(text))
 
 
 class ExcelReadyExportMixin(TitledExportMixin):
@@ -156,7 +152,9 @@ class NoticeIndexView(ExcelReadyExportMixin, generic.IndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["open_cases"] = self.open_cases()
+        open_cases = self.open_cases()
+        context["open_cases"] = open_cases[:OPEN_CASES_SHOWN]
+        context["open_cases_count"] = open_cases.count()
         context["can_issue"] = can_issue(self.request.user)
         return context
 
@@ -165,7 +163,7 @@ class NoticeIndexView(ExcelReadyExportMixin, generic.IndexView):
             visible_cases(self.request.user)
             .exclude(status=Case.Status.CLOSED)
             .select_related("topic")
-            .order_by("-received_at")[:20]
+            .order_by("-received_at")
         )
 
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core.append_only import AppendOnlyError, AppendOnlyQuerySet, AppendOnlyRecord
 from core.storage import PrivateStorage
 from doc_templates.kinds import NoticeKind
 
@@ -21,11 +22,11 @@ def sha256_of(data):
 PRIVATE_STORAGE = PrivateStorage("notices")
 
 
-class FrozenRecord(Exception):
+class FrozenRecord(AppendOnlyError):
     """An issued notice or a kept template version may not be changed or deleted."""
 
 
-class TemplateVersionQuerySet(models.QuerySet):
+class TemplateVersionQuerySet(AppendOnlyQuerySet):
     def for_kind(self, kind):
         return self.filter(kind=kind).order_by("-version")
 
@@ -63,9 +64,13 @@ class TemplateVersionQuerySet(models.QuerySet):
             return self.for_kind(kind).first()  # another request registered it first
 
 
-class TemplateVersion(models.Model):
+class TemplateVersion(AppendOnlyRecord):
     """One uploaded version of a kind's Word template. Every version is kept, and each
     notice records the version it was filled from."""
+
+    refused_change = "模板版本一经保存不能修改，请上传新版本。"
+    refused_delete = "模板版本永久保留，不能删除。"
+    refusal = FrozenRecord
 
     kind = models.CharField("文书类型", max_length=20, choices=NoticeKind.choices)
     version = models.PositiveIntegerField("版本号")
@@ -96,34 +101,25 @@ class TemplateVersion(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} 第{self.version}版"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FrozenRecord("模板版本一经保存不能修改，请上传新版本。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenRecord("模板版本永久保留，不能删除。")
 
     def read_bytes(self):
         with self.file.open("rb") as handle:
             return handle.read()
 
 
-class NoticeQuerySet(models.QuerySet):
-    def delete(self):
-        raise FrozenRecord("已签发的文书不能删除。")
-
-    def update(self, **kwargs):
-        raise FrozenRecord("已签发的文书不能修改。")
-
+class NoticeQuerySet(AppendOnlyQuerySet):
     def matching(self, data):
         return self.filter(sha256=sha256_of(data))
 
 
-class Notice(models.Model):
+class Notice(AppendOnlyRecord):
     """An issued notice (已签发文书), frozen at issue: the stored .docx, its SHA-256,
     number, issuer, time, case and template version never change. A correction is a
     new notice whose ``supersedes`` points at the old one."""
+
+    refused_change = "已签发的文书不能修改；如需更正，请签发更正文书。"
+    refused_delete = "已签发的文书不能删除。"
+    refusal = FrozenRecord
 
     kind = models.CharField("文书类型", max_length=20, choices=NoticeKind.choices, db_index=True)
     number = models.CharField("文号", max_length=40, unique=True)
@@ -187,13 +183,6 @@ class Notice(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FrozenRecord("已签发的文书不能修改；如需更正，请签发更正文书。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenRecord("已签发的文书不能删除。")
 
     @property
     def is_superseded(self):
@@ -237,13 +226,7 @@ class Notice(models.Model):
         return sha256_of(self.read_bytes()) == self.sha256
 
 
-class NoticePdfQuerySet(models.QuerySet):
-    def delete(self):
-        raise FrozenRecord("已签发文书的PDF不能删除。")
-
-    def update(self, **kwargs):
-        raise FrozenRecord("已签发文书的PDF不能修改。")
-
+class NoticePdfQuerySet(AppendOnlyQuerySet):
     def matching(self, data):
         return self.filter(sha256=sha256_of(data))
 
@@ -254,10 +237,14 @@ class NoticePdfQuerySet(models.QuerySet):
         return models.QuerySet.delete(failures)
 
 
-class NoticePdf(models.Model):
+class NoticePdf(AppendOnlyRecord):
     """The digitally signed PDF made from an issued notice's .docx, frozen beside it
     with its own SHA-256. When it could not be made, ``error`` says why and the
     notice stands on its .docx alone."""
+
+    refused_change = "已签发文书的PDF不能修改。"
+    refused_delete = "已签发文书的PDF不能删除。"
+    refusal = FrozenRecord
 
     notice = models.OneToOneField(
         Notice, verbose_name="文书", on_delete=models.PROTECT, related_name="pdf"
@@ -279,13 +266,6 @@ class NoticePdf(models.Model):
     def __str__(self):
         return f"{self.notice.number} PDF"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FrozenRecord("已签发文书的PDF不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenRecord("已签发文书的PDF不能删除。")
 
     @property
     def produced(self):

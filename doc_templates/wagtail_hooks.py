@@ -1,8 +1,9 @@
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.log_actions import LogFormatter
 
+from core.admin_ui import PolicyMenuItem
 from doc_templates import urls_admin
 from doc_templates.listings import NoticeBatchViewSet, NoticeViewSet, TemplateVersionViewSet
 from doc_templates.models import Delivery
@@ -48,44 +49,27 @@ def register_notice_viewsets():
     return [NoticeViewSet(), TemplateVersionViewSet(), NoticeBatchViewSet()]
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, allowed, **kwargs):
-        self.allowed = allowed
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return self.allowed(request.user)
-
-
 notice_menu = Menu(
     items=[
-        PermissionMenuItem(
-            "案件文书",
-            reverse_lazy("issued_notices:index"),
-            icon_name="doc-full",
-            order=100,
-            allowed=can_view_notices,
+        PolicyMenuItem(
+            "案件文书", "issued_notices:index", can_view_notices, icon_name="doc-full", order=100
         ),
-        PermissionMenuItem(
+        PolicyMenuItem(
             "核验文书",
-            reverse_lazy("doc_templates:verify"),
+            "doc_templates:verify",
+            lambda user: user.is_authenticated,
             icon_name="success",
             order=200,
-            allowed=lambda user: user.is_authenticated,
         ),
-        PermissionMenuItem(
-            "批量三方温馨提示",
-            reverse_lazy("notice_batches:index"),
-            icon_name="group",
-            order=300,
-            allowed=can_issue,
+        PolicyMenuItem(
+            "批量三方温馨提示", "notice_batches:index", can_issue, icon_name="group", order=300
         ),
-        PermissionMenuItem(
+        PolicyMenuItem(
             "文书模板",
-            reverse_lazy("notice_templates:index"),
+            "notice_templates:index",
+            can_manage_templates,
             icon_name="doc-empty",
             order=400,
-            allowed=can_manage_templates,
         ),
     ]
 )

@@ -4,7 +4,7 @@ a report job produced."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.downloads import download_response
 from jobs.models import BackgroundJob
 from jobs.registry import JOB_KINDS
 from jobs.runner import retry
@@ -138,7 +139,7 @@ def job_file(request, pk):
     if not may_download(request.user, job) or not job.result_file:
         raise Http404("没有可下载的结果。")
     name = job.result_file.name.rsplit("/", 1)[-1]
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+    return download_response(job.result_file.open("rb"), name)
 
 
 @hooks.register("register_admin_urls")

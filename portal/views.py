@@ -92,6 +92,7 @@ def _record_rating(case, satisfaction, comment):
 
 @never_cache
 def case_page(request, token):
+    """The owner's own case on a phone, reached by a personal link: outside the admin."""
     try:
         case = case_for_token(token)
     except LinkRefused as refusal:

@@ -276,15 +276,6 @@ def record_finding(audit, item, by, description, *, location="", persons="", cou
 
 
 @transaction.atomic
-def add_finding_photo(finding, by, photo):
-    policy.require_audit_writer(by, finding.audit)
-    _refuse_if_closed(finding.audit)
-    validate_photo(photo)
-    photo.seek(0)
-    return FindingPhoto.objects.create(finding=finding, image=photo)
-
-
-@transaction.atomic
 def remove_finding(finding, by):
     audit = finding.audit
     policy.require_audit_writer(by, audit)

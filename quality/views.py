@@ -183,6 +183,7 @@ def finding_photo(request, pk, photo_id):
 
 
 def audit_docx(request, pk):
+    """The audit report as a Word file: a download, not a screen."""
     if not policy.can_view_audits(request.user):
         raise PermissionDenied("您无权导出检查报告。")
     audit = get_object_or_404(Audit.objects.select_related("estate", "checklist"), pk=pk)
@@ -233,6 +234,7 @@ class AuditReportView(QualityView):
 
 @require_POST
 def publish_checklist(request, pk):
+    """发布, posted from the checklist editor: an action with no screen of its own."""
     checklist = get_object_or_404(Checklist, pk=pk)
     try:
         actions.publish_checklist(checklist, request.user)
@@ -246,6 +248,7 @@ def publish_checklist(request, pk):
 
 @require_POST
 def copy_checklist(request, pk):
+    """新版本, posted from the list: an action that leads to the new draft's editor."""
     try:
         copy = actions.new_checklist_version(get_object_or_404(Checklist, pk=pk), request.user)
     except PermissionDenied as error:
@@ -257,6 +260,7 @@ def copy_checklist(request, pk):
 
 @require_POST
 def publish_questionnaire(request, pk):
+    """发布, posted from the questionnaire editor: an action with no screen of its own."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     try:
         actions.publish_questionnaire(questionnaire, request.user)
@@ -270,6 +274,7 @@ def publish_questionnaire(request, pk):
 
 @require_POST
 def copy_questionnaire(request, pk):
+    """新版本, posted from the list: an action that leads to the new draft's editor."""
     try:
         copy = actions.new_questionnaire_version(
             get_object_or_404(Questionnaire, pk=pk), request.user

@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -15,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from core.admin_ui import YesNoColumn
+from core.admin_ui import PolicyMenuItem, YesNoColumn, holding
 from core.people import display_name
 from core.policies import NoDeletePolicy, ReadOnlyPolicy
 from core.spreadsheets import TitledIndexView
@@ -504,28 +503,25 @@ def register_quality_urls():
     ]
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        self.permission = permission
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 @hooks.register("register_admin_menu_item")
 def register_audit_report_menu_item():
-    return PermissionMenuItem(
-        "督导检查报表", reverse("quality_audit_report"), icon_name="table", order=271,
-        permission="quality.view_audit",
+    return PolicyMenuItem(
+        "督导检查报表",
+        "quality_audit_report",
+        holding("quality.view_audit"),
+        icon_name="table",
+        order=271,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_care_menu_item():
-    return PermissionMenuItem(
-        "客户关怀名单", reverse("quality_care_lists"), icon_name="user", order=272,
-        permission="quality.view_careplan",
+    return PolicyMenuItem(
+        "客户关怀名单",
+        "quality_care_lists",
+        holding("quality.view_careplan"),
+        icon_name="user",
+        order=272,
     )
 
 

@@ -375,14 +375,6 @@ def syllable_bigrams(syllables):
     return [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
 
 
-def pinyin_bigram_field(text):
-    return " ".join(
-        token
-        for run in CJK_RUN.findall(normalise(text))
-        for token in syllable_bigrams(_run_syllables(run))
-    )
-
-
 # The token streams analyse_text() can make of a text, as the index stores them.
 TOKEN_STREAMS = ("bigrams", "pinyin", "pybigrams", "initials")
 _READINGS = ("pinyin", "pybigrams", "initials")
@@ -536,10 +528,6 @@ class Thesaurus:
 @lru_cache(maxsize=64)
 def _thesaurus(groups):
     return Thesaurus(groups)
-
-
-def thesaurus(groups=()):
-    return _thesaurus(tuple(tuple(group) for group in groups))
 
 
 def warm_up():

@@ -76,10 +76,6 @@ def get_kind(name):
     return _KINDS.get(name)
 
 
-def kind_names():
-    return list(_KINDS)
-
-
 def ids_filter(kind_name, ids):
     """A filter for the hits of one kind among the given object ids."""
     return {

@@ -43,6 +43,7 @@ def staff_search_page(request):
 @never_cache
 @login_required
 def search_json(request):
+    """The search page's results as JSON for its script: data, not a screen."""
     result = search(request.user, request.GET.get("q", ""), filters=_filters(request.GET))
     return JsonResponse(_payload(result), status=503 if result.unavailable else 200, **JSON_OPTIONS)
 
@@ -50,6 +51,7 @@ def search_json(request):
 @never_cache
 @login_required
 def suggest_json(request):
+    """Completions for the search box as JSON: data, not a screen."""
     return JsonResponse({"suggestions": suggest(request.GET.get("q", ""))}, **JSON_OPTIONS)
 
 

@@ -4,6 +4,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_ui import PolicyMenuItem, holding
 from search import views
 from search.models import SynonymGroup
 from search.reports import VIEW_PERMISSION, MissedQueriesReport
@@ -46,13 +47,12 @@ def register_search_menu_item():
     )
 
 
-class ManagersMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(VIEW_PERMISSION)
-
-
 @hooks.register("register_reports_menu_item")
 def register_missed_queries_report():
-    return ManagersMenuItem(
-        "未命中查询", reverse("search_missed_queries"), icon_name="warning", order=700
+    return PolicyMenuItem(
+        "未命中查询",
+        "search_missed_queries",
+        holding(VIEW_PERMISSION),
+        icon_name="warning",
+        order=700,
     )

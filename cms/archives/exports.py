@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from cms.archives.models import (
     AccessRecord,
     Building,
+    Estate,
     HouseholdArchive,
     Owner,
     attach_parents,
@@ -30,6 +31,20 @@ CATALOGUE_HEADERS = [
     "收楼时间",
     "面积（㎡）",
 ]
+
+
+def archive_scope(estate_title, building_title=""):
+    """The estate of that title, or its building of that title, as commands name them;
+    a LookupError saying which one the archive does not have."""
+    estate = Estate.objects.filter(title=estate_title).first()
+    if estate is None:
+        raise LookupError(f"档案库中没有小区“{estate_title}”。")
+    if not building_title:
+        return estate
+    building = Building.objects.child_of(estate).filter(title=building_title).first()
+    if building is None:
+        raise LookupError(f"{estate_title} 没有楼栋“{building_title}”。")
+    return building
 
 
 def buildings_of(scope):

@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from cms.archives import triggers
-from cms.archives.models import AppendOnlyError, ArchiveDeletionRefused, DeletionAttempt
+from cms.archives.models import ArchiveDeletionRefused, DeletionAttempt
+from core.append_only import AppendOnlyError
 
 PENDING = "_archive_refusals_pending"
 

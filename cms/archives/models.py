@@ -26,6 +26,7 @@ from wagtail.query import PageQuerySet
 
 from cms.archives.masking import mask_id_number, mask_phone
 from cms.archives.validators import mainland_id_is_valid, validate_phone
+from core.append_only import AppendOnlyModel
 from core.storage import PrivateStorage
 
 
@@ -1031,38 +1032,16 @@ class AccessGrant(models.Model):
         return self.get_status_display()
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError()
+class RegisterRecord(AppendOnlyModel):
+    """A line of the archive's registers: added, never changed or removed."""
 
-    def delete(self):
-        raise AppendOnlyError()
-
-    update.queryset_only = True
-    delete.queryset_only = True
-
-
-class AppendOnlyError(Exception):
-    def __init__(self, message="登记簿只能追加，不能修改或删除。"):
-        super().__init__(message)
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
+    refused_change = refused_delete = "登记簿只能追加，不能修改或删除。"
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError()
-        return super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError()
-
-
-class AccessRecord(AppendOnlyModel):
+class AccessRecord(RegisterRecord):
     """查阅登记: one reading of one archive. Written by ``policy.record_access`` only."""
 
     class Via(models.TextChoices):
@@ -1124,7 +1103,7 @@ class AccessRecord(AppendOnlyModel):
             return self.via
 
 
-class DeletionAttempt(AppendOnlyModel):
+class DeletionAttempt(RegisterRecord):
     """A refused attempt to delete an archive (永久保存), kept for the record."""
 
     user = models.ForeignKey(

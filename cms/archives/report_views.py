@@ -21,6 +21,9 @@ from cms.archives.register import alerts
 from core.downloads import XLSX, download_response
 from core.people import display_name
 
+# The refused deletes beside the register: the latest ones, the heading counts them all.
+DELETION_ATTEMPTS_SHOWN = 50
+
 
 class RegisterFilterSet(WagtailFilterSet):
     user = django_filters.ModelChoiceFilter(
@@ -112,7 +115,12 @@ class RegisterReportView(ReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(alerts(), on_register=True)
-        context["deletion_attempts"] = DeletionAttempt.objects.select_related("user")[:50]
+        attempts = DeletionAttempt.objects.select_related("user")
+        context.update(
+            deletion_attempts=attempts[:DELETION_ATTEMPTS_SHOWN],
+            deletion_attempts_count=attempts.count(),
+            deletion_attempts_shown=DELETION_ATTEMPTS_SHOWN,
+        )
         return context
 
     def preprocess_field_value(self, field, value, export_format):

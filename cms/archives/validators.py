@@ -22,13 +22,6 @@ def mainland_id_is_valid(number):
     return ID_CHECK_CHARS[total % 11] == number[17]
 
 
-def validate_mainland_id(number):
-    if not mainland_id_is_valid(number):
-        raise ValidationError(
-            "身份证号码无效：应为 18 位，且最后一位校验码须与前 17 位相符。", code="invalid_id"
-        )
-
-
 def phone_is_valid(phone):
     phone = (phone or "").strip().replace(" ", "")
     return bool(MOBILE_PATTERN.match(phone) or LANDLINE_PATTERN.match(phone))

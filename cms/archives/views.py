@@ -1,25 +1,25 @@
-"""Admin views of owner archives: list, reading page, access requests and decisions,
-the register, exports and the archive's change actions. Every decision is the policy's."""
+"""Admin views of owner archives that are forms or pages rather than lists (the lists are in
+``listings.py``, the register in ``report_views.py``): the reading page, the access request,
+decisions and lifts posted from the lists, the archive reports and the archive's change
+actions. Every decision is the policy's."""
 
-import io
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cms.archives import actions, exports, holds, policy
+from cms.archives import actions, holds, policy
 from cms.archives import reports as reports_module
 from cms.archives.forms import (
     AccessRequestForm,
     ContactChangeForm,
     ContactLogForm,
     DecisionForm,
-    HoldForm,
     LiftHoldForm,
     NewOwnerForm,
     ReasonForm,
@@ -35,9 +35,10 @@ from cms.archives.models import (
     attach_parents,
 )
 from cms.archives.reports import missing_papers
-from core.downloads import XLSX, download_response
+from core.downloads import download_response
 
-CSV = "text/csv; charset=utf-8"
+# The reading page lists the latest contacts and says how many there are in all.
+CONTACTS_SHOWN = 50
 
 
 def requires(check, message):
@@ -72,7 +73,8 @@ def owner_for_callback(owner):
 
 
 def household_detail(request, pk):
-    """The reading page (查阅): only with the policy's leave, and always registered."""
+    """The reading page (查阅): only with the policy's leave, and always registered; one
+    household's whole file on one page, which no generic view (inspect reads one model) shows."""
     household = get_object_or_404(HouseholdArchive, pk=pk)
     if not policy.can_read_household(request.user, household):
         messages.error(request, "该业户档案属绝密，您无权查阅。请先提交查阅申请。")
@@ -102,7 +104,8 @@ def household_detail(request, pk):
             "papers": household.papers.all(),
             "missing_papers": missing_papers(household),
             "changes": household.changes.select_related("changed_by"),
-            "contacts": household.contacts.select_related("staff")[:50],
+            "contacts": household.contacts.select_related("staff")[:CONTACTS_SHOWN],
+            "contacts_count": household.contacts.count(),
             "reads_everything": policy.reads_everything(request.user),
             "for_callback": for_callback,
             "mask_phone": policy.mask_phone,
@@ -111,6 +114,8 @@ def household_detail(request, pk):
 
 
 def request_access(request):
+    """查阅申请: one form for a household or a building, or the manager's break-glass; not a
+    model form, as the policy and ``actions.request_access`` decide what it creates."""
     initial = {"scope": "household", "duration_days": 1, "purpose": AccessGrant.Purpose.READ}
     if "household" in request.GET:
         initial["household"] = request.GET["household"]
@@ -166,27 +171,6 @@ def _household_shown_on_request(user, household_id):
     return attach_parents([household])[0] if household else None
 
 
-def grant_list(request):
-    """查阅申请: pending requests each with its approve/refuse form above the decided ones — a
-    screen of forms, which no generic listing view expresses."""
-    can_approve = policy.can_approve_access(request.user)
-    grants = AccessGrant.objects.select_related("requester", "household", "building", "decided_by")
-    if not can_approve:
-        grants = grants.filter(requester=request.user)
-    return render(
-        request,
-        "archives/admin/grants.html",
-        {
-            "pending": grants.pending() if can_approve else [],
-            "grants": grants.exclude(status=AccessGrant.Status.PENDING)[:200]
-            if can_approve
-            else grants[:200],
-            "can_approve": can_approve,
-            "decision_form": DecisionForm(),
-        },
-    )
-
-
 GRANT_DECISIONS = {
     "approve": (actions.approve_access, "已批准该查阅申请。"),
     "refuse": (actions.refuse_access, "已拒绝该查阅申请。"),
@@ -195,6 +179,7 @@ GRANT_DECISIONS = {
 
 @require_POST
 def decide_grant(request, pk, decision):
+    """Approve or refuse, posted from the pending list; an unknown decision is not found."""
     if decision not in GRANT_DECISIONS:
         raise Http404("没有这种审批决定")
     decide, done = GRANT_DECISIONS[decision]
@@ -210,48 +195,15 @@ def decide_grant(request, pk, decision):
     return redirect("archives_admin:grants")
 
 
-@archivist_only
-def catalogue_export(request):
-    """业户档案目录 of an estate or a building (or everything) as Excel or CSV. Not a listing's
-    export: building by building with a running 序号, written by the same code as
-    ``manage.py export_catalogue``, and every household in it registered as read."""
-    scope = _catalogue_scope(request.GET)
-    households = exports.catalogue_households(scope, policy.readable_households(request.user))
-    name = f"业户档案目录-{scope.title if scope else '全部'}-{timezone.localdate():%Y%m%d}"
-    if request.GET.get("format") == "csv":
-        text = io.StringIO()
-        written = exports.write_catalogue_csv(households, text)
-        content, filename, content_type = text.getvalue().encode(), f"{name}.csv", CSV
-    else:
-        stream = io.BytesIO()
-        written = exports.write_catalogue_xlsx(households, stream)
-        content, filename, content_type = stream.getvalue(), f"{name}.xlsx", XLSX
-    exports.register_export(request.user, written, request)
-    return download_response(content, filename, content_type)
-
-
-def _catalogue_scope(params):
-    """The building or estate chosen for the catalogue; an id that is not a number is not found."""
-    for key, model in (("building", Building), ("estate", Estate)):
-        value = params.get(key)
-        if value:
-            if not value.isdigit():
-                raise Http404
-            return get_object_or_404(model, pk=value)
-    return None
-
-
 def download_paper(request, pk):
-    """The only way to a stored paper: permission-checked and registered."""
+    """The only way to a stored paper: permission-checked and registered (a file, not a page)."""
     if not request.user.is_authenticated:
         raise Http404
     paper = get_object_or_404(ArchivePaper.objects.select_related("household"), pk=pk)
     if not policy.can_read_household(request.user, paper.household):
         raise PermissionDenied("该业户档案属绝密，您无权下载其资料。")
     policy.record_access(request.user, paper.household, AccessRecord.Via.DOCUMENT, request=request)
-    return FileResponse(
-        paper.file.open("rb"), as_attachment=True, filename=paper.file.name.split("/")[-1]
-    )
+    return download_response(paper.file.open("rb"), paper.file.name.split("/")[-1])
 
 
 def _household_for_change(request, pk):
@@ -267,6 +219,7 @@ def _done(request, household, message):
 
 @archivist_only
 def change_contact(request, pk):
+    """联系方式变更: a reasoned action on the archive (``actions.change_contact``), not an edit."""
     household = _household_for_change(request, pk)
     form = ContactChangeForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
@@ -284,6 +237,7 @@ def change_contact(request, pk):
 
 @archivist_only
 def change_owner(request, pk):
+    """业户更替: a reasoned action on the archive (``actions.change_owner``), not an edit."""
     household = _household_for_change(request, pk)
     form = NewOwnerForm(request.POST or None, initial={"changed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -302,6 +256,7 @@ def change_owner(request, pk):
 
 @archivist_only
 def close_or_reopen(request, pk):
+    """归档关闭 / 恢复: a reasoned action on the archive, not an edit."""
     household = _household_for_change(request, pk)
     form = ReasonForm(request.POST or None)
     title = "恢复档案" if household.is_closed else "归档关闭"
@@ -317,6 +272,7 @@ def close_or_reopen(request, pk):
 
 
 def add_contact(request, pk):
+    """登记客户动态 through ``actions.log_contact``, by anyone who may read the household."""
     household = _household_for_change(request, pk)
     if not policy.can_read_household(request.user, household):
         raise PermissionDenied("您无权为该户登记客户动态。")
@@ -342,7 +298,8 @@ def _action_page(request, household, form, title):
 
 @archivist_only
 def reports(request):
-    """档案报表: late entries, unvisited new owners, missing papers, interview quota."""
+    """档案报表: late entries, unvisited new owners, missing papers and the interview quota on
+    one page, four lists side by side, which a single-listing ReportView does not show."""
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
@@ -369,39 +326,10 @@ def reports(request):
     )
 
 
-@requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
-def hold_list(request):
-    """保全登记: the form placing a hold above every hold placed and lifted, each with its lift
-    form — a screen of forms, which no generic listing view expresses."""
-    initial = {"household": request.GET.get("household")} if request.GET.get("household") else {}
-    form = HoldForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            hold = holds.place_hold(
-                form.cleaned_data["target"],
-                request.user,
-                form.cleaned_data["reason"],
-                form.cleaned_data["reference"],
-            )
-        except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
-        else:
-            messages.success(request, f"已保全：{hold.target_label}。")
-            return redirect("archives_admin:holds")
-    return render(
-        request,
-        "archives/admin/holds.html",
-        {
-            "form": form,
-            "holds": Hold.objects.select_related("placed_by", "lifted_by")[:300],
-            "lift_form": LiftHoldForm(),
-        },
-    )
-
-
 @require_POST
 @requires(lambda user: user.has_perm(holds.PLACE_HOLD), "仅客户服务中心经理可以设置和解除保全。")
 def lift_hold(request, pk):
+    """解除保全, posted from a row of 保全登记 with its reason."""
     hold = get_object_or_404(Hold, pk=pk)
     form = LiftHoldForm(request.POST)
     try:

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.compare import TextFieldComparison, register_comparison_class
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cms.archives import admin_urls, policy
+from cms.archives import admin_urls, holds, policy
 from cms.archives.models import (
     ArchiveDeletionRefused,
     ArchiveRoot,
@@ -22,6 +22,7 @@ from cms.archives.models import (
 )
 from cms.archives.page_views import ArchivePageViewSet, HouseholdPageViewSet
 from cms.archives.permanence import archives_within, in_archive_tree, record_deletion_attempt
+from core.admin_ui import PolicyMenuItem, holding
 from core.one_at_a_time import answer_under_lock
 
 
@@ -129,17 +130,6 @@ def archive_admin_urls():
     return [path("archives/", include(admin_urls, namespace="archives_admin"))]
 
 
-class PolicyMenuItem(MenuItem):
-    """A menu entry shown only to those the policy lets use it."""
-
-    def __init__(self, label, url_name, check, **kwargs):
-        super().__init__(label, reverse_lazy(url_name), **kwargs)
-        self.check = check
-
-    def is_shown(self, request):
-        return self.check(request.user)
-
-
 def signed_in(user):
     return user.is_authenticated
 
@@ -175,7 +165,7 @@ def archives_menu():
             PolicyMenuItem(
                 "保全登记",
                 "archives_admin:holds",
-                lambda user: user.has_perm("archives.place_hold"),
+                holding(holds.PLACE_HOLD),
                 icon_name="lock",
                 order=35,
             ),

@@ -22,12 +22,14 @@ def _approved():
 # Every admin user (all roles) may download the approved scripts; the admin URL
 # wrapper already requires admin access.
 def export_workbook(request):
+    """The approved scripts as Excel: a download, not a screen."""
     buffer = io.BytesIO()
     scripts_workbook(_approved()).save(buffer)
     return download_response(buffer.getvalue(), "回复口径.xlsx", XLSX)
 
 
 def export_handbook(request):
+    """The approved scripts as a Word handbook: a download, not a screen."""
     buffer = io.BytesIO()
     handbook_document(_approved()).save(buffer)
     return download_response(buffer.getvalue(), "回复口径手册.docx", DOCX)

@@ -14,7 +14,7 @@ from cms.replies import views
 from cms.replies.bulk_actions import ApproveDraftsBulkAction
 from cms.replies.models import ReplyScript, ReplyTopic
 from cms.replies.suggestions import scripts_for_case
-from core.admin_ui import YesNoColumn
+from core.admin_ui import PolicyMenuItem, YesNoColumn, holding
 from core.one_at_a_time import answer_under_lock
 
 SAME_QUESTION = "已有同一问题的口径（可能是刚刚自动保存的草稿）。请到口径条目中打开它继续编辑，所填内容仍在下方。"
@@ -100,15 +100,14 @@ def register_quiz_menu_item():
     return MenuItem("口径熟悉度测验", reverse("replies_quiz"), icon_name="tasks", order=260)
 
 
-class QuizResultsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("replies.view_quizattempt")
-
-
 @hooks.register("register_admin_menu_item")
 def register_quiz_results_menu_item():
-    return QuizResultsMenuItem(
-        "测验成绩", reverse("replies_quiz_results"), icon_name="table", order=261
+    return PolicyMenuItem(
+        "测验成绩",
+        "replies_quiz_results",
+        holding("replies.view_quizattempt"),
+        icon_name="table",
+        order=261,
     )
 
 

@@ -1,6 +1,7 @@
 """Builders shared by the owner-archive tests."""
 
 from django.contrib.auth import get_user_model
+from openpyxl import Workbook
 
 from cms.archives.models import HouseholdArchive, Owner
 
@@ -31,3 +32,13 @@ def make_user(username, groups=(), password=None, **fields):
     for group in groups:
         user.groups.add(group)
     return user
+
+
+def import_sheet(path, headers, rows):
+    """An import workbook as archivists fill it in: the header row, then a row a room."""
+    book = Workbook()
+    book.active.append(headers)
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from archive_helpers import VALID_ID, make_user
+from browser_login import sign_in
 from wagtail.models import Page
 
 from cms.archives.models import AccessRecord, ArchiveRoot, Building, Estate, HouseholdArchive
@@ -13,12 +14,7 @@ PASSWORD = "Archive-browser-2026"
 
 
 def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, username, PASSWORD)
 
 
 @pytest.mark.browser

@@ -3,9 +3,8 @@ by hand: same page fields, tree, revision, audit log and admin search entry, and
 database still refuses to delete it."""
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
 from django.db import connection, transaction
-from openpyxl import Workbook
 from wagtail.models import Page, PageLogEntry
 from wagtail.search.models import IndexEntry
 
@@ -43,12 +42,7 @@ def archivist(role_groups):
 
 
 def sheet(path, rows):
-    book = Workbook()
-    book.active.append(HEADERS)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return import_sheet(path, HEADERS, rows)
 
 
 def filed_by_hand(building, archivist):

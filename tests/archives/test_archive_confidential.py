@@ -17,11 +17,11 @@ from cms.archives import actions, policy
 from cms.archives.models import (
     AccessGrant,
     AccessRecord,
-    AppendOnlyError,
     ArchivePaper,
     HouseholdArchive,
     PaperKind,
 )
+from core.append_only import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,11 @@ nothing with a Chinese message."""
 import json
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
 from wagtail.models import Page
 
 from cms.archives.importer import Importer, ImportFailed
@@ -29,12 +28,7 @@ def archivist(role_groups):
 
 
 def sheet(path, rows):
-    book = Workbook()
-    book.active.append(HEADERS)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return import_sheet(path, HEADERS, rows)
 
 
 def rooms_of_two_buildings_in_turn():

@@ -5,10 +5,10 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from archive_helpers import VALID_ID
+from archive_helpers import VALID_ID, import_sheet
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from cms.archives.importer import Importer, ImportFailed
 from cms.archives.models import AccessRecord, ArchiveChange, HouseholdArchive, Owner
@@ -68,13 +68,7 @@ def importer():
 
 
 def workbook(path, rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return import_sheet(path, HEADERS, rows)
 
 
 def snapshot():

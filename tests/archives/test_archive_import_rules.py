@@ -6,9 +6,8 @@ import uuid
 from io import StringIO
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
 
 from cms.archives.importer import Importer
 from cms.archives.models import ArchiveChange, HouseholdArchive
@@ -30,13 +29,7 @@ ROOM = ["翠湖花园", "3栋", "1", 7, "701", "孙丽", VALID_ID]
 
 
 def workbook(path, rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return import_sheet(path, HEADERS, rows)
 
 
 @pytest.fixture

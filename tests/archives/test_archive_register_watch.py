@@ -40,10 +40,20 @@ def test_many_households_in_a_day_and_after_hours_are_flagged(client, users, arc
 def test_outside_working_hours_uses_the_centre_hours(users, archive_tree):
     from cms.archives.register import outside_working_hours
 
-    night = AccessRecord(accessed_at=timezone.make_aware(datetime(2026, 12, 1, 22, 5)))
-    noon = AccessRecord(accessed_at=timezone.make_aware(datetime(2026, 12, 1, 12, 0)))
-    saturday = AccessRecord(accessed_at=timezone.make_aware(datetime(2026, 12, 5, 10, 0)))
-    assert outside_working_hours([night, noon, saturday]) == [night, saturday]
+    def reading(when):
+        return AccessRecord(
+            user=users["archivist"],
+            household=archive_tree["household"],
+            via=AccessRecord.Via.ADMIN,
+            accessed_at=timezone.make_aware(when),
+        )
+
+    night = reading(datetime(2026, 12, 1, 22, 5))
+    noon = reading(datetime(2026, 12, 1, 12, 0))
+    saturday = reading(datetime(2026, 12, 5, 10, 0))
+    AccessRecord.objects.bulk_create([night, noon, saturday])
+    found = outside_working_hours(AccessRecord.objects.order_by("accessed_at"))
+    assert list(found) == [night, saturday]
 
 
 class TestFromWhere:
@@ -118,3 +128,29 @@ def test_the_register_report_shows_the_days_alerts(client, users, archive_tree):
     client.force_login(users["manager"])
     html = client.get(reverse("archives_admin:register")).content.decode()
     assert "今日查阅超过 1 户的人员（1）" in html and "dangan1：2 户" in html
+
+
+def test_a_late_reading_is_flagged_however_busy_the_day(users, archive_tree):
+    from cms.archives.register import alerts
+
+    wednesday = datetime(2026, 12, 2)
+    at = timezone.make_aware(wednesday.replace(hour=10))
+    busy = [
+        AccessRecord(
+            user=users["archivist"],
+            household=archive_tree["household"],
+            via=AccessRecord.Via.EXPORT,
+            accessed_at=at,
+        )
+        for _ in range(600)
+    ]
+    late = AccessRecord(
+        user=users["manager"],
+        household=archive_tree["other"],
+        via=AccessRecord.Via.READ,
+        accessed_at=at.replace(hour=23, minute=30),
+    )
+    AccessRecord.objects.bulk_create([*busy, late])
+    flagged = alerts(wednesday.date())
+    assert flagged["after_hours_count"] == 1
+    assert [record.accessed_at for record in flagged["after_hours"]] == [late.accessed_at]

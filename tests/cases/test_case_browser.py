@@ -4,6 +4,7 @@ working hours, the handler resolves it, a visit closes it, the history shows it 
 import datetime as dt
 
 import pytest
+from browser_login import sign_in
 from case_helpers import PASSWORD
 from django.utils import timezone
 
@@ -11,12 +12,7 @@ from cases.models import Case
 
 
 def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, user.username, PASSWORD)
 
 
 def act(page, action, fields=None, selects=None, confirm=False):

@@ -7,8 +7,9 @@ from pathlib import Path
 from cases import states
 
 ROOT = Path(__file__).resolve().parents[2]
-# The areas that show or change cases (the archives have a "closed" of their own).
-SOURCES = ("cases", "portal", "api", "doc_templates", "quality", "search")
+# The areas that show or change cases, and the benchmarks that make them (the archives
+# have a "closed" of their own).
+SOURCES = ("cases", "portal", "api", "doc_templates", "quality", "search", "bench")
 
 
 def status_literals():

@@ -3,6 +3,7 @@
 import io
 from pathlib import Path
 
+from browser_login import sign_in
 from django.contrib.auth import get_user_model
 from docx import Document
 
@@ -69,12 +70,7 @@ def grant_reading(user, building, approver_username="jingli-shenpi"):
 
 
 def log_in(page, user):
-    """Sign ``user`` in to the admin in the browser, as a person would."""
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, user.username, PASSWORD)
 
 
 SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"

@@ -201,3 +201,14 @@ def test_a_notices_history_lists_issuing_delivery_and_correction_for_those_who_s
     assert "张伟" not in page
     client.force_login(make_user("kefu-other-history", role_groups[STAFF]))
     assert client.get(url).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_the_open_cases_above_the_notices_say_how_many_there_are_beyond_those_listed(
+    client, manager, make_case
+):
+    for number in range(21):
+        make_case(location=f"{number + 1}栋架空层")
+    client.force_login(manager)
+    body = client.get("/admin/notices/").content.decode()
+    assert "共 21 件，列出最近受理的 20 件" in body

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from browser_login import sign_in
 from django.conf import settings
 from django.utils import timezone
 from PIL import Image
@@ -19,12 +20,7 @@ SCREENS = Path(settings.BASE_DIR) / "var" / "screens"
 
 
 def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, user.username, PASSWORD)
 
 
 def shot(page, name):

@@ -5,7 +5,6 @@ manage.py api_token list [--user kefu]
 manage.py api_token revoke <前缀>
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -13,6 +12,7 @@ from wagtail.models import APIToken
 
 from api.models import Scope
 from api.tokens import create_token, revoke_token
+from core.commands import acting_user
 
 
 class Command(BaseCommand):
@@ -36,9 +36,7 @@ class Command(BaseCommand):
         getattr(self, f"handle_{action}")(**options)
 
     def handle_create(self, user, name, scope, days, **options):
-        owner = get_user_model().objects.filter(username=user).first()
-        if owner is None:
-            raise CommandError(f"找不到用户「{user}」。")
+        owner = acting_user(user)
         try:
             token, key = create_token(owner, name, scope, days)
         except ValidationError as error:

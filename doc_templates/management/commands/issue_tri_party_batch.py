@@ -3,26 +3,21 @@
 manage.py issue_tri_party_batch --scope 翠湖花园/3栋 --topic 高空抛物 --user jingli
 """
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cms.archives.models import Building, Estate
+from cms.archives.exports import archive_scope
+from core.commands import acting_user
 from doc_templates.actions import run_batch, start_batch
 
 
 def find_scope(label):
     """An estate by title ("翠湖花园") or a building as "小区/楼栋"."""
     estate_title, _, building_title = label.partition("/")
-    estate = Estate.objects.filter(title=estate_title).first()
-    if estate is None:
-        raise CommandError(f"找不到小区「{estate_title}」。")
-    if not building_title:
-        return estate
-    building = Building.objects.child_of(estate).filter(title=building_title).first()
-    if building is None:
-        raise CommandError(f"小区「{estate_title}」下没有楼栋「{building_title}」。")
-    return building
+    try:
+        return archive_scope(estate_title, building_title)
+    except LookupError as missing:
+        raise CommandError(str(missing)) from missing
 
 
 class Command(BaseCommand):
@@ -34,9 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="签发人用户名（须有签发权限）")
 
     def handle(self, *args, scope, topic, user, **options):
-        issuer = get_user_model().objects.filter(username=user).first()
-        if issuer is None:
-            raise CommandError(f"找不到用户「{user}」。")
+        issuer = acting_user(user)
         batch = start_batch(find_scope(scope), topic, issuer)
         with tqdm(total=batch.total, desc="三方温馨提示", unit="户") as bar:
             batch = run_batch(batch, progress=lambda done, total: bar.update(1))

@@ -1,9 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.archives import exports, policy
-from cms.archives.models import Building, Estate
+from core.commands import acting_user
 
 
 class Command(BaseCommand):
@@ -16,9 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--building", help="楼栋名称（需同时给出小区）")
 
     def handle(self, output, user, estate=None, building=None, **options):
-        reader = get_user_model().objects.filter(username=user).first()
-        if reader is None or not policy.reads_everything(reader):
-            raise CommandError(f"用户 {user} 不存在或无权导出业户档案目录。")
+        reader = acting_user(
+            user, allowed=policy.reads_everything, refused=f"用户 {user} 无权导出业户档案目录。"
+        )
         scope = self.scope(estate, building)
         households = policy.readable_households(reader)
         count = (households.descendant_of(scope) if scope else households).count()
@@ -40,12 +39,7 @@ class Command(BaseCommand):
             if building:
                 raise CommandError("指定楼栋时须同时指定小区（--estate）。")
             return None
-        estate_page = Estate.objects.filter(title=estate).first()
-        if estate_page is None:
-            raise CommandError(f"档案库中没有小区“{estate}”。")
-        if not building:
-            return estate_page
-        building_page = Building.objects.child_of(estate_page).filter(title=building).first()
-        if building_page is None:
-            raise CommandError(f"{estate} 没有楼栋“{building}”。")
-        return building_page
+        try:
+            return exports.archive_scope(estate, building or "")
+        except LookupError as missing:
+            raise CommandError(str(missing)) from missing

@@ -1,11 +1,11 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.archives.importer import Importer, ImportFailed
 from cms.archives.policy import can_import_archives
+from core.commands import acting_user
 
 
 class Command(BaseCommand):
@@ -33,14 +33,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"导入完成：{result}"))
 
     def importing_user(self, username):
-        if not username:
-            raise CommandError(
-                "请用 --user 指明经办档案员的用户名：每户的修订与变更记录都记下导入人。"
-            )
-        try:
-            user = get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist as missing:
-            raise CommandError(f"没有用户“{username}”，请检查 --user。") from missing
-        if not can_import_archives(user):
-            raise CommandError(f"用户“{username}”无权导入业户档案：导入须由档案员经办。")
-        return user
+        return acting_user(
+            username,
+            missing="请用 --user 指明经办档案员的用户名：每户的修订与变更记录都记下导入人。",
+            allowed=can_import_archives,
+            refused=f"用户“{username}”无权导入业户档案：导入须由档案员经办。",
+        )

@@ -1,9 +1,9 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.replies.bulk_actions import PUBLISH_PERMISSION
 from cms.replies.importing import ImportRejected, check_rows, import_rows, read_rows
+from core.commands import acting_user
 
 
 class Command(BaseCommand):
@@ -39,11 +39,8 @@ class Command(BaseCommand):
     def _approver(self, username):
         if not username:
             return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"没有账号“{username}”")
-        if not user.has_perm(PUBLISH_PERMISSION):
-            raise CommandError(
-                f"账号“{username}”不是部门负责人，无权审批发布口径；不指定 --user 可导入为草稿"
-            )
-        return user
+        return acting_user(
+            username,
+            allowed=lambda user: user.has_perm(PUBLISH_PERMISSION),
+            refused=f"账号“{username}”不是部门负责人，无权审批发布口径；不指定 --user 可导入为草稿",
+        )
