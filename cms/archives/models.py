@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 
 from cms.archives.masking import mask_id_number, mask_phone
-from cms.archives.validators import mainland_id_is_valid, validate_phone
+from cms.archives.validators import mainland_id_is_valid, normalized_phone, validate_phone
 from core.storage import PrivateStorage
 
 
@@ -44,6 +44,10 @@ class PhoneField(models.CharField):
         kwargs.setdefault("validators", [validate_phone])
         kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalized_phone(value) if value else value
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
