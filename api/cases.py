@@ -12,7 +12,7 @@ from api.models import Scope
 from cases import actions
 from cases.models import Case, CaseTopic, FollowUpVisit
 from cases.policy import can_handle_case, visible_cases
-from cms.archives.policy import listable_households
+from cms.archives.policy import linkable_households
 from core.people import display_name
 from portal.links import owner_link
 
@@ -187,7 +187,7 @@ def register_complaint(request, payload: ComplaintIn):
             raise ApiError(422, "unknown_topic", f"没有名为「{payload.topic}」的案件主题。")
     household = None
     if payload.household_id is not None:
-        household = listable_households(request.user).filter(pk=payload.household_id).first()
+        household = linkable_households(request.user).filter(pk=payload.household_id).first()
         if household is None:
             raise ApiError(404, "not_found", "没有找到该业户档案，或您无权查看。")
     case = actions.create_case(

@@ -17,6 +17,7 @@ from cases import states
 from cases.history import ReadOnlyHistory
 from cases.querysets import CaseQuerySet
 from cases.validators import validate_caller_phone, validate_person_name
+from cms.archives.validators import normalized_phone
 from core.people import display_name
 from core.storage import PrivateStorage
 
@@ -334,6 +335,8 @@ class Case(models.Model):
             errors["violation_kind"] = "请选择违章类型。"
         if not self.anonymous and not (self.reporter_name or self.household_id):
             errors["reporter_name"] = "请填写反映人，或选择业户，或勾选匿名。"
+        # Kept as the card writes it, so a caller's number is found on the card.
+        self.reporter_phone = normalized_phone(self.reporter_phone)
         errors.update(caller_errors(self.reporter_name, self.reporter_phone))
         if errors:
             raise ValidationError(errors)

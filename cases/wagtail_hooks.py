@@ -52,6 +52,16 @@ def local_time(value):
     return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
 
 
+class HiddenFieldPanel(FieldPanel):
+    """A field the form carries without a heading of its own (the version a case was read
+    at), so no empty section shows under the intake."""
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.heading = ""
+
+
 class DeadlineColumn(Column):
     """A running clock: its due time, flagged when it falls due today or is overdue."""
 
@@ -288,6 +298,7 @@ class CaseViewSet(ModelViewSet):
                         [FieldPanel("department"), FieldPanel("handler"), FieldPanel("severity")]
                     ),
                     FieldPanel("related_cases"),
+                    HiddenFieldPanel("version"),
                 ],
                 heading="受理",
             ),
@@ -308,7 +319,6 @@ class CaseViewSet(ModelViewSet):
                 heading="违章",
                 classname="collapsed",
             ),
-            FieldPanel("version"),
         ],
         base_form_class=CaseForm,
     )

@@ -4,6 +4,9 @@ from wagtail.admin.ui.components import Component
 
 from cms import views
 from cms.dashboard import WorkPanel
+from core.admin_ui import register_readable_comparisons
+
+register_readable_comparisons()
 
 # Wagtail's reports about web pages (how long since publishing, which page types are used)
 # mean nothing for an archive and print internal model names.

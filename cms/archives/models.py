@@ -23,9 +23,10 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
+from wagtail.search import index
 
 from cms.archives.masking import mask_id_number, mask_phone
-from cms.archives.validators import mainland_id_is_valid, validate_phone
+from cms.archives.validators import mainland_id_is_valid, normalized_phone, validate_phone
 from core.append_only import AppendOnlyModel
 from core.storage import PrivateStorage
 
@@ -45,6 +46,10 @@ class PhoneField(models.CharField):
         kwargs.setdefault("validators", [validate_phone])
         kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalized_phone(value) if value else value
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
@@ -499,6 +504,8 @@ class HouseholdArchive(ArchiveTreePage):
     promote_panels = []
     settings_panels = []
     base_form_class = HouseholdPageForm
+    # The page chooser of a case form searches these: the address as callers say it.
+    search_fields = [*Page.search_fields, index.AutocompleteField("spoken_addresses")]
 
     parent_page_types = ["archives.Building"]
     subpage_types = []
@@ -575,6 +582,16 @@ class HouseholdArchive(ArchiveTreePage):
     @property
     def address(self):
         return f"{self.estate.title} {self.building.title} {self.room_label()}"
+
+    @property
+    def spoken_addresses(self):
+        """The room as a caller says it, written together (3栋1201, 3栋2单元1201室,
+        翠湖花园3栋1201), so that what staff type while listening finds it."""
+        building, room = self.building.title, self.room
+        rooms = [room, f"{self.unit}单元{room}"] if self.unit else [room]
+        said = [*rooms, *(f"{building}{r}" for r in rooms)]
+        said += [f"{self.estate.title}{building}{r}" for r in rooms]
+        return " ".join(f"{s} {s}室" for s in said)
 
     @property
     def current_owners(self):

@@ -1,6 +1,7 @@
 """Checks for the identity numbers and phone numbers written on owner cards."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -22,8 +23,15 @@ def mainland_id_is_valid(number):
     return ID_CHECK_CHARS[total % 11] == number[17]
 
 
+def normalized_phone(phone):
+    """A phone as it is checked, stored and compared: digits and dashes typed in full width
+    by a Chinese input method (１３８…，－) become plain ones, and the spaces of a number
+    read out in groups (138 2600 1201) go, so the caller's number matches the card's."""
+    return "".join(unicodedata.normalize("NFKC", phone or "").split())
+
+
 def phone_is_valid(phone):
-    phone = (phone or "").strip().replace(" ", "")
+    phone = normalized_phone(phone)
     return bool(MOBILE_PATTERN.match(phone) or LANDLINE_PATTERN.match(phone))
 
 

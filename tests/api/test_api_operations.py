@@ -241,3 +241,17 @@ def test_the_schema_and_docs_are_in_chinese(client):
 
     labels = Path(finders.find("api/swagger-zh.js")).read_text(encoding="utf-8")
     assert '"Try it out": "试一试"' in labels and '"Execute": "执行"' in labels
+
+
+@pytest.mark.django_db
+def test_the_call_centre_links_a_complaint_to_the_callers_household_without_a_reading_grant(
+    register, tree
+):
+    """As in the admin intake: linking a complaint to the caller's address is not reading
+    the archive, so staff without a grant link it, and nothing of the owner comes back."""
+    household = tree["household"]
+    response = register(household_id=household.pk)
+    assert response.status_code == 201, response.content
+    assert Case.objects.get(pk=response.json()["id"]).household == household
+    assert "张伟" not in response.text and "13812345678" not in response.text
+    assert not AccessRecord.objects.filter(household=household).exists()

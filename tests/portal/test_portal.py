@@ -92,3 +92,17 @@ def test_staff_copy_the_sms_from_the_admin(client, replied, staff):
     client.force_login(staff)
     page = client.get(f"/admin/cases/{replied.pk}/owner-link/").content.decode()
     assert replied.number in page and "/track/" in page and "请勿转发" in page
+
+
+@pytest.mark.django_db
+def test_staff_reach_the_owners_link_from_the_case_page(client, complaint, staff):
+    """While the caller is still on the line, the case page leads to the SMS with the link;
+    a case without a phone offers none."""
+    client.force_login(staff)
+    with_phone = complaint()
+    page = client.get(f"/admin/cases/{with_phone.pk}/").content.decode()
+    assert f'href="/admin/cases/{with_phone.pk}/owner-link/"' in page
+    assert "业主查询链接" in page
+    without_phone = complaint(reporter_phone="")
+    page = client.get(f"/admin/cases/{without_phone.pk}/").content.decode()
+    assert "/owner-link/" not in page

@@ -1,0 +1,32 @@
+"""Linking a complaint to the caller's household while the caller talks: the caller says
+where they live ("3栋1201", "翠湖花园3栋2单元1201室"), staff type just that into the
+household chooser of the case form, and the one household comes up (address only)."""
+
+import re
+
+import pytest
+
+
+def chosen_rooms(client, query):
+    response = client.get(
+        "/admin/choose-page/search/",
+        {"q": query, "page_type": "archives.householdarchive"},
+    )
+    assert response.status_code == 200
+    return re.findall(r'data-id="(\d+)"', response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "said", ["3栋1201", "3栋1201室", "3栋2单元1201", "3栋2单元1201室", "2单元1201", "翠湖花园3栋1201"]
+)
+def test_staff_find_the_callers_household_as_the_caller_says_it(client, users, archive_tree, said):
+    client.force_login(users["staff"])
+    assert set(chosen_rooms(client, said)) == {str(archive_tree["household"].pk)}
+
+
+@pytest.mark.django_db
+def test_another_buildings_room_is_not_offered(client, users, archive_tree):
+    client.force_login(users["staff"])
+    assert chosen_rooms(client, "5栋1201") == []
+    assert set(chosen_rooms(client, "5栋301")) == {str(archive_tree["other"].pk)}
