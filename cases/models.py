@@ -308,6 +308,11 @@ class Case(models.Model):
             models.Index(fields=["kind", "received_at"]),
             # The case list filtered by status and kind, newest first, and its count.
             models.Index(fields=["status", "kind", "received_at"], name="case_status_kind_idx"),
+            # A save counted into its month: does another complaint of the month share
+            # the customer and topic (the counting rules)?
+            models.Index(
+                fields=["topic", "reporter_name", "received_at"], name="case_counting_key_idx"
+            ),
         ]
 
     def __str__(self):
