@@ -96,7 +96,7 @@ def _typical_with(typical, month, in_month, had_major, major):
         in_month_cases = Case.objects.filter(
             merged_into__isnull=True, received_at__gte=start, received_at__lt=end
         )
-        return reports.typical_cases(in_month_cases)
+        return reports.typical_cases(in_month_cases, any_major=major > 0)
     coming = [
         values
         for values, sign in in_month

@@ -134,9 +134,12 @@ TYPICAL_SHOWN = 5
 TYPICAL_ORDER = ("-people_count", "-times_count", "pk")
 
 
-def typical_cases(in_month):
+def typical_cases(in_month, any_major=None):
+    """``any_major``: whether the month has a major case, when already known."""
     majors = in_month.filter(severity=Case.Severity.MAJOR)
-    chosen = majors if majors.exists() else in_month
+    if any_major is None:
+        any_major = majors.exists()
+    chosen = majors if any_major else in_month
     return list(chosen.order_by(*TYPICAL_ORDER).values_list("pk", flat=True)[:TYPICAL_SHOWN])
 
 
