@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
-from cases import calendar, reports, states
+from cases import calendar, month_changes, states
 from cases.history import disposal
 from cases.models import (
     Case,
@@ -47,9 +47,9 @@ def _save(case, by, reason):
     case._history_user = by
     case._change_reason = reason
     case.full_clean()
-    received_before = Case.objects.filter(pk=case.pk).values_list("received_at", flat=True)
-    reports.forget_months(received_before.first(), case.received_at)
+    before = month_changes.figures_of(case.pk)
     case.save()
+    month_changes.count_change(before, month_changes.figures_of(case.pk))
 
 
 def _set_status(case, status, by, reason):
@@ -123,7 +123,7 @@ def register_case(case, by):
     case._history_user = by
     case._change_reason = "受理登记"
     case.save()
-    reports.forget_months(case.received_at)
+    month_changes.count_change(None, month_changes.figures_of(case.pk))
     add_timeline_step(case, "受理", by, f"{case.get_channel_display()}：{case.description[:100]}")
     if case.severity == Case.Severity.MAJOR:
         _register_major(case, by)
@@ -490,6 +490,6 @@ def _purge(case):
         MajorCaseEntry.history.filter(case_id=case.pk).delete()
         case.major_entry.delete()
     Case.history.filter(id=case.pk).delete()
-    reports.forget_months(case.received_at)
+    month_changes.count_change(month_changes.figures_of(case.pk), None)
     case.delete()
     Case.history.filter(id=case.pk).delete()

@@ -309,6 +309,11 @@ class Case(models.Model):
             models.Index(fields=["kind", "received_at"]),
             # The case list filtered by status and kind, newest first, and its count.
             models.Index(fields=["status", "kind", "received_at"], name="case_status_kind_idx"),
+            # A save counted into its month: does another complaint of the month share
+            # the customer and topic (the counting rules)?
+            models.Index(
+                fields=["topic", "reporter_name", "received_at"], name="case_counting_key_idx"
+            ),
         ]
 
     def __str__(self):
@@ -657,9 +662,10 @@ class Tombstone(models.Model):
 class MonthSummary(models.Model):
     """The monthly report's figures for one local month, kept so that the 12-month trend
     and a month read before are not counted again over a million cases. The case
-    actions forget a month whenever one of its cases is registered, changed, merged or
-    disposed of, and count it as one more generation; the report counts a forgotten
-    month afresh on its next reading and keeps what it counted only while the
+    actions count each registration, change, merger or disposal into the kept figures
+    of the case's months (``cases.month_changes``) and move them on a generation; a
+    write outside the actions forgets the months (``reports.forget_months``). The report
+    counts a month without kept figures afresh and keeps what it counted only while the
     generation it began with still stands (a colleague's save during the counting
     makes it count again next time)."""
 

@@ -89,21 +89,21 @@ def monthly_report(cases, year, month):
     months = trend(counted, year, month, summarised=whole)
     (_, previous_total), (_, total) = months[-2:]
     if stored is not None and stored.details is not None:
-        details = _loaded(stored.details)
+        figures = stored.details
     else:
-        details = month_details(counted, year, month)
+        figures = month_details(counted, year, month)
         if whole:
-            _keep(first_day, stored.generation if stored else 0, details=_storable(details))
-    typical = {case.pk: case for case in Case.objects.filter(pk__in=details["typical"])}
+            _keep(first_day, stored.generation if stored else 0, details=figures)
+    typical = {case.pk: case for case in Case.objects.filter(pk__in=figures["typical"])}
     return {
         "year": year,
         "month": month,
         "total": total,
         "previous_total": previous_total,
         "change": total - previous_total,
-        **details,
+        **presented(figures),
         "trend": months,
-        "typical": [typical[pk] for pk in details["typical"] if pk in typical],
+        "typical": [typical[pk] for pk in figures["typical"] if pk in typical],
     }
 
 
@@ -112,40 +112,47 @@ def _all_cases(cases):
 
 
 def month_details(counted, year, month):
-    """The month's breakdowns, totals and typical cases (their ids), counted in the
-    database: one grouped pass, one distinct count under the counting rules."""
+    """The month's figures as kept in its summary: each breakdown's tally by stored
+    value, the totals and the typical cases (their ids), counted in the database in
+    one grouped pass and one distinct count under the counting rules."""
     start, end = month_bounds(year, month)
     in_month = counted.filter(received_at__gte=start, received_at__lt=end)
     complaints_counted = in_month.filter(kind=Case.Kind.COMPLAINT).aggregate(
         n=Count(counting_key(), distinct=True)
     )["n"]
-    typical = list(
-        in_month.filter(severity=Case.Severity.MAJOR)
-        .order_by("-people_count", "-times_count")
-        .values_list("pk", flat=True)[:5]
-    ) or list(in_month.order_by("-people_count", "-times_count").values_list("pk", flat=True)[:5])
-    return {**breakdowns(in_month), "complaints_counted": complaints_counted, "typical": typical}
-
-
-def _storable(details):
     return {
-        key: [list(row) for row in value] if key.startswith("by_") else value
-        for key, value in details.items()
+        **breakdowns(in_month),
+        "complaints_counted": complaints_counted,
+        "typical": typical_cases(in_month),
     }
 
 
-def _loaded(details):
-    return {
-        key: [tuple(row) for row in value] if key.startswith("by_") else value
-        for key, value in details.items()
-    }
+# Typical cases: the month's major cases, or all its cases when none is major, those
+# concerning the most people and raised the most times first (the earlier registered
+# first among equals, so a kept list and a fresh one agree).
+TYPICAL_SHOWN = 5
+TYPICAL_ORDER = ("-people_count", "-times_count", "pk")
+
+
+def typical_cases(in_month, any_major=None):
+    """``any_major``: whether the month has a major case, when already known."""
+    majors = in_month.filter(severity=Case.Severity.MAJOR)
+    if any_major is None:
+        any_major = majors.exists()
+    chosen = majors if any_major else in_month
+    return list(chosen.order_by(*TYPICAL_ORDER).values_list("pk", flat=True)[:TYPICAL_SHOWN])
+
+
+def typical_rank(values):
+    return (-values["people_count"], -values["times_count"], values["id"])
 
 
 def forget_months(*moments):
-    """The cases of the months of ``moments`` changed: their figures are forgotten and the
-    months move on a generation, inside the caller's transaction (a report counting
-    meanwhile cannot keep what it counted)."""
-    months = {_month_of(moment) for moment in moments if moment is not None}
+    """The cases of the months of ``moments`` changed other than through the actions
+    (a bulk load, a data migration): their figures are forgotten and the months move on
+    a generation, inside the caller's transaction (a report counting meanwhile cannot
+    keep what it counted)."""
+    months = {month_of(moment) for moment in moments if moment is not None}
     MonthSummary.objects.bulk_create(
         [MonthSummary(month=month) for month in months], ignore_conflicts=True
     )
@@ -161,7 +168,7 @@ def _keep(first_day, generation, **figures):
     MonthSummary.objects.filter(month=first_day, generation=generation).update(**figures)
 
 
-def _month_of(moment):
+def month_of(moment):
     local = timezone.localtime(moment)
     return dt.date(local.year, local.month, 1)
 
@@ -170,7 +177,7 @@ def _month_of(moment):
 BREAKDOWNS = [
     ("by_kind", "kind", KIND_LABELS, False),
     ("by_class", "complaint_class", CLASS_LABELS, True),
-    ("by_topic", "topic_id", None, False),  # named before it is tallied
+    ("by_topic", "topic_id", None, False),  # named when presented
     ("by_root_cause", "root_cause", ROOT_LABELS, True),
     ("by_channel", "channel", CHANNEL_LABELS, False),
     ("by_department", "department", None, True),
@@ -181,37 +188,59 @@ TOTALS = [
     ("invalid", True, "validity", Case.Validity.INVALID),
     ("major", False, "severity", Case.Severity.MAJOR),
 ]
+# The columns a case's part in its month's figures depends on.
+FIGURE_COLUMNS = list(
+    dict.fromkeys(
+        ["id", "received_at", "merged_into_id", "anonymous", "household_id", "reporter_name"]
+        + ["people_count", "times_count"]
+        + [column for _, column, _, _ in BREAKDOWNS]
+        + [column for _, _, column, _ in TOTALS]
+    )
+)
 
 
 def breakdowns(in_month):
-    """The month's counts by kind, class, topic, root cause, channel and department, and
-    its valid, invalid and major totals, from one grouped pass in the database (one row
-    per combination that occurs, a few thousand at most) instead of one pass over the
-    month's cases each. Grouped by topic id, named afterwards: no join per case."""
+    """The month's tallies by kind, class, topic, root cause, channel and department
+    ([[stored value, count], …]), and its valid, invalid and major totals, from one
+    grouped pass in the database (one row per combination that occurs, a few thousand
+    at most) instead of one pass over the month's cases each."""
     columns = [column for _, column, _, _ in BREAKDOWNS] + ["validity", "severity"]
     tallies = {key: {} for key, _, _, _ in BREAKDOWNS}
     totals = {key: 0 for key, _, _, _ in TOTALS}
-    topics = dict(CaseTopic.objects.values_list("pk", "name"))
     for row in in_month.values(*columns).annotate(n=Count("pk")).order_by():
-        row["topic_id"] = topics.get(row["topic_id"])
-        complaint = row["kind"] == Case.Kind.COMPLAINT
-        for key, column, _, complaints_only in BREAKDOWNS:
-            if complaint or not complaints_only:
-                tally = tallies[key]
-                tally[row[column]] = tally.get(row[column], 0) + row["n"]
-        for key, complaints_only, column, value in TOTALS:
-            if (complaint or not complaints_only) and row[column] == value:
-                totals[key] += row["n"]
+        tally(tallies, totals, row, row["n"])
     return {
-        **{
-            key: [
-                ((labels or {}).get(value, value) or "未填写", n)
-                for value, n in sorted(tallies[key].items(), key=_largest_first)
-            ]
-            for key, _, labels, _ in BREAKDOWNS
-        },
+        **{key: [[value, n] for value, n in tally.items()] for key, tally in tallies.items()},
         **totals,
     }
+
+
+def tally(tallies, totals, row, n):
+    """Counts ``n`` cases with the values of ``row`` into the breakdowns and totals."""
+    complaint = row["kind"] == Case.Kind.COMPLAINT
+    for key, column, _, complaints_only in BREAKDOWNS:
+        if complaint or not complaints_only:
+            tallies[key][row[column]] = tallies[key].get(row[column], 0) + n
+    for key, complaints_only, column, value in TOTALS:
+        if (complaint or not complaints_only) and row[column] == value:
+            totals[key] += n
+
+
+def presented(figures):
+    """Kept figures as the report shows them: labelled, the largest first; topics by
+    their current names."""
+    topics = dict(CaseTopic.objects.values_list("pk", "name"))
+    shown = {key: figures[key] for key, _, _, _ in TOTALS}
+    shown["complaints_counted"] = figures["complaints_counted"]
+    for key, column, labels, _ in BREAKDOWNS:
+        rows = [
+            (topics.get(value) if column == "topic_id" else value, n) for value, n in figures[key]
+        ]
+        shown[key] = [
+            ((labels or {}).get(value, value) or "未填写", n)
+            for value, n in sorted(rows, key=_largest_first)
+        ]
+    return shown
 
 
 def _largest_first(item):
