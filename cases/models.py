@@ -362,6 +362,12 @@ class Case(models.Model):
         return self.status in states.OPEN
 
     @property
+    def is_reported_by_a_caller(self):
+        """Complaints and disputes are written down as the caller told them; violations
+        and supervision findings are the centre's own account."""
+        return self.kind in (self.Kind.COMPLAINT, self.Kind.DISPUTE)
+
+    @property
     def result_for_owner(self):
         """The result as the owner may read it: not while it is being reworked."""
         return self.result if self.status != states.Status.IN_PROGRESS else ""

@@ -81,6 +81,30 @@ def check_addressee(kind, household, options):
         )
 
 
+# Kinds whose facts name what the addressee must put right, and the option that states them.
+FACTS_OPTION = {
+    NoticeKind.RECTIFICATION: "facts",
+    NoticeKind.VIOLATION_TICKET: "facts",
+    NoticeKind.CLUTTER_REMINDER: "items",
+}
+
+
+def check_facts(kind, case, options):
+    """A complaint's or dispute's case text is the caller's own account, often naming the
+    caller; the notice to the other party states what the centre verified instead."""
+    option = FACTS_OPTION.get(kind)
+    if option is None or case is None or not case.is_reported_by_a_caller:
+        return
+    if not getattr(options, option).strip():
+        label = "违规事实" if option == "facts" else "堆放物品"
+        raise ValidationError(
+            {
+                option: f"投诉、纠纷的案件内容是来电人的原话，不宜写进发给对方的文书："
+                f"请写明核实后的{label}。"
+            }
+        )
+
+
 def issue_summary(kind, by, case, household, options):
     """What the manager confirms before 签发: kind, addressee as the notice will name
     it, case, and the number series with the number it will most likely get."""
@@ -111,6 +135,7 @@ def preview_notice(kind, by, *, case=None, household=None, options=None, request
     options = options or NoticeOptions()
     household = notice_household(kind, case, household)
     check_addressee(kind, household, options)
+    check_facts(kind, case, options)
     template = TemplateVersion.objects.current(kind)
     ordinal = case.reminders.count() + 1 if kind == NoticeKind.CLUTTER_REMINDER else 1
     values = notice_values(
@@ -164,6 +189,7 @@ def issue_notice(
     options = options or NoticeOptions()
     household = notice_household(kind, case, household)
     check_addressee(kind, household, options)
+    check_facts(kind, case, options)
     template = TemplateVersion.objects.current(kind)
     template_bytes = template.read_bytes()
     with transaction.atomic():

@@ -69,7 +69,7 @@ class NoticeForm(forms.Form):
         label="违规事实",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="留空则使用案件内容",
+        help_text="业户违章案件留空则使用案件内容；投诉、纠纷案件须写明核实后的事实",
     )
     basis = forms.CharField(label="依据（规定或条款）", required=False, max_length=200)
     action = forms.CharField(

@@ -192,6 +192,14 @@ def facts_opening(source, when, where):
     return f"我中心工作人员于{when}在{where}巡查时发现"
 
 
+def centre_account(case):
+    """The case text where it is the centre's own account of what it found; a caller's
+    words are never filled into a notice to the other party."""
+    if case is None or case.is_reported_by_a_caller:
+        return ""
+    return case.description
+
+
 def estate_name(household):
     return household.estate.title if household is not None else ""
 
@@ -228,7 +236,7 @@ def rectification_values(case, household, options, today, reader):
         "发现时间": found_on,
         "发现地点": found_at,
         "事实来源": facts_opening(source, found_on, found_at),
-        "违规事实": sentence(options.facts or (case.description if case else "")),
+        "违规事实": sentence(options.facts or centre_account(case)),
         "依据": basis_phrase(options.basis),
         "整改要求": sentence(options.action),
         "期限说明": period_text(options.deadline_days, options.working_days),
@@ -267,7 +275,7 @@ def violation_ticket_values(case, household, options, today, issuer, reader):
         "业户姓名": owner_of(household, reader) or options.addressee.strip(),
         "房号": address_of(case, household),
         "发现时间": format_date(local_date(case.received_at)) if case else "",
-        "违规事实": sentence(options.facts or (case.description if case else "")),
+        "违规事实": sentence(options.facts or centre_account(case)),
         "依据": (options.basis or DEFAULT_BASIS).strip().rstrip("。"),
         "处理措施": options.action or (case.get_measure_display() if case else ""),
         "金额": f"{amount:.2f}元" if amount is not None else "无",
@@ -284,7 +292,7 @@ def clutter_values(case, household, options, today, ordinal, reader):
         "业户姓名": owner_of(household, reader),
         "提示次数": ORDINALS[ordinal],
         "堆放位置": (case.location if case else "") or "楼道公共区域",
-        "堆放物品": options.items or (case.description if case else ""),
+        "堆放物品": options.items or centre_account(case),
         "清理期限": format_date(due),
         "逾期处理": CLUTTER_CONSEQUENCES[ordinal],
     }

@@ -119,6 +119,7 @@ def _issue_or_confirm(request, case, form, kind, options):
     if "confirm" not in request.POST:
         household = actions.notice_household(kind, case, form.household)
         actions.check_addressee(kind, household, options)
+        actions.check_facts(kind, case, options)
         return render(
             request,
             "doc_templates/confirm.html",

@@ -3,6 +3,7 @@ like an official notice: how the facts were learned, the deadline once, no doubl
 words or stops."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from notice_helpers import all_text, docx
 
 from doc_templates import actions
@@ -37,6 +38,7 @@ class TestTheIssuerChoosesTheAddressee:
                 **FORM,
                 "addressee_household": str(tree["household"].pk),
                 "source": "complaint",
+                "facts": "在露台加建彩钢板房，施工至晚上九点。",
                 "issue": "1",
                 "confirm": "1",
             },
@@ -58,6 +60,27 @@ class TestTheIssuerChoosesTheAddressee:
         ).content.decode()
         assert "请选择收件业户" in page
         assert not Notice.objects.exists()
+
+    def test_a_complainants_own_words_never_reach_the_party_told_to_rectify(
+        self, client, manager, noise_complaint, tree
+    ):
+        """The case text of a complaint is the caller's account, in the caller's words; a
+        notice to the neighbour states the facts as the centre verified them."""
+        client.force_login(manager)
+        form = {**FORM, "addressee_household": str(tree["household"].pk), "source": "complaint"}
+        for step in ({}, {"issue": "1"}, {"issue": "1", "confirm": "1"}):
+            page = client.post(f"/admin/notices/case/{noise_complaint.pk}/", {**form, **step})
+            assert page.status_code == 200
+            assert "请写明核实后的违规事实" in page.content.decode()
+        assert not Notice.objects.exists()
+        with pytest.raises(ValidationError, match="请写明核实后的违规事实"):
+            actions.issue_notice(
+                NoticeKind.VIOLATION_TICKET,
+                manager,
+                case=noise_complaint,
+                household=tree["household"],
+                options=NoticeOptions(action="停止施工"),
+            )
 
     def test_a_party_with_no_household_on_file_is_named_in_free_text(self, manager, make_case):
         case = make_case(description="小区东门外绿地被堆放建筑材料", location="东门绿地")
@@ -141,7 +164,7 @@ def test_a_correction_keeps_the_kind_and_the_addressee(client, manager, noise_co
         manager,
         case=noise_complaint,
         household=tree["household"],
-        options=NoticeOptions(action="拆除彩钢板房", source="complaint"),
+        options=NoticeOptions(facts="在露台加建彩钢板房。", action="拆除彩钢板房", source="complaint"),
     )
     client.force_login(manager)
     page = client.get(f"/admin/notices/{old.pk}/correct/").content.decode()
@@ -150,6 +173,7 @@ def test_a_correction_keeps_the_kind_and_the_addressee(client, manager, noise_co
         f"/admin/notices/{old.pk}/correct/",
         {
             "kind": "tri_party",
+            "facts": "在露台加建彩钢板房。",
             "action": "拆除彩钢板房，恢复原状",
             "deadline_days": "10",
             "working_days": "1",
