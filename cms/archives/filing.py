@@ -26,8 +26,8 @@ from modelcluster.models import (
 from wagtail.models import Page, PageLogEntry, Revision
 
 from cms.archives.admin_search_entries import add_to_admin_search
-from cms.archives.filed_search import index_after_commit
 from cms.archives.models import Building, HouseholdArchive, Owner, leading_number
+from search.indexing import schedule_sync
 
 PAGE_FIELDS = [field for field in Page._meta.local_concrete_fields if not field.primary_key]
 HOUSEHOLD_FIELDS = list(HouseholdArchive._meta.local_concrete_fields)
@@ -51,7 +51,8 @@ def file_households(new_rooms, by):
     revisions = _publish_revisions(households, cards, by, now)
     _log_filing(households, revisions, by, now)
     add_to_admin_search(HouseholdArchive, households)
-    index_after_commit(household.pk for household in households)
+    for household in households:
+        schedule_sync("archive", household.pk)
     return households
 
 
