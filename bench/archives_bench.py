@@ -3,8 +3,9 @@
     .venv/bin/python bench/archives_bench.py [--households 10000] [--no-memory] [--no-search-sync]
     .venv/bin/python bench/archives_bench.py --side-by-side [--households 10000] [--before COMMIT]
 
---side-by-side writes one Excel file and imports it twice, each time into a fresh SQLite
-database of its own (one process each, without tracemalloc): first with the import of
+--side-by-side writes one Excel file and imports it twice, each time into a fresh database
+of its own (one process each, without tracemalloc; SQLite, or on the PostgreSQL server of
+DATABASE_URL two databases created for the run and dropped after it): first with the import of
 commit --before (today's, taken out of git into a temporary folder and run with its own
 copy of this script), then with this one, each followed by a re-import of the same file
 that changes nothing; the figures are printed side by side with the load average.
@@ -260,6 +261,8 @@ def side_by_side(args):
     file, each in a fresh database of its own process, figures side by side."""
     import subprocess
 
+    server = os.environ.get("DATABASE_URL", "")
+    server = server if server.startswith("postgres") else ""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "households.xlsx"
         setup_django(Path(folder) / "writer.sqlite3")
@@ -277,16 +280,20 @@ def side_by_side(args):
         figures = {}
         for way, script in ways:
             database = Path(folder) / f"{len(figures)}.sqlite3"
+            env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+            if server:
+                env["DATABASE_URL"] = fresh_postgres_database(server, f"{len(figures)}")
             command = [sys.executable, str(script), "--no-memory", "--import-only"]
             command += ["--profile"] if args.profile else []
             command += ["--source", str(source), "--database", str(database)]
             command += ["--households", str(args.households), "--buildings", str(args.buildings)]
-            env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
             load = load_average()
             run = subprocess.run(command, capture_output=True, text=True, env=env)
             if run.returncode:
                 sys.exit(f"{way} failed:\n{run.stdout}\n{run.stderr[-3000:]}")
             print(f"## {way} (load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+            if server:
+                drop_postgres_database(env["DATABASE_URL"])
             print(run.stdout, flush=True)
             figures[way] = [
                 line.rsplit(None, 3)
@@ -299,6 +306,29 @@ def side_by_side(args):
     for index, row in enumerate(next(iter(figures.values()))):
         times = [f"{steps[index][1]} s" for steps in figures.values()]
         print(f"| {row[0]} | " + " | ".join(times) + " |")
+
+
+def _server_connection(url):
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    return psycopg.connect(f"{base}/postgres", autocommit=True), base
+
+
+def fresh_postgres_database(url, suffix):
+    """A new empty database beside the one of ``url``, for one way's run."""
+    name = f"{url.rsplit('/', 1)[1]}_bench_{suffix}"
+    connection, base = _server_connection(url)
+    with connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def drop_postgres_database(url):
+    connection, _ = _server_connection(url)
+    with connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
 
 
 def main():
@@ -322,7 +352,7 @@ def main():
     parser.add_argument("--profile", action="store_true", help="cProfile summary of the import")
     parser.add_argument(
         "--before",
-        default="8c5314ebaaafab9fba368cd3d0f5fec40840cfaf",
+        default="7c18aa312fbcdf61beac47eaf7afa43caca3f956",
         help="the commit whose import --side-by-side measures as today's",
     )
     parser.add_argument("--import-only", action="store_true", help="skip exports and lists")

@@ -31,6 +31,31 @@ def save_imported_revision(household, by):
     _publish(household, by)
 
 
+def change_owners_by_import(household, by, source_name, ended, added, on):
+    """批量导入 of a sheet naming other owners than the card: the owners it no longer
+    lists (``ended``) end on ``on`` and stay on the card as former owners, the new ones
+    (``added``, Owner objects not yet saved) own from ``on``; recorded as 业户更替 like
+    ``change_owner``. The import publishes the household's revision afterwards."""
+    for owner in ended:
+        owner.is_current = False
+        owner.owned_until = on
+    Owner.objects.bulk_update(ended, ["is_current", "owned_until"])
+    for owner in added:
+        owner.household = household
+        owner.owned_since = on
+    Owner.objects.bulk_create(added)
+    if not ended:
+        return None
+    return ArchiveChange.objects.create(
+        household=household,
+        kind=ArchiveChange.Kind.OWNER,
+        changed_by=by,
+        reason=f"批量导入：{source_name}"[:300],
+        before={"owners": [_owner_snapshot(o) for o in ended]},
+        after={"owners": [_owner_snapshot(o) for o in added]},
+    )
+
+
 def _owner_snapshot(owner):
     return {
         "name": owner.name,

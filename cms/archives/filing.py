@@ -24,8 +24,8 @@ from modelcluster.models import (
     get_field_value,
 )
 from wagtail.models import Page, PageLogEntry, Revision
-from wagtail.search.backends import get_search_backends
 
+from cms.archives.admin_search_entries import add_to_admin_search
 from cms.archives.models import Building, HouseholdArchive, Owner, leading_number
 from search.indexing import schedule_sync
 
@@ -50,8 +50,7 @@ def file_households(new_rooms, by):
     cards = _file_owners(placed)
     revisions = _publish_revisions(households, cards, by, now)
     _log_filing(households, revisions, by, now)
-    for backend in get_search_backends(with_auto_update=True):
-        backend.add_bulk(HouseholdArchive, households)
+    add_to_admin_search(HouseholdArchive, households)
     for household in households:
         schedule_sync("archive", household.pk)
     return households
@@ -75,13 +74,20 @@ def insert_rows(model, objects, fields=None):
         else:
             columns.append([field.get_db_prep_save(value, connection) for value in values])
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
     rows = list(zip(*columns, strict=True))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams every row in one round trip; an INSERT per row would wait
+            # for the server ten thousand times.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            table, names, ", ".join(["%s"] * len(fields))
+        )
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
 

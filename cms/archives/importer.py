@@ -11,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from cms.archives.actions import save_imported_revision
+from cms.archives.actions import change_owners_by_import, save_imported_revision
 from cms.archives.filing import copies, file_households, insert_rows
 from cms.archives.models import (
     ArchiveChange,
@@ -80,12 +81,14 @@ class ImportFailed(Exception):
 
 @dataclass
 class StoredRoom:
-    """A room already filed, as the comparison needs it: its house values and the
-    (name, identity number) of each owner on its card."""
+    """A room already filed, as the comparison needs it: its house values, the
+    (name, identity number) of each current owner with the owner's id, and how many
+    owners its card holds, former ones included."""
 
     pk: int
     house: dict
-    owners: set
+    current_owners: dict
+    card_size: int
 
 
 @dataclass
@@ -338,7 +341,7 @@ class Importer:
         for row in parsed:
             if row.existing is None:
                 continue
-            if self.update(row):
+            if self.update(row, source_name):
                 result.updated += 1
                 # Read again: the revision must hold the card as it now is.
                 household = HouseholdArchive.objects.get(pk=row.existing.pk)
@@ -363,39 +366,59 @@ class Importer:
         if self.progress is not None:
             self.progress.update(rows)
 
-    def update(self, row):
+    def update(self, row, source_name):
         """Brings a filed room in line with its row; an equal room is compared with its
-        stored values only and never read as a page."""
+        stored values only and never read as a page.
+
+        The row's owners are who owns the room now: a current owner it no longer lists
+        ends (kept on the card as a former owner), one it newly lists is added. A row
+        without owner names leaves the card alone."""
         stored = row.existing
         changed = [k for k in HOUSE_FIELDS if stored.house[k] != row.house.get(k)]
-        new_owners = [o for o in row.owners if (o["name"], o["id_number"]) not in stored.owners]
-        if not changed and not new_owners:
+        listed = {(owner["name"], owner["id_number"]) for owner in row.owners}
+        new_owners = [
+            o for o in row.owners if (o["name"], o["id_number"]) not in stored.current_owners
+        ]
+        ended_ids = [
+            pk for key, pk in stored.current_owners.items() if row.owners and key not in listed
+        ]
+        if not changed and not new_owners and not ended_ids:
             return False
         household = HouseholdArchive.objects.get(pk=stored.pk)
         for key in changed:
             setattr(household, key, row.house.get(key))
         if changed:
             household.save()
-        Owner.objects.bulk_create(
-            [
-                Owner(household=household, sort_order=len(stored.owners) + i, **owner)
+        change_owners_by_import(
+            household,
+            self.by,
+            source_name,
+            ended=list(Owner.objects.filter(pk__in=ended_ids).order_by("sort_order", "pk")),
+            added=[
+                Owner(sort_order=stored.card_size + i, **owner)
                 for i, owner in enumerate(new_owners)
-            ]
+            ],
+            on=timezone.localdate(),
         )
         return True
 
 
 def stored_rooms():
     """Every filed room by (building path, unit, room), read as values in two queries."""
-    owners = {}
-    for household_id, name, id_number in Owner.objects.values_list(
-        "household_id", "name", "id_number"
+    current, card_sizes = {}, {}
+    for owner_id, household_id, name, id_number, is_current in Owner.objects.values_list(
+        "pk", "household_id", "name", "id_number", "is_current"
     ):
-        owners.setdefault(household_id, set()).add((name, id_number))
+        card_sizes[household_id] = card_sizes.get(household_id, 0) + 1
+        if is_current:
+            current.setdefault(household_id, {})[(name, id_number)] = owner_id
     steplen = household_steplen()
     return {
         (path[:-steplen], values[0], values[2]): StoredRoom(
-            pk, dict(zip(HOUSE_FIELDS, values, strict=True)), owners.get(pk, set())
+            pk,
+            dict(zip(HOUSE_FIELDS, values, strict=True)),
+            current.get(pk, {}),
+            card_sizes.get(pk, 0),
         )
         for pk, path, *values in HouseholdArchive.objects.order_by().values_list(
             "pk", "path", *HOUSE_FIELDS

@@ -150,3 +150,35 @@ def test_rooms_that_would_share_a_page_address_import_nothing(tmp_path, archive_
         "第 3 行［房号］：与本楼栋已有房号的页面地址相同，请核对单元和房号"
     ]
     assert not HouseholdArchive.objects.filter(room__in=["101", "1-101"]).exists()
+
+
+def test_admin_search_entries_are_the_ones_wagtail_writes(tmp_path, archive_tree, archivist):
+    from wagtail.search.backends import get_search_backends
+
+    Importer(by=archivist).run(
+        sheet(
+            tmp_path / "rooms.xlsx",
+            [
+                ["翠湖花园", "5栋", "2", 9, "902", "", "", "王芳", ""],
+                ["翠湖花园", "5栋", "", 9, "商铺 A-3", "", "", "", ""],
+            ],
+        )
+    )
+    # Every column the database's entry has, but the title norm (recomputed over all entries).
+    columns = [
+        field.attname
+        for field in IndexEntry._meta.concrete_fields
+        if field.name not in ("id", "object_id", "title_norm")
+    ]
+    imported = HouseholdArchive.objects.filter(room__in=["902", "商铺 A-3"]).order_by("pk")
+    ids = [str(pk) for pk in imported.values_list("pk", flat=True)]
+
+    def entries():
+        found = IndexEntry.objects.filter(object_id__in=ids).order_by("object_id")
+        return list(found.values_list("object_id", *columns))
+
+    filed = entries()
+    assert len(filed) == 2
+    for backend in get_search_backends(with_auto_update=True):
+        backend.add_bulk(HouseholdArchive, list(imported))
+    assert entries() == filed

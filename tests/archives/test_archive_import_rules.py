@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cms.archives.importer import Importer
 from cms.archives.models import ArchiveChange, HouseholdArchive
@@ -25,6 +26,8 @@ HEADERS = [
     "共有人姓名",
     "共有人证件号码",
 ]
+# A second valid mainland number (check digit computed).
+NEW_OWNER_ID = "440305198506151233"
 ROOM = ["翠湖花园", "3栋", "1", 7, "701", "孙丽", VALID_ID]
 
 
@@ -138,3 +141,94 @@ def test_a_changed_co_owner_is_one_revision_by_the_importer_and_is_found(
     assert household.revisions.count() == revisions_before + 1
     assert household.revisions.latest("created_at").user == archivist
     assert archive_titles(archivist, "赵春燕") == ["翠湖花园 3栋 1单元 701室"]
+
+
+def card(household):
+    return [
+        (owner.name, owner.is_current, owner.owned_until)
+        for owner in household.owners.order_by("sort_order", "pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_different_co_owner_on_reimport_ends_the_old_ownership(
+    tmp_path, archive_tree, archivist, own_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Importer(by=archivist).run(
+            workbook(tmp_path / "first.xlsx", [[*ROOM, "钱多多", VALID_ID_2]])
+        )
+    revisions_before = imported_room().revisions.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = Importer(by=archivist).run(
+            workbook(tmp_path / "second.xlsx", [[*ROOM, "赵春燕", ""]])
+        )
+
+    assert result.updated == 1
+    household = imported_room()
+    today = timezone.localdate()
+    assert card(household) == [
+        ("孙丽", True, None),
+        ("钱多多", False, today),
+        ("赵春燕", True, None),
+    ]
+    assert household.owner_names == "孙丽、赵春燕"
+    assert household.revisions.count() == revisions_before + 1
+    latest = household.revisions.order_by("-created_at", "-pk").first()
+    assert [(o["name"], o["is_current"]) for o in latest.content["owners"]] == [
+        ("孙丽", True),
+        ("钱多多", False),
+        ("赵春燕", True),
+    ]
+    change = household.changes.get(kind=ArchiveChange.Kind.OWNER)
+    assert change.changed_by == archivist
+    assert [o["name"] for o in change.before["owners"]] == ["钱多多"]
+    assert [o["name"] for o in change.after["owners"]] == ["赵春燕"]
+    assert archive_titles(archivist, "赵春燕") == ["翠湖花园 3栋 1单元 701室"]
+    assert archive_titles(archivist, "钱多多") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = Importer(by=archivist).run(tmp_path / "second.xlsx")
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert imported_room().revisions.count() == revisions_before + 1
+
+
+@pytest.mark.django_db
+def test_a_different_main_owner_on_reimport_ends_the_old_ownership(
+    tmp_path, archive_tree, archivist, own_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Importer(by=archivist).run(workbook(tmp_path / "first.xlsx", [ROOM]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = Importer(by=archivist).run(
+            workbook(tmp_path / "second.xlsx", [[*ROOM[:5], "周强", NEW_OWNER_ID]])
+        )
+
+    assert result.updated == 1
+    household = imported_room()
+    today = timezone.localdate()
+    assert card(household) == [("孙丽", False, today), ("周强", True, None)]
+    assert household.owners.get(name="周强").owned_since == today
+    assert household.owner_names == "周强"
+    latest = household.revisions.order_by("-created_at", "-pk").first()
+    assert latest.user == archivist
+    assert [(o["name"], o["is_current"]) for o in latest.content["owners"]] == [
+        ("孙丽", False),
+        ("周强", True),
+    ]
+    assert archive_titles(archivist, "周强") == ["翠湖花园 3栋 1单元 701室"]
+    assert archive_titles(archivist, "孙丽") == []
+
+
+@pytest.mark.django_db
+def test_a_row_without_owner_names_leaves_the_owners_alone(
+    tmp_path, archive_tree, archivist, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Importer(by=archivist).run(workbook(tmp_path / "first.xlsx", [ROOM]))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = Importer(by=archivist).run(workbook(tmp_path / "second.xlsx", [ROOM[:5]]))
+    assert result.unchanged == 1
+    assert card(imported_room()) == [("孙丽", True, None)]
