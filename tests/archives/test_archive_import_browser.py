@@ -7,18 +7,16 @@ import io
 import uuid
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, make_user
-from django.conf import settings
-from openpyxl import Workbook, load_workbook
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
+from browser_login import assert_chinese, screenshot, sign_in
+from openpyxl import load_workbook
 from playwright.sync_api import expect
-from visible_text import english_lines
 from wagtail.models import Page
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive
 from core.roles import ARCHIVIST, sync_roles
 
 PASSWORD = "Import-browser-2026"
-SCREENS = settings.VAR_DIR / "screens"
 HEADERS = [
     "小区",
     "楼栋",
@@ -48,27 +46,12 @@ pytestmark = [
 
 
 def workbook(path, rows):
-    book = Workbook()
-    book.active.append(HEADERS)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return import_sheet(path, HEADERS, rows)
 
 
 def downloaded_workbook(download):
     # Playwright keeps a download under a name without extension, which openpyxl refuses.
     return load_workbook(io.BytesIO(download.path().read_bytes()))
-
-
-def screenshot(page, name):
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True, animations="disabled")
-
-
-def assert_chinese(page):
-    english = english_lines(page.inner_text("body"))
-    assert not english, f"{page.url} shows English: {english[:5]}"
 
 
 @pytest.fixture
@@ -88,11 +71,7 @@ def archivist(settings, tmp_path, test_index_prefix, elasticsearch_node):
 
 def test_an_archivist_imports_a_sheet_in_the_admin_and_finds_the_owners(page, archivist, tmp_path):
     page.set_viewport_size({"width": 1280, "height": 1000})
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", archivist.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, archivist.username, PASSWORD)
 
     # 业户档案 › 导入档案 in the sidebar.
     page.locator("#wagtail-sidebar").get_by_role("button", name="业户档案").click()

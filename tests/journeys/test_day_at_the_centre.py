@@ -6,16 +6,14 @@ screenshot under var/screens/ for people to look at."""
 from io import StringIO
 
 import pytest
-from django.conf import settings
+from browser_login import assert_chinese, screenshot
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from visible_text import english_lines
 from worker_process import Worker, worker_environment
 
 from cases.models import Case
 
 PASSWORD = "Tian-2026-journey"
-SCREENS = settings.VAR_DIR / "screens"
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,18 +33,6 @@ def centre(elasticsearch_node):
         user.save()
         users[user.username] = user
     return users
-
-
-def screenshot(page, name):
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    # Finished animations: a message sliding in would otherwise show as an empty banner.
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True, animations="disabled")
-
-
-def assert_chinese(page):
-    """What the browser shows, the sidebar, dialogs and scripts' text included."""
-    english = english_lines(page.inner_text("body"))
-    assert not english, f"{page.url} shows English: {english[:5]}"
 
 
 def log_in(page, user):
