@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,8 @@ from cms.archives.models import (
     ArchiveChange,
     Building,
     Estate,
+    HeldRecordRefused,
+    Hold,
     HouseholdArchive,
     Owner,
     room_label,
@@ -227,7 +230,20 @@ class Importer:
                 self.error(number, "room", "与本楼栋已有房号的页面地址相同，请核对单元和房号")
                 continue
             parsed.append(row)
+        self.refuse_changes_to_held(parsed)
         return parsed
+
+    def refuse_changes_to_held(self, parsed):
+        """保全 freezes a room's archive against every path, this sheet included; a held
+        room the sheet leaves as it is passes."""
+        changing = {row.existing.pk: row for row in parsed if row.existing and differences(row)}
+        for hold in Hold.objects.active().filter(
+            content_type=ContentType.objects.get_for_model(HouseholdArchive),
+            object_id__in=changing,
+        ):
+            self.error(
+                changing[hold.object_id].number, "room", str(HeldRecordRefused(hold).message)
+            )
 
     def take_slug(self, row):
         row.slug = room_slug(row.house["unit"], row.house["room"])
@@ -374,16 +390,10 @@ class Importer:
         ends (kept on the card as a former owner), one it newly lists is added. A row
         without owner names leaves the card alone."""
         stored = row.existing
-        changed = [k for k in HOUSE_FIELDS if stored.house[k] != row.house.get(k)]
-        listed = {(owner["name"], owner["id_number"]) for owner in row.owners}
-        new_owners = [
-            o for o in row.owners if (o["name"], o["id_number"]) not in stored.current_owners
-        ]
-        ended_ids = [
-            pk for key, pk in stored.current_owners.items() if row.owners and key not in listed
-        ]
-        if not changed and not new_owners and not ended_ids:
+        found = differences(row)
+        if found is None:
             return False
+        changed, new_owners, ended_ids = found
         household = HouseholdArchive.objects.get(pk=stored.pk)
         for key in changed:
             setattr(household, key, row.house.get(key))
@@ -401,6 +411,21 @@ class Importer:
             on=timezone.localdate(),
         )
         return True
+
+
+def differences(row):
+    """What a row changes in its filed room: the house fields, the owners it newly lists,
+    and the current owners it no longer lists (a row without owner names lists none)."""
+    stored = row.existing
+    changed = [k for k in HOUSE_FIELDS if stored.house[k] != row.house.get(k)]
+    listed = {(owner["name"], owner["id_number"]) for owner in row.owners}
+    new_owners = [o for o in row.owners if (o["name"], o["id_number"]) not in stored.current_owners]
+    ended_ids = [
+        pk for key, pk in stored.current_owners.items() if row.owners and key not in listed
+    ]
+    if changed or new_owners or ended_ids:
+        return changed, new_owners, ended_ids
+    return None
 
 
 def stored_rooms():

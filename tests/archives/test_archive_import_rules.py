@@ -211,3 +211,27 @@ def test_a_row_without_owner_names_leaves_the_owners_alone(
         result = Importer(by=archivist).run(workbook(tmp_path / "second.xlsx", [ROOM[:5]]))
     assert result.unchanged == 1
     assert card(imported_room()) == [("孙丽", True, None)]
+
+
+@pytest.mark.django_db
+def test_a_held_household_is_not_changed_by_a_reimport(
+    tmp_path, archive_tree, archivist, role_groups
+):
+    """保全 freezes an archive against every path, the importer included: the sheet is
+    refused with the room's row and nothing is written; the same room unchanged passes."""
+    from cms.archives import holds
+    from cms.archives.importer import ImportFailed
+    from core.roles import MANAGER
+
+    Importer(by=archivist).run(workbook(tmp_path / "first.xlsx", [[*ROOM, "钱多多", VALID_ID_2]]))
+    manager = make_user("jingli-hold", [role_groups[MANAGER]])
+    holds.place_hold(imported_room(), manager, "业主诉讼，法院调取档案")
+    before = card(imported_room())
+
+    with pytest.raises(ImportFailed) as refused:
+        Importer(by=archivist).run(workbook(tmp_path / "second.xlsx", [[*ROOM, "赵春燕", ""]]))
+
+    assert [(error.row, "保全" in error.message) for error in refused.value.errors] == [(2, True)]
+    assert card(imported_room()) == before
+    again = Importer(by=archivist).run(tmp_path / "first.xlsx")
+    assert (again.updated, again.unchanged) == (0, 1)
