@@ -211,14 +211,27 @@ def _initials_pair(first, second):
     return {"dis_max": {"queries": [{"intervals": {name: rule}} for name in INITIALS_PAIR_FIELDS]}}
 
 
+def _only_words_that_reorder(query):
+    """Typed alone (物业, 怎么办), the words that usually only reorder what the matter
+    found are all there is: they find, with their synonyms."""
+    implied = [concept.term for concept in query.concepts if concept.implied]
+    rest = query.core
+    for term in implied:
+        rest = rest.replace(term, "")
+    return bool(implied) and not rest.strip()
+
+
 def build_query(query):
     """Strict and loose tiers in one bool query; None when nothing is left to match."""
+    alone = not query.latin_only and _only_words_that_reorder(query)
     if query.latin_only:
         clauses = _latin_clauses(query)
         clauses += [_concept_clause(concept, SPELLED_WEIGHT) for concept in query.concepts]
     else:
         clauses = _strict_clauses(query)
-        clauses += [_concept_clause(concept) for concept in query.concepts if not concept.implied]
+        clauses += [
+            _concept_clause(concept) for concept in query.concepts if alone or not concept.implied
+        ]
         clauses += _pinyin_clause(query.syllables)
         if query.numbers:
             clauses.append(
@@ -234,7 +247,7 @@ def build_query(query):
         return None
     matching = {"bool": {"should": clauses, "minimum_should_match": 1}}
     implied = [_concept_clause(concept) for concept in query.concepts if concept.implied]
-    if not implied:
+    if not implied or alone:
         return matching
     # What the question implies only reorders what the caller's words found.
     return {"bool": {"must": [matching], "should": implied}}

@@ -12,7 +12,6 @@ from wagtail.models import Page, Site
 from cms.archives import policy, triggers
 from cms.archives.models import (
     AccessRecord,
-    AppendOnlyError,
     ArchiveDeletionRefused,
     ArchiveRoot,
     Building,
@@ -20,6 +19,7 @@ from cms.archives.models import (
     Estate,
     HouseholdArchive,
 )
+from core.append_only import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

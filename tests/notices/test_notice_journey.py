@@ -53,6 +53,12 @@ def test_manager_issues_to_the_offender_after_confirming_and_verifies_both_files
     page.fill("input[name=deadline_days]", "5")
     shot(page, "1-case-form")
 
+    # The complaint's text is the caller's own account: the notice states the verified facts.
+    page.click("button[name=issue]")
+    assert "请写明核实后的违规事实" in page.inner_text("main")
+    page.select_option("select[name=kind]", "rectification")
+    page.select_option("select[name=addressee_household]", str(tree["household"].pk))
+    page.fill("textarea[name=facts]", "在露台加建彩钢板房约12平方米")
     page.click("button[name=issue]")
     assert page.inner_text("#confirm-kind") == "整改通知书"
     assert page.inner_text("#confirm-addressee") == "张伟（翠湖花园 3栋 2单元 1201室）"
