@@ -12,7 +12,6 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
@@ -34,7 +33,7 @@ from cases.models import (
 from cases.policy import can_handle_case, visible_cases
 from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
 from cms.archives.models import HeldRecordRefused
-from core.admin_ui import YesNoColumn
+from core.admin_ui import UserPanel, YesNoColumn
 from core.aftercommit import committed_save
 from core.people import display_name
 from core.policies import NoDeletePolicy, ReadOnlyPolicy
@@ -435,16 +434,13 @@ def register_reports_menu_item():
     return report_views.menu_item()
 
 
-class DeadlinePanel(Component):
+class DeadlinePanel(UserPanel):
     """Dashboard: cases falling due today, overdue cases and complaints past a working
     day without a named handler, for the signed-in user."""
 
     name = "case_deadlines"
     order = 60
     template_name = "cases/deadline_panel.html"
-
-    def __init__(self, user):
-        self.user = user
 
     def get_context_data(self, parent_context):
         cases = visible_cases(self.user).select_related("topic")

@@ -4,9 +4,9 @@ those apps' own querysets; case figures come from cases/dashboard.py."""
 
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
 
 from cases import dashboard as case_dashboard
+from core.admin_ui import UserPanel
 
 SHOWN = 10
 
@@ -145,15 +145,12 @@ def sections_for(user):
     return sections
 
 
-class WorkPanel(Component):
+class WorkPanel(UserPanel):
     """The dashboard's first panel after the welcome: the signed-in user's work lists."""
 
     name = "work"
     order = 20
     template_name = "cms/work_panel.html"
-
-    def __init__(self, user):
-        self.user = user
 
     def get_context_data(self, parent_context):
         return {"sections": sections_for(self.user)}

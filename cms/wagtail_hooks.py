@@ -1,10 +1,9 @@
 from django.urls import path
 from wagtail import hooks
-from wagtail.admin.ui.components import Component
 
 from cms import views
 from cms.dashboard import WorkPanel
-from core.admin_ui import register_readable_comparisons
+from core.admin_ui import UserPanel, register_readable_comparisons
 
 register_readable_comparisons()
 
@@ -13,15 +12,12 @@ register_readable_comparisons()
 WEB_PAGE_REPORTS = {"aging-pages", "page-types-usage"}
 
 
-class WelcomePanel(Component):
+class WelcomePanel(UserPanel):
     """The first panel of the dashboard: who is signed in and in which roles."""
 
     name = "welcome"
     order = 10
     template_name = "cms/welcome_panel.html"
-
-    def __init__(self, user):
-        self.user = user
 
     def get_context_data(self, parent_context):
         return {

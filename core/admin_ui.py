@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse_lazy
 from wagtail.admin.compare import FieldComparison, register_comparison_class
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 
 
@@ -27,6 +28,13 @@ class PolicyMenuItem(MenuItem):
 
     def is_shown(self, request):
         return self.check(request.user)
+
+
+class UserPanel(Component):
+    """A dashboard panel drawn for the signed-in user: what it lists is theirs."""
+
+    def __init__(self, user):
+        self.user = user
 
 
 def holding(permission):
