@@ -354,19 +354,19 @@ def svg_bar_chart(rows, title, width=560, bar_height=22):
 
 def monthly_workbook(report):
     """The monthly report as .xlsx bytes: one sheet per breakdown, each with its chart."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "概况"
-    summary.append([f"{report['year']}年{report['month']}月 案件统计"])
-    summary.append(["本月案件", report["total"]])
-    summary.append(["上月案件", report["previous_total"]])
-    summary.append(["环比增减", report["change"]])
-    summary.append(["投诉（按计数规则）", report["complaints_counted"]])
-    summary.append(["有效投诉", report["valid"]])
-    summary.append(["无效投诉", report["invalid"]])
-    summary.append(["重大案件", report["major"]])
+    workbook = _workbook_opening_with(
+        "概况",
+        f"{report['year']}年{report['month']}月 案件统计",
+        [
+            ("本月案件", report["total"]),
+            ("上月案件", report["previous_total"]),
+            ("环比增减", report["change"]),
+            ("投诉（按计数规则）", report["complaints_counted"]),
+            ("有效投诉", report["valid"]),
+            ("无效投诉", report["invalid"]),
+            ("重大案件", report["major"]),
+        ],
+    )
     sections = [
         ("按类别", "类别", report["by_kind"]),
         ("按投诉类别", "投诉类别", report["by_class"]),
@@ -396,18 +396,31 @@ def monthly_workbook(report):
 
 
 def public_workbook(summary):
+    workbook = _workbook_opening_with(
+        "公示",
+        f"{summary['year']}年{summary['month']}月 业户意见处理情况公示",
+        [
+            ("受理总数", summary["total"]),
+            ("已办结", summary["finished"]),
+            ("办结率（%）", summary["closed_rate"]),
+        ],
+    )
+    _chart_sheet(workbook, "按主题", "主题", summary["by_topic"])
+    _chart_sheet(workbook, "按类别", "类别", summary["by_kind"])
+    return _to_bytes(workbook)
+
+
+def _workbook_opening_with(title, heading, figures):
+    """A new workbook whose first sheet is the headline: a heading, then one figure a row."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "公示"
-    sheet.append([f"{summary['year']}年{summary['month']}月 业户意见处理情况公示"])
-    sheet.append(["受理总数", summary["total"]])
-    sheet.append(["已办结", summary["finished"]])
-    sheet.append(["办结率（%）", summary["closed_rate"]])
-    _chart_sheet(workbook, "按主题", "主题", summary["by_topic"])
-    _chart_sheet(workbook, "按类别", "类别", summary["by_kind"])
-    return _to_bytes(workbook)
+    sheet.title = title
+    sheet.append([heading])
+    for label, value in figures:
+        sheet.append([label, value])
+    return workbook
 
 
 def _chart_sheet(workbook, title, heading, rows, line=False):
