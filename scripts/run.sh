@@ -3,9 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-scripts/setup_env.sh
-scripts/install_libreoffice.sh
-scripts/elasticsearch.sh start
+scripts/prepare.sh
 .venv/bin/python manage.py migrate --noinput
 if [[ ! -f var/.demo-loaded ]]; then
   .venv/bin/python manage.py load_demo_data

@@ -3,9 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-scripts/setup_env.sh
-scripts/install_libreoffice.sh
-scripts/elasticsearch.sh start
+scripts/prepare.sh
 .venv/bin/ruff check .
 # Import contracts (pyproject [tool.importlinter]): apps in layers, no cycles, no private imports.
 .venv/bin/lint-imports
