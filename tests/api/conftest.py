@@ -1,19 +1,11 @@
 """Fixtures for the API tests: demo roles, an archive tree, tokens per scope, a client."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from staff_accounts import make_user
 from wagtail.models import Page
 
 from api.tokens import create_token
 from core.roles import ARCHIVIST, MANAGER, STAFF
-
-
-def make_user(groups, role, username, last_name="", first_name=""):
-    user = get_user_model().objects.create_user(
-        username, password="pw-api-12345", is_staff=True, last_name=last_name, first_name=first_name
-    )
-    user.groups.add(groups[role])
-    return user
 
 
 @pytest.fixture

@@ -16,18 +16,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def violation(users):
-    from cases import actions as case_actions
+    from complaints import register_complaint
+
     from cases.models import Case, CaseTopic
 
-    return case_actions.create_case(
+    return register_complaint(
         users["staff"],
         kind=Case.Kind.VIOLATION,
         violation_kind=Case.ViolationKind.DECORATION,
-        channel=Case.Channel.PHONE,
-        reporter_name="赵先生",
         topic=CaseTopic.objects.get(name="装修"),
         description="中午施工电钻作业",
-        location="5栋1单元302室",
     )
 
 

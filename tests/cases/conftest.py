@@ -1,8 +1,8 @@
 import pytest
-from case_helpers import make_user
+from complaints import register_complaint
+from staff_accounts import make_user
 
-from cases import actions
-from cases.models import Case, CaseTopic
+from cases.models import CaseTopic
 from core.roles import MANAGER, STAFF, SUPERVISOR
 
 
@@ -27,18 +27,9 @@ def topic(db):
 
 
 @pytest.fixture
-def new_case(staff, topic):
+def new_case(staff):
     def make(**fields):
-        values = {
-            "kind": Case.Kind.COMPLAINT,
-            "channel": Case.Channel.PHONE,
-            "reporter_name": "赵先生",
-            "topic": topic,
-            "description": "楼上夜间拖动家具，影响休息",
-            "location": "5栋1单元302室",
-        }
-        values.update(fields)
-        return actions.create_case(staff, **values)
+        return register_complaint(staff, **fields)
 
     return make
 

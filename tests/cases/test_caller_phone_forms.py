@@ -2,7 +2,7 @@
 method in full-width mode gives １３８…, people read numbers out in groups of four."""
 
 import pytest
-from case_helpers import PASSWORD
+from staff_accounts import PASSWORD
 
 from cases.models import Case
 from cms.archives.models import Owner

@@ -4,11 +4,11 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
-from case_helpers import make_user
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
+from staff_accounts import make_user
 
 from cases import actions
 from cases.models import Case, CaseTopic

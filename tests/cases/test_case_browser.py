@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 from browser_login import sign_in
-from case_helpers import PASSWORD
 from django.utils import timezone
+from staff_accounts import PASSWORD
 
 from cases.models import Case
 

@@ -4,9 +4,9 @@ forms refuse bad caller input in Chinese while keeping what was typed."""
 import datetime as dt
 
 import pytest
-from case_helpers import make_user
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from staff_accounts import make_user
 
 from cases import actions
 from cases.models import Case

@@ -268,8 +268,8 @@ def test_the_monthly_trend_counts_each_month(new_case):
 def test_area_butlers_see_the_cases_of_their_buildings(
     role_groups, new_case, add_household, building
 ):
-    from case_helpers import make_user
     from django.contrib.auth.models import Group
+    from staff_accounts import make_user
 
     from cases.policy import can_handle_case, visible_cases
 

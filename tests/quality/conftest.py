@@ -1,5 +1,6 @@
 import pytest
-from quality_helpers import add_household, make_building, make_estate, make_user
+from quality_helpers import add_household, make_building, make_estate
+from staff_accounts import make_user
 
 from core.roles import MANAGER, STAFF, SUPERVISOR
 

@@ -3,22 +3,11 @@
 import io
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.models import Page
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive, Owner
-
-PASSWORD = "pw-12345-quality"
-
-
-def make_user(groups, role, username, last_name="", first_name=""):
-    user = get_user_model().objects.create_user(
-        username, password=PASSWORD, is_staff=True, last_name=last_name, first_name=first_name
-    )
-    user.groups.add(groups[role])
-    return get_user_model().objects.get(pk=user.pk)
 
 
 def archive_root():

@@ -9,7 +9,7 @@ from browser_login import sign_in
 from django.conf import settings
 from django.utils import timezone
 from PIL import Image
-from quality_helpers import PASSWORD
+from staff_accounts import PASSWORD
 
 from cases.models import Case
 from quality import actions

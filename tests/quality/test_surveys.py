@@ -154,7 +154,7 @@ def test_a_score_of_three_or_four_opens_a_care_plan(supervisor, questionnaire, e
 
 
 def test_staff_entry_needs_the_permission(supervisor, questionnaire, estate, households, role_groups):
-    from quality_helpers import make_user
+    from staff_accounts import make_user
 
     from core.roles import ARCHIVIST
 

@@ -4,17 +4,10 @@ import socket
 import threading
 
 import pytest
-from django.contrib.auth import get_user_model
+from complaints import register_complaint
+from staff_accounts import make_user
 
-from cases import actions
-from cases.models import Case, CaseTopic
 from core.roles import STAFF, SUPERVISOR
-
-
-def make_user(groups, role, username):
-    user = get_user_model().objects.create_user(username, password="pw-robust-1", is_staff=True)
-    user.groups.add(groups[role])
-    return get_user_model().objects.get(pk=user.pk)
 
 
 @pytest.fixture
@@ -29,16 +22,7 @@ def supervisor(role_groups):
 
 @pytest.fixture
 def complaint(staff):
-    return actions.create_case(
-        staff,
-        kind=Case.Kind.COMPLAINT,
-        channel=Case.Channel.PHONE,
-        reporter_name="赵先生",
-        topic=CaseTopic.objects.get(name="噪音"),
-        description="楼上夜间拖动家具，影响休息",
-        location="5栋1单元302室",
-        handler=staff,
-    )
+    return register_complaint(staff, handler=staff)
 
 
 def case_form(case, **overrides):

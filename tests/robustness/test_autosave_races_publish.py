@@ -5,10 +5,10 @@ is filed, and the other request is told why in Chinese."""
 import threading
 
 import pytest
-from conftest import make_user
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
+from staff_accounts import make_user
 from wagtail.test.utils.form_data import rich_text
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive

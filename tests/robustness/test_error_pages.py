@@ -4,12 +4,10 @@ DEBUG=0 and always show the way back to where the user was."""
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import Client
+from staff_accounts import make_user
 
-from cases import actions
-from cases.models import Case, CaseTopic
 from cms.archives import demo as archive_demo
 from cms.archives.models import ArchivePaper, HouseholdArchive, PaperKind
 from core.roles import STAFF
@@ -19,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_user(role_groups):
-    user = get_user_model().objects.create_user("kefu-e", password="pw-error-1", is_staff=True)
-    user.groups.add(role_groups[STAFF])
-    return user
+    return make_user(role_groups, STAFF, "kefu-e")
 
 
 @pytest.fixture
@@ -30,20 +26,6 @@ def staff_client(staff_user, settings, tmp_path):
     client = Client(raise_request_exception=False, HTTP_REFERER="http://testserver/admin/cases/")
     client.force_login(staff_user)
     return client
-
-
-@pytest.fixture
-def staff_case(staff_user):
-    return actions.create_case(
-        staff_user,
-        kind=Case.Kind.COMPLAINT,
-        channel=Case.Channel.PHONE,
-        reporter_name="孙先生",
-        topic=CaseTopic.objects.get(name="噪音"),
-        description="夜间装修噪音",
-        location="1栋",
-        handler=staff_user,
-    )
 
 
 def assert_chinese_page_with_a_way_back(response, status, title):

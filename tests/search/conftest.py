@@ -5,8 +5,8 @@ from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
+from staff_accounts import make_user
 
 from core.roles import MANAGER, STAFF
 
@@ -27,16 +27,12 @@ def search_prefix(settings, test_index_prefix, elasticsearch_node):
 
 @pytest.fixture
 def manager(role_groups):
-    user = get_user_model().objects.create_user("jingli_t", password="x", is_staff=True)
-    user.groups.add(role_groups[MANAGER])
-    return user
+    return make_user(role_groups, MANAGER, "jingli_t")
 
 
 @pytest.fixture
 def staff_user(role_groups):
-    user = get_user_model().objects.create_user("kefu_t", password="x", is_staff=True)
-    user.groups.add(role_groups[STAFF])
-    return user
+    return make_user(role_groups, STAFF, "kefu_t")
 
 
 @pytest.fixture

@@ -211,18 +211,14 @@ def test_exports_to_excel_and_word_handbook(three_scripts, tmp_path):
 def test_case_page_suggestions_search_with_the_cases_topic_and_description(
     demo_scripts, manager, client
 ):
+    from complaints import register_complaint
     from django.template import Context, Template
 
-    from cases import actions as case_actions
-    from cases.models import Case
     from cms.replies.suggestions import scripts_for_case
 
-    barking = case_actions.create_case(
+    barking = register_complaint(
         manager,
-        kind=Case.Kind.COMPLAINT,
-        channel=Case.Channel.PHONE,
         reporter_name="钱女士",
-        topic=CaseTopic.objects.get(name="噪音"),
         description="对门邻居家的狗天天晚上叫个不停，孩子睡不着",
         location="5栋1单元",
     )
