@@ -129,14 +129,21 @@ def issue_summary(kind, by, case, household, options):
     }
 
 
-def preview_notice(kind, by, *, case=None, household=None, options=None, request=None):
-    """The notice as it would be issued, watermarked 草稿, without a number; nothing is stored."""
+def _ready_to_fill(kind, case, household, options):
+    """What a preview and an issue check alike before filling: the kind suits the case, the
+    addressee and the facts are there. Returns the options, the household addressed and
+    the current template version."""
     _check_kind(kind, case)
     options = options or NoticeOptions()
     household = notice_household(kind, case, household)
     check_addressee(kind, household, options)
     check_facts(kind, case, options)
-    template = TemplateVersion.objects.current(kind)
+    return options, household, TemplateVersion.objects.current(kind)
+
+
+def preview_notice(kind, by, *, case=None, household=None, options=None, request=None):
+    """The notice as it would be issued, watermarked 草稿, without a number; nothing is stored."""
+    options, household, template = _ready_to_fill(kind, case, household, options)
     ordinal = case.reminders.count() + 1 if kind == NoticeKind.CLUTTER_REMINDER else 1
     values = notice_values(
         kind,
@@ -185,12 +192,7 @@ def issue_notice(
     with the issue permission may do it."""
     if not can_issue(by):
         raise PermissionDenied("只有具备签发权限的客服中心经理可以签发文书。")
-    _check_kind(kind, case)
-    options = options or NoticeOptions()
-    household = notice_household(kind, case, household)
-    check_addressee(kind, household, options)
-    check_facts(kind, case, options)
-    template = TemplateVersion.objects.current(kind)
+    options, household, template = _ready_to_fill(kind, case, household, options)
     template_bytes = template.read_bytes()
     with transaction.atomic():
         if supersedes is not None:
@@ -392,6 +394,19 @@ def batch_copy_for(batch, user, progress=None):
 # Verification -----------------------------------------------------------------
 
 
+def _match_found(notice, copy, ending):
+    """一致: which issued notice the uploaded ``copy`` (文件, PDF) is, by whom and when, and
+    whether a correction has since replaced it."""
+    issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
+    message = (
+        f"一致：该{copy}即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
+        f"由{display_name(notice.issued_by)}于{issued_at}签发{ending}"
+    )
+    if notice.is_superseded:
+        message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
+    return message
+
+
 def verify_copy(data, name=""):
     """(notice or None, message in Chinese) for an uploaded copy of a notice: the Word
     file or its signed PDF."""
@@ -410,13 +425,7 @@ def verify_copy(data, name=""):
         return None, (
             "未找到匹配：该文件与任何已签发文书都不一致，可能是草稿、被修改过的副本或伪造件。"
         )
-    issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
-    message = (
-        f"一致：该文件即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
-        f"由{display_name(notice.issued_by)}于{issued_at}签发。"
-    )
-    if notice.is_superseded:
-        message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
+    message = _match_found(notice, "文件", "。")
     if not notice.file_is_intact():
         message += "警告：系统存档的文件与登记的指纹不一致，存档可能被改动，请报告管理员。"
     return notice, message
@@ -436,14 +445,7 @@ def verify_pdf_copy(data):
     if record is None:
         return None, (f"未找到匹配：{signature.message}但该文件与系统存档的任何签名PDF都不一致。")
     notice = Notice.objects.select_related("issued_by", "superseded_by").get(pk=record.notice_id)
-    issued_at = timezone.localtime(notice.issued_at).strftime("%Y年%m月%d日 %H:%M")
-    message = (
-        f"一致：该PDF即已签发的{notice.get_kind_display()}，文号 {notice.number}，"
-        f"由{display_name(notice.issued_by)}于{issued_at}签发；{signature.message}"
-    )
-    if notice.is_superseded:
-        message += f"注意：该文书已被更正文书 {notice.superseded_by.number} 取代。"
-    return notice, message
+    return notice, _match_found(notice, "PDF", f"；{signature.message}")
 
 
 # Delivery ---------------------------------------------------------------------

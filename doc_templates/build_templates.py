@@ -270,42 +270,52 @@ def build_clutter_reminder():
     return document
 
 
-def build_complaint_record():
+def new_form_document(title, rows):
+    """A titled form (记录表, 检查报告): the title, then the bordered form of ``rows``."""
     document = new_document()
-    add_title(document, "顾客投诉处理记录表")
-    add_form_table(
-        document,
+    add_title(document, title)
+    add_form_table(document, rows)
+    return document
+
+
+def placeholder(name):
+    return "{{ " + name + " }}"
+
+
+def build_case_record(title, *, category, party, origin, account):
+    """A case's 处理记录表: every kind opens with the case number, its category, the party
+    and room and when it was accepted, and closes with who handled it; ``account`` names
+    the rows in between, each filled by the placeholder of the same name."""
+    return new_form_document(
+        title,
         [
-            ("案件编号", "{{ 案件编号 }}", "投诉类别", "{{ 类别 }}"),
-            ("投诉人", "{{ 投诉人 }}", "房号", "{{ 房号 }}"),
-            ("受理时间", "{{ 受理时间 }}", "来源", "{{ 来源 }}"),
-            ("投诉内容", "{{ 投诉内容 }}"),
-            ("处理经过", "{{ 处理经过 }}"),
-            ("处理结果", "{{ 处理结果 }}"),
-            ("顾客意见", "{{ 顾客意见 }}"),
-            ("经办人", "{{ 经办人 }}", "打印日期", "{{ 打印日期 }}"),
+            ("案件编号", placeholder("案件编号"), *category),
+            (party, placeholder(party), "房号", placeholder("房号")),
+            ("受理时间", placeholder("受理时间"), *origin),
+            *[(label, placeholder(label)) for label in account],
+            ("经办人", placeholder("经办人"), "打印日期", placeholder("打印日期")),
         ],
     )
-    return document
+
+
+def build_complaint_record():
+    return build_case_record(
+        "顾客投诉处理记录表",
+        category=("投诉类别", placeholder("类别")),
+        party="投诉人",
+        origin=("来源", placeholder("来源")),
+        account=("投诉内容", "处理经过", "处理结果", "顾客意见"),
+    )
 
 
 def build_dispute_record():
-    document = new_document()
-    add_title(document, "邻里纠纷处理记录表")
-    add_form_table(
-        document,
-        [
-            ("案件编号", "{{ 案件编号 }}", "纠纷类别", "{{ 纠纷类别 }}"),
-            ("当事人", "{{ 当事人 }}", "房号", "{{ 房号 }}"),
-            ("受理时间", "{{ 受理时间 }}", "地点", "{{ 地点 }}"),
-            ("纠纷情况", "{{ 纠纷情况 }}"),
-            ("处理经过", "{{ 处理经过 }}"),
-            ("参与单位", "{{ 参与单位 }}"),
-            ("处理结果", "{{ 处理结果 }}"),
-            ("经办人", "{{ 经办人 }}", "打印日期", "{{ 打印日期 }}"),
-        ],
+    return build_case_record(
+        "邻里纠纷处理记录表",
+        category=("纠纷类别", placeholder("纠纷类别")),
+        party="当事人",
+        origin=("地点", placeholder("地点")),
+        account=("纠纷情况", "处理经过", "参与单位", "处理结果"),
     )
-    return document
 
 
 BUILDERS = {

@@ -28,8 +28,6 @@ from quality.models import (
     AuditSignature,
     CarePlan,
     Checklist,
-    ChecklistIndicator,
-    ChecklistItem,
     DeductionRule,
     Finding,
     FindingPhoto,
@@ -102,29 +100,35 @@ def publish_checklist(checklist, by):
     return checklist
 
 
+def _next_version(model, **same):
+    return model.objects.filter(**same).aggregate(v=Max("version"))["v"] + 1
+
+
+def _copy_rows(rows, **parent):
+    """The rows of a version (indicators, items, questions) copied, every field as it is,
+    under the new draft ``parent``."""
+    model = rows.model
+    own = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in parent
+    ]
+    model.objects.bulk_create(
+        model(**parent, **{name: getattr(row, name) for name in own}) for row in rows
+    )
+
+
 @transaction.atomic
 def new_checklist_version(checklist, by):
     """A new draft copied from ``checklist``; audits made on earlier versions keep theirs."""
     _require(by, "quality.add_checklist", "您无权修改检查标准。")
-    latest = Checklist.objects.filter(name=checklist.name).aggregate(v=Max("version"))["v"]
-    copy = Checklist.objects.create(name=checklist.name, version=latest + 1, note=checklist.note)
-    ChecklistIndicator.objects.bulk_create(
-        ChecklistIndicator(checklist=copy, name=i.name, points=i.points, sort_order=i.sort_order)
-        for i in checklist.indicators.all()
+    copy = Checklist.objects.create(
+        name=checklist.name,
+        version=_next_version(Checklist, name=checklist.name),
+        note=checklist.note,
     )
-    ChecklistItem.objects.bulk_create(
-        ChecklistItem(
-            checklist=copy,
-            indicator_name=i.indicator_name,
-            title=i.title,
-            standard=i.standard,
-            method=i.method,
-            rule=i.rule,
-            amount=i.amount,
-            sort_order=i.sort_order,
-        )
-        for i in checklist.items.all()
-    )
+    _copy_rows(checklist.indicators.all(), checklist=copy)
+    _copy_rows(checklist.items.all(), checklist=copy)
     return copy
 
 
@@ -149,21 +153,12 @@ def publish_questionnaire(questionnaire, by):
 @transaction.atomic
 def new_questionnaire_version(questionnaire, by):
     _require(by, "quality.add_questionnaire", "您无权修改调查问卷。")
-    latest = Questionnaire.objects.filter(title=questionnaire.title).aggregate(v=Max("version"))
     copy = Questionnaire.objects.create(
-        title=questionnaire.title, version=latest["v"] + 1, intro=questionnaire.intro
+        title=questionnaire.title,
+        version=_next_version(Questionnaire, title=questionnaire.title),
+        intro=questionnaire.intro,
     )
-    Question.objects.bulk_create(
-        Question(
-            questionnaire=copy,
-            text=q.text,
-            kind=q.kind,
-            options=q.options,
-            required=q.required,
-            sort_order=q.sort_order,
-        )
-        for q in questionnaire.questions.all()
-    )
+    _copy_rows(questionnaire.questions.all(), questionnaire=copy)
     return copy
 
 

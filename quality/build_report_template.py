@@ -15,10 +15,8 @@ from doc_templates.build_templates import (
     FORM_SIZE,
     add_body,
     add_footer,
-    add_form_table,
     add_signature,
-    add_title,
-    new_document,
+    new_form_document,
     set_cell,
 )
 
@@ -36,10 +34,8 @@ def add_heading_table(document, headings):
 
 
 def build():
-    document = new_document()
-    add_title(document, "客户服务督导检查报告")
-    add_form_table(
-        document,
+    document = new_form_document(
+        "客户服务督导检查报告",
         [
             ("受检小区", "{{ 小区 }}", "检查日期", "{{ 检查日期 }}"),
             ("检查标准", "{{ 检查标准 }}"),

@@ -137,10 +137,24 @@ def svg_line_chart(series, title, width=640, height=220):
     return "".join(parts)
 
 
+def add_bar_chart(sheet, title, *, values, labels, rows, anchor, direction):
+    """Bars of column ``values`` (its heading in row 1 names them) against the labels in
+    column ``labels``, over the ``rows`` rows under the headings; ``direction`` is "bar"
+    (horizontal, for long item names) or "col"."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type, chart.title = direction, title
+    chart.add_data(Reference(sheet, min_col=values, min_row=1, max_row=rows + 1),
+                   titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=labels, min_row=2, max_row=rows + 1))
+    sheet.add_chart(chart, anchor)
+
+
 def audits_workbook(estate, trend, deductions, rectifications):
     """Trend (line chart), frequent deductions (bar chart) and open rectifications."""
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.chart import LineChart, Reference
 
     workbook = Workbook()
     sheet = workbook.active
@@ -168,12 +182,8 @@ def audits_workbook(estate, trend, deductions, rectifications):
         top.append([row["item__indicator_name"], row["item__title"], row["times"],
                     float(row["points"] or 0)])
     if deductions:
-        bars = BarChart()
-        bars.type, bars.title = "bar", "扣分次数最多的检查项目"
-        bars.add_data(Reference(top, min_col=3, min_row=1, max_row=len(deductions) + 1),
-                      titles_from_data=True)
-        bars.set_categories(Reference(top, min_col=2, min_row=2, max_row=len(deductions) + 1))
-        top.add_chart(bars, "F2")
+        add_bar_chart(top, "扣分次数最多的检查项目", values=3, labels=2, rows=len(deductions),
+                      anchor="F2", direction="bar")
     open_sheet = workbook.create_sheet("未完成整改")
     open_sheet.append(["小区", "检查日期", "检查项目", "问题", "整改案件", "整改期限"])
     for finding in rectifications:
@@ -300,7 +310,6 @@ def survey_results(survey, text_limit=200):
 
 def survey_workbook(results):
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
 
     workbook = Workbook()
     sheet = workbook.active
@@ -316,24 +325,15 @@ def survey_workbook(results):
     for row in scored:
         questions.append([row["question"].text, round(float(row["average"]), 2)])
     if scored:
-        chart = BarChart()
-        chart.type, chart.title = "bar", "各题平均分"
-        chart.add_data(Reference(questions, min_col=2, min_row=1, max_row=len(scored) + 1),
-                       titles_from_data=True)
-        chart.set_categories(Reference(questions, min_col=1, min_row=2, max_row=len(scored) + 1))
-        questions.add_chart(chart, "D2")
+        add_bar_chart(questions, "各题平均分", values=2, labels=1, rows=len(scored),
+                      anchor="D2", direction="bar")
     buildings = workbook.create_sheet("楼栋得分")
     buildings.append(["楼栋", "答卷数", "平均分"])
     for title, n, average in results["buildings"]:
         buildings.append([title, n, round(float(average), 2)])
     if results["buildings"]:
-        chart = BarChart()
-        chart.title = "各楼栋平均分"
-        chart.add_data(Reference(buildings, min_col=3, min_row=1,
-                                 max_row=len(results["buildings"]) + 1), titles_from_data=True)
-        chart.set_categories(Reference(buildings, min_col=1, min_row=2,
-                                       max_row=len(results["buildings"]) + 1))
-        buildings.add_chart(chart, "E2")
+        add_bar_chart(buildings, "各楼栋平均分", values=3, labels=1,
+                      rows=len(results["buildings"]), anchor="E2", direction="col")
     texts = workbook.create_sheet("意见建议")
     texts.append(["题目", "回答"])
     for row in results["questions"]:

@@ -58,6 +58,16 @@ def local_date(value):
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+class QualityViewSet(ModelViewSet):
+    """Wagtail's screens for a quality model, and the ``extra_urls`` its set adds (its
+    detail page, publishing, a report download)."""
+
+    extra_urls = []
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), *self.extra_urls]
+
+
 # Checklists and questionnaires -----------------------------------------------------
 
 
@@ -69,7 +79,7 @@ class VersionEditView(generic.EditView):
         return instance
 
 
-class ChecklistViewSet(ModelViewSet):
+class ChecklistViewSet(QualityViewSet):
     model = Checklist
     name = "quality_checklists"
     url_prefix = "quality/checklists"
@@ -90,15 +100,13 @@ class ChecklistViewSet(ModelViewSet):
     inspect_template_name = "quality/checklist_inspect.html"
     panels = Checklist.panels
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/publish/", views.publish_checklist, name="publish"),
-            path("<int:pk>/new-version/", views.copy_checklist, name="new_version"),
-        ]
+    extra_urls = [
+        path("<int:pk>/publish/", views.publish_checklist, name="publish"),
+        path("<int:pk>/new-version/", views.copy_checklist, name="new_version"),
+    ]
 
 
-class QuestionnaireViewSet(ModelViewSet):
+class QuestionnaireViewSet(QualityViewSet):
     model = Questionnaire
     name = "quality_questionnaires"
     url_prefix = "quality/questionnaires"
@@ -116,12 +124,10 @@ class QuestionnaireViewSet(ModelViewSet):
     edit_template_name = "quality/questionnaire_edit.html"
     panels = Questionnaire.panels
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/publish/", views.publish_questionnaire, name="publish"),
-            path("<int:pk>/new-version/", views.copy_questionnaire, name="new_version"),
-        ]
+    extra_urls = [
+        path("<int:pk>/publish/", views.publish_questionnaire, name="publish"),
+        path("<int:pk>/new-version/", views.copy_questionnaire, name="new_version"),
+    ]
 
 
 # Audits ---------------------------------------------------------------------------
@@ -149,7 +155,7 @@ class AuditEditRedirect(generic.EditView):
         return redirect("quality_audits:detail", kwargs["pk"])
 
 
-class AuditViewSet(ModelViewSet):
+class AuditViewSet(QualityViewSet):
     index_view_class = TitledIndexView
     model = Audit
     name = "quality_audits"
@@ -183,13 +189,11 @@ class AuditViewSet(ModelViewSet):
         base_form_class=AuditForm,
     )
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/", views.AuditDetailView.as_view(), name="detail"),
-            path("<int:pk>/report.docx", views.audit_docx, name="docx"),
-            path("<int:pk>/photos/<int:photo_id>/", views.finding_photo, name="photo"),
-        ]
+    extra_urls = [
+        path("<int:pk>/", views.AuditDetailView.as_view(), name="detail"),
+        path("<int:pk>/report.docx", views.audit_docx, name="docx"),
+        path("<int:pk>/photos/<int:photo_id>/", views.finding_photo, name="photo"),
+    ]
 
 
 # Surveys ---------------------------------------------------------------------------
@@ -236,7 +240,7 @@ class SurveyCreateView(ActionRefusalsMixin, generic.CreateView):
         return reverse("quality_surveys:detail", args=[self.object.pk])
 
 
-class SurveyViewSet(ModelViewSet):
+class SurveyViewSet(QualityViewSet):
     model = Survey
     name = "quality_surveys"
     url_prefix = "quality/surveys"
@@ -262,13 +266,11 @@ class SurveyViewSet(ModelViewSet):
         base_form_class=SurveyForm,
     )
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/", views.SurveyDetailView.as_view(), name="detail"),
-            path("<int:pk>/answer/<int:invitation_id>/", views.SurveyEntryView.as_view(),
-                 name="entry"),
-        ]
+    extra_urls = [
+        path("<int:pk>/", views.SurveyDetailView.as_view(), name="detail"),
+        path("<int:pk>/answer/<int:invitation_id>/", views.SurveyEntryView.as_view(),
+             name="entry"),
+    ]
 
 
 # Care ------------------------------------------------------------------------------
@@ -292,7 +294,7 @@ class CarePlanEditView(ActionRefusalsMixin, generic.EditView):
         )
 
 
-class CarePlanViewSet(ModelViewSet):
+class CarePlanViewSet(QualityViewSet):
     model = CarePlan
     name = "quality_care_plans"
     url_prefix = "quality/care-plans"
@@ -315,11 +317,9 @@ class CarePlanViewSet(ModelViewSet):
                     accessor=lambda p: p.result[:20] or "登记结果"),
     ]
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/done/", views.CarePlanDoneView.as_view(), name="done"),
-        ]
+    extra_urls = [
+        path("<int:pk>/done/", views.CarePlanDoneView.as_view(), name="done"),
+    ]
 
 
 class OutboxViewSet(ModelViewSet):
@@ -393,7 +393,7 @@ class StaffProfileViewSet(ModelViewSet):
 # Plans -------------------------------------------------------------------------------
 
 
-class RelationshipPlanViewSet(ModelViewSet):
+class RelationshipPlanViewSet(QualityViewSet):
     model = RelationshipPlan
     name = "quality_relationship_plans"
     url_prefix = "quality/relationship-plans"
@@ -410,11 +410,9 @@ class RelationshipPlanViewSet(ModelViewSet):
         "year",
     ]
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/progress/", views.PlanVersusDoneView.as_view(), name="progress"),
-        ]
+    extra_urls = [
+        path("<int:pk>/progress/", views.PlanVersusDoneView.as_view(), name="progress"),
+    ]
 
 
 class InterviewPlanCreateView(ActionRefusalsMixin, generic.CreateView):
@@ -436,7 +434,7 @@ class InterviewPlanEditView(ActionRefusalsMixin, generic.EditView):
         return reverse("quality_interview_plans:detail", args=[self.object.pk])
 
 
-class InterviewPlanViewSet(ModelViewSet):
+class InterviewPlanViewSet(QualityViewSet):
     model = InterviewPlan
     name = "quality_interview_plans"
     url_prefix = "quality/interview-plans"
@@ -462,11 +460,9 @@ class InterviewPlanViewSet(ModelViewSet):
         base_form_class=InterviewPlanForm,
     )
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/", views.InterviewPlanView.as_view(), name="detail"),
-        ]
+    extra_urls = [
+        path("<int:pk>/", views.InterviewPlanView.as_view(), name="detail"),
+    ]
 
 
 class QualityMenu(ModelViewSetGroup):

@@ -163,6 +163,16 @@ def _pg_trigger(name, timing, table, function, level="ROW"):
     )
 
 
+def _guard_table(table, trigger, timing, function):
+    """The row trigger, and the statement trigger that stops TRUNCATE from going around it."""
+    return [
+        _pg_trigger(f"{table}_{trigger}", timing, table, function),
+        _pg_trigger(
+            f"{table}_never_truncated", "BEFORE TRUNCATE", table, function, level="STATEMENT"
+        ),
+    ]
+
+
 def postgresql_statements():
     statements = [
         _pg_refusal_function("archives_refuse_deletion", PERMANENT),
@@ -179,31 +189,13 @@ def postgresql_statements():
         ),
     ]
     for table in PERMANENT_TABLES:
-        statements += [
-            _pg_trigger(
-                f"{table}_never_deleted", "BEFORE DELETE", table, "archives_refuse_deletion"
-            ),
-            _pg_trigger(
-                f"{table}_never_truncated",
-                "BEFORE TRUNCATE",
-                table,
-                "archives_refuse_deletion",
-                level="STATEMENT",
-            ),
-        ]
+        statements += _guard_table(
+            table, "never_deleted", "BEFORE DELETE", "archives_refuse_deletion"
+        )
     for table in APPEND_ONLY_TABLES:
-        statements += [
-            _pg_trigger(
-                f"{table}_append_only", "BEFORE UPDATE OR DELETE", table, "archives_refuse_rewrite"
-            ),
-            _pg_trigger(
-                f"{table}_never_truncated",
-                "BEFORE TRUNCATE",
-                table,
-                "archives_refuse_rewrite",
-                level="STATEMENT",
-            ),
-        ]
+        statements += _guard_table(
+            table, "append_only", "BEFORE UPDATE OR DELETE", "archives_refuse_rewrite"
+        )
     statements += [
         _pg_trigger(
             "archives_tree_pages_never_deleted",
