@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
-from search.indexing import schedule_sync
+from search.indexing import deferred_sync, schedule_sync
 from search.models import PendingIndexOperation
 from search.registry import kinds
 
@@ -24,8 +24,14 @@ def _kinds_of(sender):
 
 def _dependent_handler(kind, ids_of):
     def on_change(sender, instance, **kwargs):
-        for object_id in ids_of(instance):
-            schedule_sync(kind.name, object_id)
+        object_ids = ids_of(instance)
+        if len(object_ids) == 1:
+            schedule_sync(kind.name, object_ids[0])
+            return
+        # A renamed building changes the documents of all its rooms: one bulk request.
+        with deferred_sync():
+            for object_id in object_ids:
+                schedule_sync(kind.name, object_id)
 
     return on_change
 

@@ -9,12 +9,15 @@ writes all rooms of that shape, their texts sent as arrays; the entries are the 
 Wagtail's ``add_bulk``.
 """
 
+from django.db import transaction
 from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres.postgres import ObjectIndexer, PostgresIndex
 from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.utils import get_content_type_pk
 from wagtail.search.backends import get_search_backends
 from wagtail.search.models import IndexEntry
+
+from cms.archives.models import HouseholdArchive, attach_parents
 
 VECTORS = ("title", "autocomplete", "body")
 
@@ -111,3 +114,14 @@ def _insert(connection, vectors, params, columns):
                 title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text""",
             [*params, *columns],
         )
+
+
+def refresh_rooms_under(sender, instance, **kwargs):
+    """A building or estate published under a new name: its rooms' entries carry the
+    name as callers say it (7栋1201), so they are written again once the name is saved."""
+    def refresh():
+        rooms = attach_parents(HouseholdArchive.objects.descendant_of(instance))
+        if rooms:
+            add_to_admin_search(HouseholdArchive, rooms)
+
+    transaction.on_commit(refresh)

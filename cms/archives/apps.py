@@ -42,3 +42,13 @@ class ArchivesConfig(AppConfig):
             keep_archive_revisions, sender=Revision, dispatch_uid="archive_revisions_kept"
         )
         pre_page_move.connect(refuse_moves_out_of_the_tree, dispatch_uid="archives_stay_in_tree")
+
+        from wagtail.signals import page_published
+
+        from cms.archives.admin_search_entries import refresh_rooms_under
+        from cms.archives.models import Building, Estate
+
+        for parent in (Estate, Building):
+            page_published.connect(
+                refresh_rooms_under, sender=parent, dispatch_uid=f"rooms_renamed_{parent.__name__}"
+            )

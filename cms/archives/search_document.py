@@ -14,7 +14,10 @@ class HouseholdKind(SearchKind):
     label = "业户档案"
     index_base = "archives"
     dependents = {
-        "archives.Owner": lambda owner: [owner.household_id] if owner.household_id else []
+        "archives.Owner": lambda owner: [owner.household_id] if owner.household_id else [],
+        # The address in each room's document carries its building's and estate's names.
+        "archives.Building": lambda building: rooms_under(building),
+        "archives.Estate": lambda estate: rooms_under(estate),
     }
 
     def model(self):
@@ -58,6 +61,10 @@ class HouseholdKind(SearchKind):
             raise PermissionDenied("没有该业户档案的查阅授权")
         # The reading page registers the reading itself: one click, one register row.
         return redirect("archives_admin:household", pk=household.pk)
+
+
+def rooms_under(page):
+    return list(HouseholdArchive.objects.descendant_of(page).values_list("pk", flat=True))
 
 
 register(HouseholdKind())

@@ -30,3 +30,17 @@ def test_another_buildings_room_is_not_offered(client, users, archive_tree):
     client.force_login(users["staff"])
     assert chosen_rooms(client, "5栋1201") == []
     assert set(chosen_rooms(client, "5栋301")) == {str(archive_tree["other"].pk)}
+
+
+@pytest.mark.django_db
+def test_a_renamed_building_is_found_by_its_new_name(
+    client, users, archive_tree, django_capture_on_commit_callbacks
+):
+    # The estate renumbers its buildings: callers now say 7栋, and the chooser must follow.
+    building = archive_tree["building_a"]
+    building.title = "7栋"
+    with django_capture_on_commit_callbacks(execute=True):
+        building.save_revision(user=users["archivist"]).publish()
+    client.force_login(users["staff"])
+    assert set(chosen_rooms(client, "7栋1201")) == {str(archive_tree["household"].pk)}
+    assert chosen_rooms(client, "3栋1201") == []

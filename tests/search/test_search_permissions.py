@@ -149,3 +149,18 @@ def manager_scripts(people):
     )
     script.case_topics.set([CaseTopic.objects.get(name="噪音")])
     return publish_script(script, people["manager"])
+
+
+def test_a_renamed_building_shows_its_new_name_in_archive_hits(
+    households, people, django_capture_on_commit_callbacks
+):
+    first, _ = households
+    building = first.get_parent().specific
+    building.title = "7栋"
+    with django_capture_on_commit_callbacks(execute=True):
+        building.save_revision(user=people["archivist"]).publish()
+
+    assert archive_titles(people["archivist"], "翠湖花园") == [
+        "翠湖花园 7栋 2单元 1201室",
+        "翠湖花园 7栋 2单元 1202室",
+    ]
