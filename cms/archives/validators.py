@@ -23,11 +23,19 @@ def mainland_id_is_valid(number):
     return ID_CHECK_CHARS[total % 11] == number[17]
 
 
+# A mobile as people write it: in groups with dashes, with the country code (+86, 0086).
+SPOKEN_MOBILE = re.compile(r"^(?:\+86|0086)?-?(1[3-9]\d)-?(\d{4})-?(\d{4})$")
+
+
 def normalized_phone(phone):
     """A phone as it is checked, stored and compared: digits and dashes typed in full width
     by a Chinese input method (１３８…，－) become plain ones, and the spaces of a number
-    read out in groups (138 2600 1201) go, so the caller's number matches the card's."""
-    return "".join(unicodedata.normalize("NFKC", phone or "").split())
+    read out in groups (138 2600 1201) go, so the caller's number matches the card's.
+    A mobile written in dashed groups (138-2600-1201) or with the country code
+    (+86 138 2600 1201) is the same 11 digits the card holds."""
+    phone = "".join(unicodedata.normalize("NFKC", phone or "").split())
+    mobile = SPOKEN_MOBILE.match(phone)
+    return "".join(mobile.groups()) if mobile else phone
 
 
 def phone_is_valid(phone):

@@ -9,7 +9,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cms.archives import admin_urls, holds, policy
+from cms.archives import admin_urls, holds, policy, spoken_address
 from cms.archives.models import (
     ArchiveDeletionRefused,
     ArchiveRoot,
@@ -50,9 +50,20 @@ def choosing_a_household_to_link(request):
     return wanted == "archives.householdarchive" and request.user.has_perm(policy.REGISTER_CASES)
 
 
+def read_the_typed_room_as_indexed(request):
+    """Wagtail's chooser searches the ``q`` it reads after this hook: 3-1201, 三栋1201 or
+    ３栋１２０１ as typed becomes the 3栋1201 the households are indexed under."""
+    typed = request.GET.get("q")
+    if typed:
+        query = request.GET.copy()
+        query["q"] = spoken_address.as_indexed(typed)
+        request.GET = query
+
+
 @hooks.register("construct_page_chooser_queryset")
 def choosers_leave_out_hidden_archive_pages(pages, request):
     if choosing_a_household_to_link(request):
+        read_the_typed_room_as_indexed(request)
         linkable = policy.linkable_households(request.user).values("pk")
         return pages.exclude(pk__in=HouseholdArchive.objects.exclude(pk__in=linkable).values("pk"))
     return policy.without_hidden_archive_pages(pages, request.user)

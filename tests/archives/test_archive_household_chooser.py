@@ -1,6 +1,8 @@
 """Linking a complaint to the caller's household while the caller talks: the caller says
 where they live ("3栋1201", "翠湖花园3栋2单元1201室"), staff type just that into the
-household chooser of the case form, and the one household comes up (address only)."""
+household chooser of the case form, and the one household comes up (address only). Staff
+type it as it is said and as their input method gives it: 3-1201, 3号楼1201, 三栋1201,
+full-width ３栋１２０１, 1201房."""
 
 import re
 
@@ -44,3 +46,25 @@ def test_a_renamed_building_is_found_by_its_new_name(
     client.force_login(users["staff"])
     assert set(chosen_rooms(client, "7栋1201")) == {str(archive_tree["household"].pk)}
     assert chosen_rooms(client, "3栋1201") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "said",
+    [
+        "3-1201",
+        "3-2-1201",
+        "3号楼1201",
+        "3幢1201",
+        "3座2单元1201",
+        "三栋1201",
+        "三栋二单元一二零一",
+        "３栋１２０１",
+        "3栋1201房",
+        "3栋 2单元 1201",
+        "翠湖花园3-1201",
+    ],
+)
+def test_the_callers_household_is_found_as_staff_type_it(client, users, archive_tree, said):
+    client.force_login(users["staff"])
+    assert set(chosen_rooms(client, said)) == {str(archive_tree["household"].pk)}

@@ -1,5 +1,6 @@
 """Callers' phones as staff really type them while the caller talks: a Chinese input
-method in full-width mode gives １３８…, people read numbers out in groups of four."""
+method in full-width mode gives １３８…, people read numbers out in groups of four, write them
+with dashes (138-2600-1201) or with the country code (+86 138 2600 1201)."""
 
 import pytest
 from staff_accounts import PASSWORD
@@ -18,7 +19,19 @@ def household_with_owner(add_household):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("typed", ["１３８２６００１２０１", "138 2600 1201", "138２６００1201"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１３８２６００１２０１",
+        "138 2600 1201",
+        "138２６００1201",
+        "138-2600-1201",
+        "138－2600－1201",
+        "+86 138 2600 1201",
+        "+86-138-2600-1201",
+        "0086 13826001201",
+    ],
+)
 def test_the_cards_number_typed_in_full_width_or_groups_is_that_number(
     typed, new_case, household_with_owner
 ):
