@@ -512,7 +512,8 @@ class Birthday(models.Model):
         indexes = [models.Index(fields=["month", "day"])]
 
     def __str__(self):
-        return f"{self.relation} {self.name}"
+        # Titles, breadcrumbs and the history log print this: no family member's name.
+        return f"{self.relation}生日 #{self.pk}"
 
     def save(self, *args, **kwargs):
         self.month, self.day = self.birthday.month, self.birthday.day

@@ -401,15 +401,41 @@ class CareInfoViewSet(ModelViewSet):
                     "warranty_ends_on"]
 
 
+class BirthdayIndexView(generic.IndexView):
+    """家庭成员生日: the care lists' households, names for readers of the archive alone."""
+
+    def get_base_queryset(self):
+        return quality_policy.birthdays_for(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = quality_policy.shown_birthdays(
+            self.request.user, rows, self.request
+        )
+        return paginator, page, rows, paginated
+
+
+class BirthdayEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        return super().get_object(quality_policy.editable_birthdays(self.request.user))
+
+
 class BirthdayViewSet(ModelViewSet):
     model = Birthday
+    index_view_class = BirthdayIndexView
+    edit_view_class = BirthdayEditView
     name = "quality_birthdays"
     url_prefix = "quality/birthdays"
     icon = "group"
     menu_label = "家庭成员生日"
     copy_view_enabled = False
     form_fields = ["household", "name", "relation", "birthday"]
-    list_display = ["name", "relation", "birthday"]
+    list_display = [
+        Column("household", label="业户", accessor=lambda b: b.household.title),
+        Column("name", label="姓名", accessor="shown_name"),
+        "relation",
+        "birthday",
+    ]
 
 
 class StaffProfileViewSet(ModelViewSet):

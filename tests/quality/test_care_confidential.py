@@ -141,3 +141,18 @@ def test_with_a_grant_the_outbox_message_is_read_and_registered(butler, supervis
     assert "李女士" in inspect.content.decode() and "13800001111" not in inspect.content.decode()
     # The list and the message each showed the owner's name: two readings.
     assert AccessRecord.objects.filter(user=butler, household=household, via="care").count() == 2
+
+
+@pytest.mark.django_db
+def test_family_birthdays_name_nobody_to_a_manager_without_a_grant(manager, household, buildings):
+    birthday = Birthday.objects.get(household=household)
+    client = Client()
+    client.force_login(manager)
+    listing = client.get(reverse("quality_birthdays:index"))
+    assert listing.status_code == 200 and "李小宝" not in listing.content.decode()
+    edit = client.get(reverse("quality_birthdays:edit", args=[birthday.pk]))
+    assert edit.status_code != 200 or "李小宝" not in edit.content.decode()
+    assert not AccessRecord.objects.filter(household=household).exists()
+    grant(manager, buildings[0])
+    assert "李小宝" in client.get(reverse("quality_birthdays:index")).content.decode()
+    assert AccessRecord.objects.filter(user=manager, household=household, via="care").count() == 1
