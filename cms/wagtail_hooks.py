@@ -46,3 +46,28 @@ def register_dashboard_urls():
             name="dashboard_contact_changes",
         )
     ]
+
+
+USER_KEPT = (
+    "该用户在永久保存的记录（如档案查阅登记簿、删除尝试、案件历史）中留有姓名，不能删除；"
+    "请改为停用该账号。"
+)
+
+
+@hooks.register("before_delete_user")
+def keep_users_named_in_kept_records(request, user):
+    """The registers and histories refer to their users for ever (PROTECT): deleting one
+    who appears there is refused in Chinese before Django's ProtectedError would be a 500;
+    deactivating the account is the way to end it."""
+    from django.contrib import messages
+    from django.db import router
+    from django.db.models import ProtectedError
+    from django.db.models.deletion import Collector
+    from django.shortcuts import redirect
+
+    try:
+        Collector(using=router.db_for_write(type(user))).collect([user])
+    except ProtectedError:
+        messages.error(request, USER_KEPT)
+        return redirect("wagtailusers_users:edit", user.pk)
+    return None

@@ -512,7 +512,8 @@ class Birthday(models.Model):
         indexes = [models.Index(fields=["month", "day"])]
 
     def __str__(self):
-        return f"{self.relation} {self.name}"
+        # Titles, breadcrumbs and the history log print this: no family member's name.
+        return f"{self.relation}生日 #{self.pk}"
 
     def save(self, *args, **kwargs):
         self.month, self.day = self.birthday.month, self.birthday.day
@@ -573,7 +574,8 @@ class OutboxMessage(models.Model):
         default_permissions = ("view", "add")
 
     def __str__(self):
-        return f"{self.recipient} {self.get_status_display()}"
+        # Titles, breadcrumbs and logs print this: no owner's name (绝密) in it.
+        return f"短信 #{self.pk} {self.get_status_display()}"
 
 
 class CarePlan(models.Model):

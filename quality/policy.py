@@ -36,3 +36,74 @@ def care_households(user):
     if user.has_perm("quality.view_care_lists") or reads_everything(user):
         return HouseholdArchive.objects.all()
     return listable_households(user)
+
+
+def outbox_messages(user):
+    """Outbox rows ``user`` may see: those of the households of the care lists."""
+    from quality.models import OutboxMessage
+
+    households = care_households(user).values("pk")
+    return OutboxMessage.objects.filter(household__in=households).select_related("household")
+
+
+def shown_outbox(user, rows, request=None):
+    """A message names the owner (王先生) and carries the phone: the name and the text only
+    for a reader of the archive, each household so shown registered as read; the phone is
+    masked for everyone, as outside the archive's edit view."""
+    from cms.archives.masking import MASKED_NAME, mask_phone
+    from cms.archives.models import AccessRecord
+    from cms.archives.policy import readable_households, record_accesses
+
+    rows = list(rows)
+    readable = set(
+        readable_households(user)
+        .filter(pk__in={row.household_id for row in rows})
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.shown_phone = mask_phone(row.phone)
+        if row.household_id in readable:
+            row.shown_recipient, row.shown_text = row.recipient, row.text
+        else:
+            row.shown_recipient = MASKED_NAME
+            row.shown_text = row.text.replace(row.recipient, MASKED_NAME) if row.recipient else ""
+    shown = {row.household_id: row.household for row in rows if row.household_id in readable}
+    if shown:
+        record_accesses(user, list(shown.values()), AccessRecord.Via.CARE, request=request)
+    return rows
+
+
+def birthdays_for(user):
+    """Birthdays of the care lists' households."""
+    from quality.models import Birthday
+
+    households = care_households(user).values("pk")
+    return Birthday.objects.filter(household__in=households).select_related("household")
+
+
+def shown_birthdays(user, rows, request=None):
+    """A family member's name is archive content (业主资料卡): shown to readers of the
+    archive only, each household so shown registered as read."""
+    from cms.archives.masking import MASKED_NAME
+    from cms.archives.models import AccessRecord
+    from cms.archives.policy import readable_households, record_accesses
+
+    rows = list(rows)
+    readable = set(
+        readable_households(user)
+        .filter(pk__in={row.household_id for row in rows})
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.shown_name = row.name if row.household_id in readable else MASKED_NAME
+    shown = {row.household_id: row.household for row in rows if row.household_id in readable}
+    if shown:
+        record_accesses(user, list(shown.values()), AccessRecord.Via.CARE, request=request)
+    return rows
+
+
+def editable_birthdays(user):
+    """Only a reader of the archive edits a birthday: the form shows the name."""
+    from cms.archives.policy import readable_households
+
+    return birthdays_for(user).filter(household__in=readable_households(user).values("pk"))

@@ -2,7 +2,7 @@
 dashboard panel (overdue care plans, interview analyses due, open rectifications)."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
@@ -19,6 +19,7 @@ from core.people import display_name
 from core.policies import NoDeletePolicy, ReadOnlyPolicy
 from core.spreadsheets import TitledIndexView
 from quality import actions, reports, views
+from quality import policy as quality_policy
 from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
 from quality.models import (
     Audit,
@@ -322,8 +323,42 @@ class CarePlanViewSet(QualityViewSet):
     ]
 
 
+class OutboxIndexView(generic.IndexView):
+    """发件箱: the care lists' households only, names for readers of the archive alone."""
+
+    def get_base_queryset(self):
+        return quality_policy.outbox_messages(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = quality_policy.shown_outbox(
+            self.request.user, rows, self.request
+        )
+        return paginator, page, rows, paginated
+
+
+class OutboxInspectView(generic.InspectView):
+    """One message as sent, with the name and the text for readers of the archive only."""
+
+    fields = ["household", "occasion", "recipient", "phone", "text", "status", "error",
+              "backend", "created_by", "created_at", "sent_at"]
+    shown = {"recipient": "shown_recipient", "phone": "shown_phone", "text": "shown_text"}
+
+    def get_object(self, queryset=None):
+        message = get_object_or_404(quality_policy.outbox_messages(self.request.user),
+                                    pk=self.pk)
+        return quality_policy.shown_outbox(self.request.user, [message], self.request)[0]
+
+    def get_field_display_value(self, field_name, field):
+        if field_name in self.shown:
+            return getattr(self.object, self.shown[field_name])
+        return super().get_field_display_value(field_name, field)
+
+
 class OutboxViewSet(ModelViewSet):
     model = OutboxMessage
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
     name = "quality_outbox"
     url_prefix = "quality/outbox"
     icon = "mail"
@@ -335,7 +370,7 @@ class OutboxViewSet(ModelViewSet):
         Column("created_at", label="时间",
                accessor=lambda m: timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M")),
         Column("household", label="业户", accessor=lambda m: m.household.title),
-        Column("recipient", label="收件人"),
+        Column("recipient", label="收件人", accessor="shown_recipient"),
         Column("occasion", label="场合", accessor="get_occasion_display"),
         Column("status", label="状态", accessor="get_status_display"),
         Column("error", label="说明"),
@@ -366,15 +401,41 @@ class CareInfoViewSet(ModelViewSet):
                     "warranty_ends_on"]
 
 
+class BirthdayIndexView(generic.IndexView):
+    """家庭成员生日: the care lists' households, names for readers of the archive alone."""
+
+    def get_base_queryset(self):
+        return quality_policy.birthdays_for(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = quality_policy.shown_birthdays(
+            self.request.user, rows, self.request
+        )
+        return paginator, page, rows, paginated
+
+
+class BirthdayEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        return super().get_object(quality_policy.editable_birthdays(self.request.user))
+
+
 class BirthdayViewSet(ModelViewSet):
     model = Birthday
+    index_view_class = BirthdayIndexView
+    edit_view_class = BirthdayEditView
     name = "quality_birthdays"
     url_prefix = "quality/birthdays"
     icon = "group"
     menu_label = "家庭成员生日"
     copy_view_enabled = False
     form_fields = ["household", "name", "relation", "birthday"]
-    list_display = ["name", "relation", "birthday"]
+    list_display = [
+        Column("household", label="业户", accessor=lambda b: b.household.title),
+        Column("name", label="姓名", accessor="shown_name"),
+        "relation",
+        "birthday",
+    ]
 
 
 class StaffProfileViewSet(ModelViewSet):

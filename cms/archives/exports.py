@@ -7,7 +7,6 @@ register for each of them (via="export").
 import csv
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from openpyxl import Workbook
 
 from cms.archives.models import (
@@ -18,7 +17,7 @@ from cms.archives.models import (
     Owner,
     attach_parents,
 )
-from cms.archives.policy import client_ip
+from cms.archives.policy import record_accesses
 
 CATALOGUE_HEADERS = [
     "序号",
@@ -115,22 +114,10 @@ def write_catalogue_csv(households, stream, progress=None):
 
 
 def register_export(user, households, request=None):
-    """One register line per exported household, in a single insert."""
-    now = timezone.now()
-    AccessRecord.objects.bulk_create(
-        [
-            AccessRecord(
-                user=user,
-                household=household,
-                via=AccessRecord.Via.EXPORT,
-                accessed_at=now,
-                ip_address=client_ip(request),
-                path=request.get_full_path()[:500] if request is not None else "",
-            )
-            for household in households
-        ],
-        batch_size=1000,
-    )
+    """One register line per exported household, in a single insert, linked into the
+    register's hash chain like every other reading."""
+    if households:
+        record_accesses(user, households, AccessRecord.Via.EXPORT, request=request)
 
 
 def grant_label(grant):

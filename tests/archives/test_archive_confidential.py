@@ -337,6 +337,22 @@ class TestExportsAndRegister:
         assert rows[1][5:7] == ("张伟", "翠湖花园 3栋 2单元 1201室")
         assert AccessRecord.objects.filter(via="export").count() == 2
 
+    def test_a_catalogue_export_keeps_the_register_chain_whole(
+        self, client, users, archive_tree, tmp_path
+    ):
+        from django.core.management import call_command
+
+        from cms.archives.register import verify_chain
+
+        policy.record_access(users["archivist"], archive_tree["household"], "read")
+        client.force_login(users["archivist"])
+        client.get(reverse("archives_admin:catalogue"))
+        call_command("export_catalogue", str(tmp_path / "目录.csv"), user="dangan1", verbosity=0)
+        policy.record_access(users["archivist"], archive_tree["other"], "read")
+        report = verify_chain()
+        assert report.ok, report.message()
+        assert report.checked == 6
+
     def test_staff_cannot_export_the_catalogue(self, client, users, archive_tree):
         client.force_login(users["staff"])
         assert client.get(reverse("archives_admin:catalogue")).status_code in (302, 403)

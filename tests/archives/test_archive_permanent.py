@@ -187,3 +187,20 @@ def test_every_bulk_delete_wagtail_accepts_is_recorded(client, users, archive_tr
     assert response.status_code == 302
     assert_still_there(archive_tree)
     assert [a.page_id_attempted for a in attempts("bulk")] == [archive_tree["household"].pk]
+
+
+def test_a_user_named_in_the_register_is_not_deleted_and_told_why(client, users, archive_tree):
+    from django.contrib.auth import get_user_model
+
+    from cms.archives import policy
+    from cms.archives.models import AccessRecord
+
+    reader = users["staff"]
+    policy.record_access(reader, archive_tree["household"], "read")
+    client.force_login(users["superuser"])
+    response = client.post(reverse("wagtailusers_users:delete", args=[reader.pk]), follow=True)
+    assert response.status_code == 200
+    shown = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert "不能删除" in shown and "停用" in shown
+    assert get_user_model().objects.filter(pk=reader.pk).exists()
+    assert AccessRecord.objects.filter(user=reader).count() == 1

@@ -89,3 +89,70 @@ def test_with_a_grant_names_are_shown_and_the_reading_registered_once(butler, ho
     assert "业主 李女士" in page and "子女 李小宝" in page and "结婚" in page
     readings = AccessRecord.objects.filter(user=butler, household=household, via="care")
     assert readings.count() == 1
+
+
+def outbox_pages(user, row):
+    client = Client()
+    client.force_login(user)
+    listing = client.get(reverse("quality_outbox:index"))
+    inspect = client.get(reverse("quality_outbox:inspect", args=[row.pk]))
+    return listing, inspect
+
+
+@pytest.mark.django_db
+def test_the_outbox_names_and_phones_no_owner_to_staff_without_a_grant(
+    staff, supervisor, household, buildings
+):
+    from quality.messaging import send_message
+
+    row = send_message(household, "{称呼}您好，生日快乐。", by=supervisor)[0]
+    listing, inspect = outbox_pages(staff, row)
+    shown = listing.content.decode() + (
+        inspect.content.decode() if inspect.status_code == 200 else ""
+    )
+    assert "李女士" not in shown and "13800001111" not in shown
+    assert not AccessRecord.objects.filter(household=household).exists()
+
+
+@pytest.mark.django_db
+def test_a_butler_without_a_grant_sees_their_outbox_by_address_only(
+    butler, supervisor, household
+):
+    from quality.messaging import send_message
+
+    row = send_message(household, "{称呼}您好，生日快乐。", by=supervisor)[0]
+    listing, inspect = outbox_pages(butler, row)
+    assert "1201室" in listing.content.decode() and HIDDEN in listing.content.decode()
+    assert inspect.status_code == 200
+    shown = listing.content.decode() + inspect.content.decode()
+    assert "李女士" not in shown and "13800001111" not in shown and "138****1111" in shown
+    assert not AccessRecord.objects.filter(household=household).exists()
+
+
+@pytest.mark.django_db
+def test_with_a_grant_the_outbox_message_is_read_and_registered(butler, supervisor, household,
+                                                                 buildings):
+    from quality.messaging import send_message
+
+    row = send_message(household, "{称呼}您好，生日快乐。", by=supervisor)[0]
+    grant(butler, buildings[0])
+    listing, inspect = outbox_pages(butler, row)
+    assert "李女士" in listing.content.decode()
+    assert "李女士" in inspect.content.decode() and "13800001111" not in inspect.content.decode()
+    # The list and the message each showed the owner's name: two readings.
+    assert AccessRecord.objects.filter(user=butler, household=household, via="care").count() == 2
+
+
+@pytest.mark.django_db
+def test_family_birthdays_name_nobody_to_a_manager_without_a_grant(manager, household, buildings):
+    birthday = Birthday.objects.get(household=household)
+    client = Client()
+    client.force_login(manager)
+    listing = client.get(reverse("quality_birthdays:index"))
+    assert listing.status_code == 200 and "李小宝" not in listing.content.decode()
+    edit = client.get(reverse("quality_birthdays:edit", args=[birthday.pk]))
+    assert edit.status_code != 200 or "李小宝" not in edit.content.decode()
+    assert not AccessRecord.objects.filter(household=household).exists()
+    grant(manager, buildings[0])
+    assert "李小宝" in client.get(reverse("quality_birthdays:index")).content.decode()
+    assert AccessRecord.objects.filter(user=manager, household=household, via="care").count() == 1
