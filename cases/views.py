@@ -80,7 +80,7 @@ class CaseDetailView(CaseAdminView):
             evidence=case.evidence.select_related("uploaded_by"),
             merged_cases=case.merged_cases.all(),
             reply_scripts=suggested_reply_scripts(case),
-            decision_in_effect=bool(case.measure and case.signed_at),
+            decision_in_effect=actions.decision_in_effect(case),
             needs_named_handler=Case.objects.filter(pk=case.pk).needs_named_handler().exists(),
             unread_notices=case.manager_notices.filter(user=self.request.user, read_at=None),
             **kwargs,
