@@ -19,6 +19,7 @@ from cases.models import (
     Evidence,
     FollowUpVisit,
     MajorCaseEntry,
+    ManagerNotice,
     RemovedItem,
     TimelineStep,
     Tombstone,
@@ -437,6 +438,13 @@ def sign_decision(case, by):
     _save(case, by, "签批处理决定，决定生效")
     add_timeline_step(case, "签批生效", by)
     return case
+
+
+def mark_notices_read(case, user):
+    """The manager has taken note of the alerts about this case: they leave the dashboard."""
+    return ManagerNotice.objects.filter(case=case, user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def decision_in_effect(case):

@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cases import actions
 from cases.case_actions import BY_NAME, offered_actions
 from cases.history import field_changes, linked_rows
 from cases.models import Case, EditConflict
@@ -55,12 +57,6 @@ class CaseDetailView(CaseAdminView):
         self.case = case_for(request, pk)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        self.case.manager_notices.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        return super().get(request, *args, **kwargs)
-
     def get_page_title(self):
         return f"{self.case.get_kind_display()} {self.case.number}"
 
@@ -84,8 +80,9 @@ class CaseDetailView(CaseAdminView):
             evidence=case.evidence.select_related("uploaded_by"),
             merged_cases=case.merged_cases.all(),
             reply_scripts=suggested_reply_scripts(case),
-            decision_in_effect=bool(case.measure and case.signed_at),
+            decision_in_effect=actions.decision_in_effect(case),
             needs_named_handler=Case.objects.filter(pk=case.pk).needs_named_handler().exists(),
+            unread_notices=case.manager_notices.filter(user=self.request.user, read_at=None),
             **kwargs,
         )
 
@@ -108,6 +105,18 @@ class CaseDetailView(CaseAdminView):
         messages.error(request, f"{action.label}未完成，请查看表单中的提示。")
         self.bound_action = (action, form)
         return self.get(request, *args, **kwargs)
+
+
+@require_POST
+def mark_notices_read(request, pk):
+    """标为已读: the manager's alerts about this case leave the dashboard. Opening the case
+    does not do it, so an alert glimpsed in passing stays until it is acknowledged."""
+    case = case_for(request, pk)
+    actions.mark_notices_read(case, request.user)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("cases:detail", case.pk)
 
 
 def evidence_download(request, pk, evidence_id):

@@ -31,7 +31,13 @@ from cases.models import (
     Tombstone,
 )
 from cases.policy import can_handle_case, visible_cases
-from cases.views import CaseDetailView, CaseHistoryView, case_lookup, evidence_download
+from cases.views import (
+    CaseDetailView,
+    CaseHistoryView,
+    case_lookup,
+    evidence_download,
+    mark_notices_read,
+)
 from cms.archives.models import HeldRecordRefused
 from core.admin_ui import UserPanel, YesNoColumn
 from core.aftercommit import committed_save
@@ -327,6 +333,7 @@ class CaseViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("<int:pk>/", CaseDetailView.as_view(), name="detail"),
             path("<int:pk>/changes/", CaseHistoryView.as_view(), name="changes"),
+            path("<int:pk>/notices/read/", mark_notices_read, name="notices_read"),
             path("<int:pk>/evidence/<int:evidence_id>/", evidence_download, name="evidence"),
             path("lookup/", case_lookup, name="lookup"),
         ]
@@ -454,6 +461,9 @@ class DeadlinePanel(UserPanel):
             "notices": ManagerNotice.objects.filter(
                 user=self.user, read_at__isnull=True
             ).select_related("case")[:10],
+            # The 标为已读 buttons post from the dashboard and come back to it.
+            "csrf_token": parent_context.get("csrf_token"),
+            "dashboard_url": reverse("wagtailadmin_home"),
         }
 
 

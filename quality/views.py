@@ -191,6 +191,10 @@ def audit_docx(request, pk):
     return download_response(reports.audit_docx(audit), filename, DOCX)
 
 
+# The report shows the latest audits only; the audit list pages through all of them.
+RECENT_AUDITS = 20
+
+
 class AuditReportView(QualityView):
     """督导检查报表: trend per estate and indicator, frequent deductions, open rectifications."""
 
@@ -227,7 +231,9 @@ class AuditReportView(QualityView):
             indicator_chart=mark_safe(reports.svg_line_chart(indicators, "各一级指标得分趋势")),
             deductions=self.deductions,
             rectifications=self.rectifications,
-            recent=Audit.objects.select_related("estate").order_by("-audit_date")[:20],
+            recent=Audit.objects.select_related("estate").order_by("-audit_date")[:RECENT_AUDITS],
+            recent_limit=RECENT_AUDITS,
+            audit_count=Audit.objects.count(),
             **kwargs,
         )
 

@@ -1,10 +1,11 @@
-"""The staff search page, its JSON endpoints and the hit redirect (the token API is
-GET /api/search, in the api app)."""
+"""The staff search page, its JSON endpoints, the hit redirect and the count of opened hits
+(the token API is GET /api/search, in the api app)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from search.misses import record_open
 from search.query import FACETS, search, suggest
@@ -55,12 +56,25 @@ def suggest_json(request):
     return JsonResponse({"suggestions": suggest(request.GET.get("q", ""))}, **JSON_OPTIONS)
 
 
-@login_required
-def open_hit(request, kind, object_id):
-    """Open a search hit, asking the owning area's policy again (and logging archive reads)."""
+def _known_kind(kind):
     searchable = get_kind(kind)
     if searchable is None:
         raise Http404("没有这类检索结果")
-    response = searchable.open(request, object_id)
-    record_open(kind, object_id, request.GET.get("topic", ""))
-    return response
+    return searchable
+
+
+@login_required
+@require_safe
+def open_hit(request, kind, object_id):
+    """Open a search hit, asking the owning area's policy again (and logging archive reads)."""
+    return _known_kind(kind).open(request, object_id)
+
+
+@login_required
+@require_POST
+def hit_opened(request, kind, object_id):
+    """The search page posts each hit a colleague opens, so suggestions offer the most-opened
+    scripts of a topic first; opening the hit's link alone counts nothing."""
+    _known_kind(kind)
+    record_open(kind, object_id, request.POST.get("topic", "")[:200])
+    return HttpResponse(status=204)

@@ -123,6 +123,7 @@ def interview_quota(year, month):
         .values_list("staff")
         .annotate(households=Count("household", distinct=True))
     )
+    # The quota is set per post (经理 2, 客服助理 10), not by what a person may do: the role decides.
     staff = (
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=[ROLE_NAMES[MANAGER], ROLE_NAMES[STAFF]])

@@ -3,6 +3,7 @@
 import io
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
@@ -13,6 +14,7 @@ from cms.replies.actions import start_quiz, submit_quiz
 from cms.replies.exports import handbook_document, scripts_workbook
 from cms.replies.models import QuizAttempt, ReplyScript
 from core.downloads import DOCX, XLSX, download_response
+from core.people import display_name
 
 
 def _approved():
@@ -87,14 +89,16 @@ def _quiz_context(attempt, graded):
 @permission_required("replies.view_quizattempt", raise_exception=True)
 def quiz_results(request):
     """Results per staff member, for the department head."""
-    rows = (
+    rows = list(
         QuizAttempt.objects.filter(finished_at__isnull=False)
-        .values("user__username", "user__last_name", "user__first_name")
+        .values("user")
         .annotate(
             attempts=Count("pk"), correct=Sum("score"), asked=Sum("total"), last=Max("finished_at")
         )
         .order_by("user__username")
     )
+    people = get_user_model().objects.in_bulk([row["user"] for row in rows])
     for row in rows:
+        row["name"] = display_name(people[row["user"]])
         row["rate"] = round(100 * row["correct"] / row["asked"]) if row["asked"] else 0
     return render(request, "replies/quiz_results.html", {"rows": rows})

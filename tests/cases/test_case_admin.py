@@ -1,6 +1,7 @@
 """The case admin through HTTP: intake, case page actions, history, edit conflict, reports."""
 
 import datetime as dt
+import re
 from io import BytesIO
 
 import pytest
@@ -393,3 +394,38 @@ def test_case_list_exports_are_saved_under_chinese_names(client, manager, new_ca
         disposition = client.get(f"/admin/cases/?export={fmt}")["Content-Disposition"]
         assert disposition.isascii(), disposition
         assert disposition.endswith(f"filename*=UTF-8''{quote('案件清单')}.{fmt}"), disposition
+
+
+def test_a_manager_marks_a_major_case_notice_read_by_a_button_not_by_opening_the_case(
+    client, manager, new_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = new_case(severity=Case.Severity.MAJOR, description="电梯困人40分钟")
+    notice = case.manager_notices.get(user=manager)
+    client.force_login(manager)
+    page = client.get(f"/admin/cases/{case.pk}/").content.decode()
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    assert "标为已读" in page
+    dashboard = client.get("/admin/").content.decode()
+    assert notice.message in dashboard
+    button = re.search(r'class="case-notice-read">\s*<input[^>]*value="([^"]+)"', dashboard)
+    client.handler.enforce_csrf_checks = True  # as a browser would
+    response = client.post(
+        f"/admin/cases/{case.pk}/notices/read/",
+        {"next": "/admin/", "csrfmiddlewaretoken": button.group(1)},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert notice.message not in client.get("/admin/").content.decode()
+    assert "标为已读" not in client.get(f"/admin/cases/{case.pk}/").content.decode()
+
+
+def test_marking_notices_read_is_refused_on_get_and_off_site_next(client, manager, new_case):
+    case = new_case(severity=Case.Severity.MAJOR)
+    client.force_login(manager)
+    url = f"/admin/cases/{case.pk}/notices/read/"
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"next": "https://example.com/"})
+    assert response["Location"] == f"/admin/cases/{case.pk}/"

@@ -156,3 +156,21 @@ def test_a_finding_opens_a_rectification_case_with_a_working_day_deadline(
     case_actions.reply(Case.objects.get(pk=case.pk), supervisor, "已补齐验收记录并归档")
     finding.refresh_from_db()
     assert finding.is_rectified
+
+
+def test_the_audit_report_says_it_lists_the_latest_audits_only_and_links_to_all(
+    checklist, estate, supervisor, manager, client
+):
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    for days in range(21):
+        actions.start_audit(
+            estate, checklist, [supervisor], supervisor, audit_date=today - timedelta(days=days)
+        )
+    client.force_login(manager)
+    page = client.get(reverse("quality_audit_report")).content.decode()
+    assert "最近 20 次，共 21 次" in page
+    assert f'href="{reverse("quality_audits:index")}"' in page

@@ -31,3 +31,33 @@ def test_staff_finds_and_copies_an_answer_with_the_keyboard(page, live_server, c
     page.locator("#qs-status", has_text="已复制").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "救援" in copied or "维保" in copied
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_hit_opened_from_the_search_page_counts_for_the_suggestions(
+    page, live_server, demo_scripts, role_groups
+):
+    from search.models import OpenedHit
+
+    user = get_user_model().objects.create_user("kefu_c", password="kefu-pass-1", is_staff=True)
+    user.groups.add(role_groups[STAFF])
+    page.goto("/admin/login/?next=/admin/quick-search/")
+    page.fill("input[name=username]", "kefu_c")
+    page.fill("input[name=password]", "kefu-pass-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/quick-search/")
+
+    page.keyboard.type("电梯")
+    link = page.locator(".qs-hit h3 a", has_text="电梯困人怎么办")
+    link.wait_for()
+    link.click()
+    page.wait_for_url("**/search/open/reply/*/")
+    assert "电梯困人怎么办" in page.inner_text("body")
+    for _ in range(50):
+        if OpenedHit.objects.filter(kind="reply", count=1).exists():
+            break
+        page.wait_for_timeout(100)
+    opened = OpenedHit.objects.get()
+    assert page.url.rstrip("/").endswith(opened.object_id)
+    assert opened.count == 1 and opened.topic

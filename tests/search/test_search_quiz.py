@@ -78,3 +78,20 @@ def test_nobody_opens_another_persons_quiz(approved, staff_user, manager, client
     attempt = start_quiz(manager, size=3)
     client.force_login(staff_user)
     assert client.get(f"/admin/replies/quiz/{attempt.pk}/").status_code == 404
+
+
+def test_quiz_results_name_each_person_as_every_other_screen_does(
+    approved, role_groups, staff_user, manager, client
+):
+    from django.contrib.auth import get_user_model
+
+    named = get_user_model().objects.create_user(
+        "wanglx", last_name="王", first_name="立新", is_staff=True
+    )
+    for person in (named, staff_user):
+        attempt = start_quiz(person, size=3)
+        submit_quiz(attempt, {q.pk: q.script_id for q in attempt.questions.all()})
+    client.force_login(manager)
+    results = client.get("/admin/replies/quiz/results/").content.decode()
+    assert "<td>王立新</td>" in results
+    assert "<td>kefu_t</td>" in results and "（kefu_t）" not in results

@@ -273,6 +273,22 @@ def test_opening_a_script_hit_shows_the_approved_version_only(three_scripts, sta
     assert client.get(f"/search/open/reply/{expired.pk}/").status_code == 404
 
 
+def test_opening_a_hit_counts_only_when_the_search_page_posts_it(three_scripts, staff_user, client):
+    from search.models import OpenedHit
+
+    live = three_scripts[0]
+    client.force_login(staff_user)
+    assert client.get(f"/search/open/reply/{live.pk}/").status_code == 200
+    assert not OpenedHit.objects.exists()
+    assert client.get(f"/search/opened/reply/{live.pk}/").status_code == 405
+    for _ in range(2):
+        counted = client.post(f"/search/opened/reply/{live.pk}/", {"topic": "日常报修"})
+        assert counted.status_code == 204
+    opened = OpenedHit.objects.get()
+    assert (opened.kind, opened.object_id, opened.count) == ("reply", str(live.pk), 2)
+    assert client.post("/search/opened/nothing/1/").status_code == 404
+
+
 def test_staff_never_open_drafts_in_the_snippet_admin_but_download_approved_scripts(
     three_scripts, manager, staff_user, client
 ):
