@@ -139,7 +139,7 @@ def test_the_set_is_written_for_this_and_large_enough():
     assert len(queries) >= 300 and len(scripts) >= 150
     assert len(colloquial) / len(queries) >= 0.25
     assert all(10 <= len(q.text) <= 25 for q in colloquial)
-    assert {q.part for q in queries} == {"dev", "test", "test2"}
+    assert {q.part for q in queries} == {"dev", "test", "test2", "test3"}
 
 
 def test_a_quarrel_with_the_neighbour_opposite_finds_mediation_not_the_dog_bite(caller_set):
