@@ -16,7 +16,7 @@ import itertools
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -551,6 +551,8 @@ class Concept:
     alternatives: list = field(default_factory=list)
     # Read from the form of the question (怎么交 asks for the way to pay) rather than said.
     implied: bool = False
+    # A lexicon word that sounds like what was typed (物叶费 → 物业费): a guess, weighed less.
+    heard: bool = False
 
     @property
     def single_character(self):
@@ -739,6 +741,39 @@ def _latin_concepts(core, terms):
     return [terms.concept(term) for term in spelled]
 
 
+HOMOPHONE_TERMS = 3
+
+
+def _homophone_concepts(core, concepts, terms):
+    """Lexicon words that read like characters the lexicon does not know (电悌 → 电梯,
+    物叶费 → 物业费): a typed homophone then finds what the right word finds, synonyms
+    included. Words written right are left alone, so their homophones never creep in."""
+    said = {concept.term for concept in concepts}
+    by_pinyin, heard = _terms_by_pinyin(), []
+    for run in CJK_RUN.findall(core):
+        syllables = _run_syllables(run)
+        if len(syllables) != len(run):
+            continue
+        known = {
+            position
+            for start in range(len(run))
+            for term in terms.all_at(run, start)
+            for position in range(start, start + len(term))
+        }
+        for size in (4, 3, 2):
+            for start in range(len(run) - size + 1):
+                if all(position in known for position in range(start, start + size)):
+                    continue
+                written = run[start : start + size]
+                heard += [
+                    term
+                    for term in by_pinyin.get(tuple(syllables[start : start + size]), ())
+                    if term != written and term not in said
+                ]
+    heard = list(dict.fromkeys(heard))[:HOMOPHONE_TERMS]
+    return [replace(terms.concept(term), heard=True) for term in heard]
+
+
 # 怎么交, 如何申请: the caller asks for the way to do something, and the script answering that
 # names 方式 or 办法. Not 怎么办 or 怎么回事, which ask what to do about a matter.
 _HOW_TO = re.compile(
@@ -823,6 +858,7 @@ def _analyse(text, groups):
     pieces = _kept_pieces(without_address)
     query.core = _core(pieces)
     query.concepts = _concepts(pieces, terms) + _latin_concepts(query.core, terms)
+    query.concepts += _homophone_concepts(query.core, query.concepts, terms)
     query.concepts += _method_concepts(without_address, query.concepts, terms)
     query.concepts += _time_concepts(simplified, query.concepts, terms)
     query.syllables = _syllable_stream(query.core)

@@ -5,8 +5,8 @@ rolled back at the end, and into a throw-away index, so ``search_eval`` works
 on any database, with or without demo data, and leaves nothing behind.
 Queries alternate between a development part (tuning looks at it) and a test
 part (only measured), per kind; a query added later names its part in a fourth column,
-which may also be the held-out part test2 (written before the tuning it measures, never looked
-at while tuning).
+which may also be a held-out part, test2 or test3 (each written before the tuning it measures,
+never looked at while tuning; only its totals are reported).
 """
 
 import uuid
@@ -20,8 +20,8 @@ from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "relevance"
 ALTERNATING_PARTS = ("dev", "test")
-PARTS = (*ALTERNATING_PARTS, "test2")
-PART_LABELS = {"dev": "开发集", "test": "测试集", "test2": "保留测试集 test2"}
+PARTS = (*ALTERNATING_PARTS, "test2", "test3")
+PART_LABELS = {"dev": "开发集", "test": "测试集", "test2": "保留测试集 test2", "test3": "保留测试集 test3"}
 
 
 class SystemReader:

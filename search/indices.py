@@ -155,6 +155,10 @@ class SearchDocument(Document):
     tags_initials = Text(analyzer="whitespace")
     body_initials = Text(analyzer="whitespace")
     topic = Keyword()
+    # What the script is filed and tagged under, word for word: each keyword and each step of
+    # its topic path (收费/物业费 → 收费, 物业费), folded as queries are.
+    keyword_terms = Keyword()
+    topic_terms = Keyword()
     case_topics = Keyword()
     status = Keyword()
     url = Keyword(index=False)
@@ -183,12 +187,26 @@ def document_source(fields):
             source[f"{name}_{part}"] = value
     for part, value in analyse_text(_read_aloud(fields), BODY_READINGS).items():
         source[f"body_{part}"] = value
+    source.update(_subject_terms(fields))
     if suggest_texts:
         source["suggest"] = {"input": suggestion_inputs(*suggest_texts)}
     # search_check compares this to spot index entries that lag behind the database.
     encoded = json.dumps(source, sort_keys=True, ensure_ascii=False)
     source["fingerprint"] = hashlib.sha1(encoded.encode()).hexdigest()
     return source
+
+
+def _subject_terms(fields):
+    terms = {
+        "keyword_terms": (fields.get("tags") or "").split(),
+        "topic_terms": (fields.get("topic") or "").split("/"),
+    }
+    terms = {name: [normalise(term).strip() for term in values] for name, values in terms.items()}
+    return {
+        name: [term for term in dict.fromkeys(values) if term]
+        for name, values in terms.items()
+        if any(values)
+    }
 
 
 def _plain(value):

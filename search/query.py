@@ -36,8 +36,13 @@ IMPLIED_WEIGHT = 0.5
 PINYIN_BOOST = 0.6
 NUMBER_BOOST = 0.5
 PREFERRED_BOOST = 1.0
+# A script tagged with the caller's word, or filed under it, is about that matter rather than
+# merely mentioning it (物业费 typed alone: 收费标准 is filed and tagged so; 涨价 only says it).
+KEYWORD_SUBJECT_BOOST = 15.0
+TOPIC_SUBJECT_BOOST = 15.0
 # A lexicon word the typed letters spell is a guess: other words have the same initials.
 SPELLED_WEIGHT = 0.5
+HOMOPHONE_WEIGHT = 0.5
 INITIALS_ANYWHERE_FIELDS = {"title_initials": 0.6, "tags_initials": 0.4, "body_initials": 0.2}
 INITIALS_PAIR_FIELDS = ("title_initials", "tags_initials")
 INITIALS_PAIRS_BOOST = 0.1
@@ -91,6 +96,7 @@ def _weight(term):
 def _concept_clause(concept, scale=1.0):
     # What the question only implies (the way to do it) tips the balance, never decides alone.
     scale *= IMPLIED_WEIGHT if concept.implied else 1.0
+    scale *= HOMOPHONE_WEIGHT if concept.heard else 1.0
     alternatives = [_term_clause(concept.term, _weight(concept.term) * scale)]
     alternatives += [
         _term_clause(term, _weight(term) * SYNONYM_WEIGHT * scale) for term in concept.alternatives
@@ -246,11 +252,30 @@ def build_query(query):
     if not clauses:
         return None
     matching = {"bool": {"should": clauses, "minimum_should_match": 1}}
-    implied = [_concept_clause(concept) for concept in query.concepts if concept.implied]
-    if not implied or alone:
+    # What the question implies, and what a script is filed under, only reorder what the
+    # caller's words found.
+    reorder = [] if alone else [_concept_clause(c) for c in query.concepts if c.implied]
+    reorder += _subject_clauses(query)
+    if not reorder:
         return matching
-    # What the question implies only reorders what the caller's words found.
-    return {"bool": {"must": [matching], "should": implied}}
+    return {"bool": {"must": [matching], "should": reorder}}
+
+
+def _subject_clauses(query):
+    """A matter named alone (物业费, 门卡) asks for the script about it: the one tagged with it
+    and filed under it. With more words said, those words decide."""
+    said = [concept for concept in query.concepts if not (concept.implied or concept.heard)]
+    if len(said) != 1:
+        return []
+    # A misheard matter (物叶费) is named alone too: what it sounds like stands in for it.
+    named = [said[0], *(concept for concept in query.concepts if concept.heard)]
+    terms = [term for c in named for term in (c.term, *c.alternatives) if len(term) > 1]
+    if not terms:
+        return []
+    return [
+        {"terms": {"keyword_terms": terms, "boost": KEYWORD_SUBJECT_BOOST}},
+        {"terms": {"topic_terms": terms, "boost": TOPIC_SUBJECT_BOOST}},
+    ]
 
 
 def permission_filter(user, searched):

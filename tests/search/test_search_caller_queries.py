@@ -139,7 +139,7 @@ def test_the_set_is_written_for_this_and_large_enough():
     assert len(queries) >= 300 and len(scripts) >= 150
     assert len(colloquial) / len(queries) >= 0.25
     assert all(10 <= len(q.text) <= 25 for q in colloquial)
-    assert {q.part for q in queries} == {"dev", "test", "test2"}
+    assert {q.part for q in queries} == {"dev", "test", "test2", "test3"}
 
 
 def test_a_quarrel_with_the_neighbour_opposite_finds_mediation_not_the_dog_bite(caller_set):
@@ -215,3 +215,20 @@ def test_everyday_words_of_callers_find_their_script(caller_set):
     assert caller_set("垃圾堆好几天没人收")[0] == 35
     # Cockroaches and mosquitoes are both pests, not one word: the mosquito pond stays out.
     assert caller_set("蟑螂成灾") == [39]
+
+
+@pytest.mark.parametrize("query", ["物业费", "1801室物业费", "wyf"])
+def test_the_fee_named_alone_finds_the_fee_standard_not_a_rise_or_an_invoice(caller_set, query):
+    # 收费标准 is tagged 物业费 and filed under 物业费; the rise and the invoice only say it.
+    assert caller_set(query)[0] == 1
+
+
+def test_a_misheard_word_finds_what_the_right_word_finds_with_its_synonyms():
+    concepts = {concept.term: concept for concept in analyse_query("门进卡丢了").concepts}
+    assert concepts["门禁卡"].heard and "门卡" in concepts["门禁卡"].alternatives
+    # A word written right brings no homophones of its own.
+    assert not any(concept.heard for concept in analyse_query("门禁卡丢了").concepts)
+
+
+def test_a_misheard_fee_typed_alone_finds_the_fee_standard(caller_set):
+    assert caller_set("物叶费")[0] == 1
