@@ -582,7 +582,8 @@ class AnalysedQuery:
 
     @property
     def is_empty(self):
-        return not (self.core or self.concepts or self.syllables or self.initials)
+        # A room alone (3栋1201) still asks for something: the household or its cases.
+        return not (self.core or self.concepts or self.syllables or self.initials or self.numbers)
 
     @property
     def latin_only(self):

@@ -244,6 +244,8 @@ def build_query(query):
                 {
                     "multi_match": {
                         "query": " ".join(query.numbers),
+                        # 3栋1201 is one room: a title with 3 and 1202 is another.
+                        "operator": "and",
                         "fields": ["title^2", "tags", "body"],
                         "boost": NUMBER_BOOST,
                     }

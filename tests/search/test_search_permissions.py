@@ -164,3 +164,16 @@ def test_a_renamed_building_shows_its_new_name_in_archive_hits(
         "翠湖花园 7栋 2单元 1201室",
         "翠湖花园 7栋 2单元 1202室",
     ]
+
+
+@pytest.mark.parametrize("said", ["3栋1201", "3栋1201室", "1201", "3栋2单元1201"])
+def test_a_reader_finds_the_household_by_the_room_alone(households, people, said):
+    first, _ = households
+    assert archive_titles(people["archivist"], said) == [first.address]
+
+
+def test_a_case_is_found_by_the_room_it_happened_in(cases, people):
+    mine, theirs = cases
+    hits = search(people["supervisor"], "3栋2单元", kinds=["case"]).hits
+    assert sorted(h["title"].split()[0] for h in hits) == sorted([mine.number, theirs.number])
+    assert search(people["supervisor"], "5栋2单元", kinds=["case"]).hits == []
