@@ -193,6 +193,9 @@ def audit_docx(request, pk):
 
 # The report shows the latest audits only; the audit list pages through all of them.
 RECENT_AUDITS = 20
+# About thirteen months: this month's scores beside the same month a year ago.
+REPORT_DAYS = 400
+MAX_REPORT_DAYS = 36500
 
 
 class AuditReportView(QualityView):
@@ -207,10 +210,11 @@ class AuditReportView(QualityView):
         self.estate = (
             Estate.objects.filter(pk=estate_id).first() if estate_id.isdigit() else None
         )
-        since = timezone.localdate() - timedelta(days=int(request.GET.get("days", "") or 400))
+        since = timezone.localdate() - timedelta(days=self._days(request))
         audits = Audit.objects.filter(audit_date__gte=since)
         if self.estate:
             audits = audits.filter(estate=self.estate)
+        self.audits = audits
         self.trend = reports.score_trend(self.estate, since)
         self.deductions = reports.frequent_deductions(audits)
         self.rectifications = reports.open_rectifications(audits)
@@ -220,6 +224,19 @@ class AuditReportView(QualityView):
             )
             return download_response(content, "督导检查报表.xlsx", XLSX)
         return super().get(request, *args, **kwargs)
+
+    @staticmethod
+    def _days(request):
+        days = request.GET.get("days", "").strip()
+        if not days:
+            return REPORT_DAYS
+        if days.isdigit() and 0 < int(days) <= MAX_REPORT_DAYS:
+            return int(days)
+        messages.warning(
+            request,
+            f"报表天数须为 1 至 {MAX_REPORT_DAYS} 的整数，已按最近 {REPORT_DAYS} 天显示。",
+        )
+        return REPORT_DAYS
 
     def get_context_data(self, **kwargs):
         totals = {k: v for k, v in self.trend.items() if k.endswith("总分")}
@@ -231,9 +248,9 @@ class AuditReportView(QualityView):
             indicator_chart=mark_safe(reports.svg_line_chart(indicators, "各一级指标得分趋势")),
             deductions=self.deductions,
             rectifications=self.rectifications,
-            recent=Audit.objects.select_related("estate").order_by("-audit_date")[:RECENT_AUDITS],
+            recent=self.audits.select_related("estate").order_by("-audit_date")[:RECENT_AUDITS],
             recent_limit=RECENT_AUDITS,
-            audit_count=Audit.objects.count(),
+            audit_count=self.audits.count(),
             **kwargs,
         )
 

@@ -174,3 +174,31 @@ def test_the_audit_report_says_it_lists_the_latest_audits_only_and_links_to_all(
     page = client.get(reverse("quality_audit_report")).content.decode()
     assert "最近 20 次，共 21 次" in page
     assert f'href="{reverse("quality_audits:index")}"' in page
+
+
+def test_the_audit_report_of_one_estate_lists_only_that_estates_audits(
+    checklist, estate, supervisor, manager, client
+):
+    from django.urls import reverse
+
+    from tests.quality.quality_helpers import make_estate
+
+    other = make_estate(title="桂语江南", slug="guiyu-q")
+    actions.start_audit(estate, checklist, [supervisor], supervisor)
+    actions.start_audit(other, checklist, [supervisor], supervisor)
+    client.force_login(manager)
+    page = client.get(reverse("quality_audit_report"), {"estate": estate.pk}).content.decode()
+    recent = page.split("<ul>", 1)[1].split("</ul>", 1)[0]
+    assert "翠湖花园" in recent and "桂语江南" not in recent
+
+
+@pytest.mark.parametrize("days", ["三十", "-5", "99999999999"])
+def test_a_report_period_typed_wrong_is_told_in_chinese_not_an_error_page(
+    manager, client, estate, days
+):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    response = client.get(reverse("quality_audit_report"), {"days": days})
+    assert response.status_code == 200
+    assert "报表天数须为" in response.content.decode()
