@@ -390,7 +390,13 @@ def record_removed_item(case, by, description, stored_at):
 
 @transaction.atomic
 def record_reclaim(item, by, signature):
-    item.reclaimed_by = signature
+    """An item is signed for once; the store hands it out against that signature."""
+    item = RemovedItem.objects.select_for_update().get(pk=item.pk)
+    if item.reclaimed_at is not None:
+        raise ValidationError(f"{item} 已由 {item.reclaimed_by} 认领。")
+    if not signature.strip():
+        raise ValidationError("请填写认领人签名。")
+    item.reclaimed_by = signature.strip()
     item.reclaimed_at = timezone.now()
     item._history_user = by
     item.save()

@@ -38,7 +38,7 @@ class CaseAction:
 
     def make_form(self, case, data=None, files=None):
         kwargs = {"prefix": self.name, "files": files}
-        if self.form_class is forms.MergeForm:
+        if getattr(self.form_class, "takes_case", False):
             kwargs["case"] = case
         form = self.form_class(data, **kwargs)
         if self.irreversible:
@@ -245,6 +245,16 @@ ACTIONS = [
         states.OPEN,
         frozenset({VIOLATION}),
         icon="bin",
+    ),
+    CaseAction(
+        "reclaim",
+        "登记物品认领",
+        forms.ReclaimForm,
+        lambda c, u, d: actions.record_reclaim(d["item"], u, d["signature"]),
+        states.OPEN,
+        frozenset({VIOLATION}),
+        applies=lambda case, user: case.removed_items.filter(reclaimed_at__isnull=True).exists(),
+        icon="tick",
     ),
     CaseAction(
         "penalty",

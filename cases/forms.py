@@ -178,6 +178,8 @@ class VisitForm(forms.ModelForm):
 
 
 class MergeForm(forms.Form):
+    # Built for the case it acts on (CaseAction.make_form passes it).
+    takes_case = True
     numbers = forms.CharField(
         label="并入的案件编号", help_text="多个编号用空格或逗号分隔，如 投诉-2026-000012"
     )
@@ -224,6 +226,19 @@ class OutcomeForm(forms.Form):
 class RemovedItemForm(forms.Form):
     description = forms.CharField(label="物品", max_length=100)
     stored_at = forms.CharField(label="存放地点", max_length=100)
+
+
+class ReclaimForm(forms.Form):
+    """The owner signs for a removed item when collecting it from the store."""
+
+    takes_case = True
+    item = forms.ModelChoiceField(label="物品", queryset=None, empty_label="请选择物品")
+    signature = forms.CharField(label="认领人签名", max_length=50)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = case.removed_items.filter(reclaimed_at__isnull=True)
+        self.fields["item"].label_from_instance = lambda item: str(item)
 
 
 class PenaltyForm(forms.Form):

@@ -153,6 +153,25 @@ class TestWarmReminders:
         actions.record_reclaim(bike, staff, "李明")
         assert violation.removed_items.get(item_number=2).reclaimed_by == "李明"
 
+    def test_the_owner_signs_for_a_removed_item_on_the_case_page(self, violation, staff, client):
+        for _ in range(3):
+            actions.add_warm_reminder(violation, staff)
+        sofa = actions.record_removed_item(violation, staff, "旧沙发", "地下室仓库")
+        actions.record_removed_item(violation, staff, "自行车", "地下室仓库")
+        client.force_login(staff)
+        page = f"/admin/cases/{violation.pk}/"
+        assert "登记物品认领" in client.get(page).content.decode()
+        client.post(page, {"action": "reclaim", "reclaim-item": sofa.pk, "reclaim-signature": "李明"})
+        sofa.refresh_from_db()
+        assert sofa.reclaimed_by == "李明" and sofa.reclaimed_at is not None
+        # Signed for once: a second signature for the same item is refused and changes nothing.
+        response = client.post(
+            page, {"action": "reclaim", "reclaim-item": sofa.pk, "reclaim-signature": "王五"}
+        )
+        sofa.refresh_from_db()
+        assert sofa.reclaimed_by == "李明"
+        assert "登记物品认领未完成" in response.content.decode()
+
 
 class TestDisposition:
     def closed(self, case, user, years_ago):
