@@ -253,6 +253,8 @@ def record_visit(case, by, method, satisfaction, **details):
         close_case(case, by, f"回访满意（{satisfaction} 分）")
     else:
         case.handled_at = None
+        # The next visit falls due from the next reply, not on this round's date.
+        case.visit_due_at = None
         case.resolve_due_at = calendar.add_working_days(timezone.now(), RESOLVE_WORKING_DAYS)
         _set_status(case, S.IN_PROGRESS, by, "回访不满意，重新处理")
         add_timeline_step(case, "重新处理", by, "回访不满意，案件重开，处理后再次回访")

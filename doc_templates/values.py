@@ -185,11 +185,12 @@ def guess_source(case):
 
 def facts_opening(source, when, where):
     """我中心工作人员于…巡查时发现 / 接业户投诉 / 接报, followed by the facts."""
+    at = f"到{where}" if where else ""
     if source == FactSource.COMPLAINT:
-        return f"我中心于{when}接业户投诉，经工作人员到{where}现场核实"
+        return f"我中心于{when}接业户投诉，经工作人员{at}现场核实"
     if source == FactSource.REPORT:
-        return f"我中心于{when}接报，经工作人员到{where}现场核实"
-    return f"我中心工作人员于{when}在{where}巡查时发现"
+        return f"我中心于{when}接报，经工作人员{at}现场核实"
+    return f"我中心工作人员于{when}在{where or '小区内'}巡查时发现"
 
 
 def centre_account(case):
@@ -198,6 +199,15 @@ def centre_account(case):
     if case is None or case.is_reported_by_a_caller:
         return ""
     return case.description
+
+
+def verified_place(case, household):
+    """Where the centre verified the facts. A caller's case holds the place the caller
+    gave, often the caller's own room; a notice to the other party names that party's
+    address instead, so it never tells the neighbour who complained."""
+    if case is not None and case.is_reported_by_a_caller:
+        return household.address if household is not None else ""
+    return (case.location if case else "") or address_of(case, household)
 
 
 def estate_name(household):
@@ -227,7 +237,7 @@ def rectification_values(case, household, options, today, reader):
     if options.joint_with_owners_committee:
         issuer = f"{issuer}    {signatory('业委会')}"
     found_on = format_date(local_date(case.received_at)) if case else format_date(today)
-    found_at = (case.location if case else "") or address_of(case, household)
+    found_at = verified_place(case, household)
     source = options.source or guess_source(case)
     return {
         "收件人": addressee_of(household, options, reader),

@@ -201,15 +201,43 @@ class AuditViewSet(QualityViewSet):
 
 
 def chosen_households(estate, text):
-    """Households named one a line as "1栋 1201" (or "1栋 1201室")."""
-    from cms.archives.models import HouseholdArchive, attach_parents
+    """Households named one a line as supervisors type them: 1栋 1201, 1栋1单元1201室,
+    1号楼 1201 or full-width １栋　１２０１. A line naming no household of the estate, or
+    a room found in several units, is refused by name: a sample silently short of the
+    households the supervisor chose would be a survey of someone else."""
+    from django.core.exceptions import ValidationError
 
-    wanted = {tuple(line.split()[:2]) for line in text.splitlines() if len(line.split()) >= 2}
-    if not wanted:
+    from cms.archives.models import HouseholdArchive, attach_parents
+    from cms.archives.spoken_address import as_indexed
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
         return []
-    households = attach_parents(HouseholdArchive.objects.descendant_of(estate))
-    return [h for h in households if (h.building.title, h.room) in wanted
-            or (h.building.title, f"{h.room}室") in wanted]
+    by_address = {}
+    for household in attach_parents(list(HouseholdArchive.objects.descendant_of(estate))):
+        for said in set(household.spoken_addresses.split()) - _without_building(household):
+            by_address.setdefault(said, []).append(household)
+    chosen, unknown, ambiguous = [], [], []
+    for line in lines:
+        found = by_address.get(as_indexed(line), [])
+        if not found:
+            unknown.append(line)
+        elif len(found) > 1:
+            ambiguous.append(line)
+        elif found[0] not in chosen:
+            chosen.append(found[0])
+    if unknown:
+        raise ValidationError(f"找不到以下业户：{'、'.join(unknown)}（每行一户，如：1栋 1201）")
+    if ambiguous:
+        raise ValidationError(f"以下房号不止一户，请写明单元：{'、'.join(ambiguous)}")
+    return chosen
+
+
+def _without_building(household):
+    """The ways of saying the room that name no building (1201, 2单元1201室): in an
+    estate they fit a household in every building."""
+    rooms = [household.room, f"{household.unit}单元{household.room}"]
+    return {said for room in rooms for said in (room, f"{room}室")}
 
 
 class ActionRefusalsMixin:

@@ -82,6 +82,36 @@ class TestTheIssuerChoosesTheAddressee:
                 options=NoticeOptions(action="停止施工"),
             )
 
+    def test_the_complainants_room_is_not_named_as_where_the_facts_were_verified(
+        self, manager, make_case, tree
+    ):
+        """Staff write the caller's own room as the case's place (地点或房号); the notice
+        to the neighbour says the facts were verified at the neighbour's, so the room
+        never tells the neighbour who complained."""
+        dispute = make_case(
+            kind="dispute",
+            topic="噪音",
+            household=tree["neighbour"],
+            channel="phone",
+            reporter_name="李娜",
+            description="楼上每天晚上十一点后跳绳，噪音很大。",
+            location="3栋2单元1101室",
+        )
+        notice = actions.issue_notice(
+            NoticeKind.RECTIFICATION,
+            manager,
+            case=dispute,
+            household=tree["household"],
+            options=NoticeOptions(
+                facts="经夜间现场核实，贵户晚上十一点后仍有跳绳声响",
+                action="晚上十点后停止跳绳",
+                source="report",
+            ),
+        )
+        text = issued_text(notice)
+        assert "李娜" not in text and "1101" not in text
+        assert "经工作人员到翠湖花园 3栋 2单元 1201室现场核实" in text
+
     def test_a_party_with_no_household_on_file_is_named_in_free_text(self, manager, make_case):
         case = make_case(description="小区东门外绿地被堆放建筑材料", location="东门绿地")
         notice = actions.issue_notice(

@@ -172,3 +172,35 @@ def test_a_published_questionnaire_is_frozen_and_new_versions_are_drafts(questio
     assert response.status_code in (302, 403)
     copy = actions.new_questionnaire_version(questionnaire, manager)
     assert copy.version == 2 and copy.status == "draft" and copy.questions.count() == 4
+
+
+def post_new_survey(supervisor, questionnaire, estate, rooms):
+    client = Client()
+    client.force_login(supervisor)
+    today = timezone.localdate()
+    return client.post(reverse("quality_surveys:add"), {
+        "title": "专项回访调查", "questionnaire": questionnaire.pk, "estate": estate.pk,
+        "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat(),
+        "sampling": "chosen", "proportion": "", "chosen_rooms": rooms,
+    })
+
+
+def test_chosen_rooms_are_read_as_supervisors_type_them(supervisor, questionnaire, estate,
+                                                         households):
+    """1栋 101, 2栋201 written together and a full-width １栋　３０１ all name a household."""
+    response = post_new_survey(supervisor, questionnaire, estate, "1栋 101\n2栋201\n１栋　３０１")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    sampled = {i.household.pk for i in Survey.objects.get().invitations.all()}
+    assert sampled == {households[0].pk, households[10 + 1].pk, households[2].pk}
+
+
+def test_a_room_that_is_not_on_file_is_refused_and_the_list_kept(supervisor, questionnaire,
+                                                                  estate, households):
+    """A mistyped room is not dropped silently from the sample: the form names it and
+    keeps what was typed."""
+    response = post_new_survey(supervisor, questionnaire, estate, "1栋 101\n3栋 9999")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "找不到以下业户：3栋 9999" in page
+    assert "1栋 101\n3栋 9999" in page
+    assert not Survey.objects.exists()
