@@ -286,6 +286,28 @@ class CarePlanCreateView(ActionRefusalsMixin, generic.CreateView):
         )
 
 
+class CareHistoryView(generic.HistoryView):
+    """A care record's history opens only for who may list its household: the page is
+    titled with the room, and older log entries with what the record said then."""
+
+    visible_rows = None
+
+    def get_base_object_queryset(self):
+        return self.visible_rows(self.request.user)
+
+
+class CarePlanHistoryView(CareHistoryView):
+    visible_rows = staticmethod(quality_policy.care_plans_for)
+
+
+class OutboxHistoryView(CareHistoryView):
+    visible_rows = staticmethod(quality_policy.outbox_messages)
+
+
+class BirthdayHistoryView(CareHistoryView):
+    visible_rows = staticmethod(quality_policy.birthdays_for)
+
+
 class CarePlanIndexView(generic.IndexView):
     """关怀计划: the care lists' households; score and actions for readers of the archive."""
 
@@ -322,6 +344,7 @@ class CarePlanViewSet(QualityViewSet):
     menu_label = "关怀计划"
     copy_view_enabled = False
     index_view_class = CarePlanIndexView
+    history_view_class = CarePlanHistoryView
     add_view_class = CarePlanCreateView
     edit_view_class = CarePlanEditView
     list_filter = ["status", "due_on"]
@@ -378,6 +401,7 @@ class OutboxInspectView(generic.InspectView):
 class OutboxViewSet(ModelViewSet):
     model = OutboxMessage
     index_view_class = OutboxIndexView
+    history_view_class = OutboxHistoryView
     inspect_view_class = OutboxInspectView
     name = "quality_outbox"
     url_prefix = "quality/outbox"
@@ -443,6 +467,7 @@ class BirthdayEditView(generic.EditView):
 class BirthdayViewSet(ModelViewSet):
     model = Birthday
     index_view_class = BirthdayIndexView
+    history_view_class = BirthdayHistoryView
     edit_view_class = BirthdayEditView
     name = "quality_birthdays"
     url_prefix = "quality/birthdays"

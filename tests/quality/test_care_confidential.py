@@ -201,3 +201,38 @@ def test_with_a_grant_a_care_plan_is_read_and_registered(butler, care_plan, buil
     done = client.get(reverse("quality_care_plans:done", args=[care_plan.pk])).content.decode()
     assert "送春联" in done
     assert AccessRecord.objects.filter(user=butler, via="care").count() == 2
+
+
+def logged_with_names(instance, title, by):
+    """A log entry as written before titles stopped carrying names."""
+    from wagtail.log_actions import log
+
+    return log(instance, "wagtail.edit", user=by, title=title)
+
+
+@pytest.mark.django_db
+def test_a_birthdays_history_names_nobody_to_a_manager_without_a_grant(manager, household,
+                                                                      supervisor):
+    birthday = Birthday.objects.get(household=household)
+    logged_with_names(birthday, "子女 李小宝 2015-01-01", supervisor)
+    client = Client()
+    client.force_login(manager)
+    history = client.get(reverse("quality_birthdays:history", args=[birthday.pk]))
+    assert history.status_code in (200, 404)
+    assert "李小宝" not in history.content.decode()
+
+
+@pytest.mark.django_db
+def test_history_opens_no_record_of_a_household_the_user_may_not_list(staff, household,
+                                                                      supervisor, care_plan):
+    from quality.messaging import send_message
+
+    birthday = Birthday.objects.get(household=household)
+    message = send_message(household, "{称呼}您好，生日快乐。", by=supervisor)[0]
+    client = Client()
+    client.force_login(staff)
+    for name, row in (("quality_birthdays", birthday), ("quality_outbox", message),
+                      ("quality_care_plans", care_plan)):
+        history = client.get(reverse(f"{name}:history", args=[row.pk]))
+        assert history.status_code in (302, 403, 404), name
+        assert "1201室" not in history.content.decode()
