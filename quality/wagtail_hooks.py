@@ -636,7 +636,8 @@ class QualityPanel(Component):
 
     def get_context_data(self, parent_context):
         today = timezone.localdate()
-        overdue = CarePlan.objects.filter(status=CarePlan.Status.OPEN, due_on__lt=today)
+        plans = quality_policy.care_plans_for(parent_context["request"].user)
+        overdue = plans.filter(status=CarePlan.Status.OPEN, due_on__lt=today)
         return {
             "overdue_plans": overdue.select_related("household", "owner")[:10],
             "overdue_count": overdue.count(),

@@ -236,3 +236,16 @@ def test_history_opens_no_record_of_a_household_the_user_may_not_list(staff, hou
         history = client.get(reverse(f"{name}:history", args=[row.pk]))
         assert history.status_code in (302, 403, 404), name
         assert "1201室" not in history.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_lists_no_overdue_plan_of_a_household_the_user_may_not_list(
+    staff, care_plan
+):
+    from quality.models import CarePlan
+
+    CarePlan.objects.filter(pk=care_plan.pk).update(due_on=date(2020, 1, 1))
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "逾期的关怀计划（0）" in page and 'id="overdue-care-plans"' not in page
