@@ -107,3 +107,54 @@ def editable_birthdays(user):
     from cms.archives.policy import readable_households
 
     return birthdays_for(user).filter(household__in=readable_households(user).values("pk"))
+
+
+# A care plan carries the household's satisfaction score and what is done for the
+# family (关怀措施, often naming them): owner archive content (绝密), like the card.
+CARE_PLAN_HIDDEN = "（需查阅授权）"
+
+
+def care_plans_for(user):
+    """Care plans of the care lists' households."""
+    from quality.models import CarePlan
+
+    households = care_households(user).values("pk")
+    return CarePlan.objects.filter(household__in=households).select_related("household", "owner")
+
+
+def readable_care_plans(user):
+    """Only a reader of the archive opens a plan's form or result page: both show its actions."""
+    from cms.archives.policy import readable_households
+
+    return care_plans_for(user).filter(household__in=readable_households(user).values("pk"))
+
+
+def shown_care_plans(user, rows, request=None):
+    """Score, actions and result for readers of the archive, each household so shown
+    registered as read; the address and the due date for everyone else."""
+    from cms.archives.models import AccessRecord
+    from cms.archives.policy import readable_households, record_accesses
+
+    rows = list(rows)
+    readable = set(
+        readable_households(user)
+        .filter(pk__in={row.household_id for row in rows})
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        if row.household_id in readable:
+            row.shown_score, row.shown_actions = row.score, row.actions
+            row.shown_result = row.result[:20] or "登记结果"
+        else:
+            row.shown_score = row.shown_actions = row.shown_result = CARE_PLAN_HIDDEN
+    shown = {row.household_id: row.household for row in rows if row.household_id in readable}
+    if shown:
+        record_accesses(user, list(shown.values()), AccessRecord.Via.CARE, request=request)
+    return rows
+
+
+def record_care_plan_reading(user, plan, request=None):
+    from cms.archives.models import AccessRecord
+    from cms.archives.policy import record_access
+
+    record_access(user, plan.household, AccessRecord.Via.CARE, request=request)

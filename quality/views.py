@@ -31,7 +31,6 @@ from quality.forms import (
 from quality.messaging import send_message
 from quality.models import (
     Audit,
-    CarePlan,
     Checklist,
     InterviewPlan,
     Occasion,
@@ -496,7 +495,7 @@ class CarePlanDoneView(QualityView):
     permission = "quality.change_careplan"
 
     def dispatch(self, request, pk, *args, **kwargs):
-        self.plan = get_object_or_404(CarePlan.objects.select_related("household"), pk=pk)
+        self.plan = get_object_or_404(policy.readable_care_plans(request.user), pk=pk)
         self.form = CareResultForm(request.POST or None)
         return super().dispatch(request, *args, **kwargs)
 
@@ -504,6 +503,7 @@ class CarePlanDoneView(QualityView):
         return f"登记关怀结果：{self.plan.household.title}"
 
     def get_context_data(self, **kwargs):
+        policy.record_care_plan_reading(self.request.user, self.plan, self.request)
         return super().get_context_data(plan=self.plan, form=self.form, **kwargs)
 
     def post(self, request, *args, **kwargs):

@@ -314,7 +314,48 @@ class CarePlanCreateView(ActionRefusalsMixin, generic.CreateView):
         )
 
 
+class CareHistoryView(generic.HistoryView):
+    """A care record's history opens only for who may list its household: the page is
+    titled with the room, and older log entries with what the record said then."""
+
+    visible_rows = None
+
+    def get_base_object_queryset(self):
+        return self.visible_rows(self.request.user)
+
+
+class CarePlanHistoryView(CareHistoryView):
+    visible_rows = staticmethod(quality_policy.care_plans_for)
+
+
+class OutboxHistoryView(CareHistoryView):
+    visible_rows = staticmethod(quality_policy.outbox_messages)
+
+
+class BirthdayHistoryView(CareHistoryView):
+    visible_rows = staticmethod(quality_policy.birthdays_for)
+
+
+class CarePlanIndexView(generic.IndexView):
+    """关怀计划: the care lists' households; score and actions for readers of the archive."""
+
+    def get_base_queryset(self):
+        return quality_policy.care_plans_for(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = quality_policy.shown_care_plans(
+            self.request.user, rows, self.request
+        )
+        return paginator, page, rows, paginated
+
+
 class CarePlanEditView(ActionRefusalsMixin, generic.EditView):
+    def get_object(self, queryset=None):
+        plan = super().get_object(quality_policy.readable_care_plans(self.request.user))
+        quality_policy.record_care_plan_reading(self.request.user, plan, self.request)
+        return plan
+
     def save_instance(self):
         data = self.form.cleaned_data
         return actions.change_care_plan(
@@ -330,20 +371,22 @@ class CarePlanViewSet(QualityViewSet):
     icon = "user"
     menu_label = "关怀计划"
     copy_view_enabled = False
+    index_view_class = CarePlanIndexView
+    history_view_class = CarePlanHistoryView
     add_view_class = CarePlanCreateView
     edit_view_class = CarePlanEditView
     list_filter = ["status", "due_on"]
     form_fields = ["household", "actions", "owner", "due_on"]
     list_display = [
         Column("household", label="业户", accessor=lambda p: p.household.title),
-        Column("score", label="满意度"),
-        Column("actions", label="关怀措施"),
+        Column("score", label="满意度", accessor="shown_score"),
+        Column("actions", label="关怀措施", accessor="shown_actions"),
         Column("owner", label="负责人", accessor=lambda p: display_name(p.owner) if p.owner else ""),
         Column("due_on", label="期限", accessor=lambda p: local_date(p.due_on)
                + ("（已逾期）" if p.is_overdue else "")),
         Column("status", label="状态", accessor="get_status_display"),
         TitleColumn("done", label="结果", url_name="quality_care_plans:done",
-                    accessor=lambda p: p.result[:20] or "登记结果"),
+                    accessor="shown_result"),
     ]
 
     extra_urls = [
@@ -386,6 +429,7 @@ class OutboxInspectView(generic.InspectView):
 class OutboxViewSet(ModelViewSet):
     model = OutboxMessage
     index_view_class = OutboxIndexView
+    history_view_class = OutboxHistoryView
     inspect_view_class = OutboxInspectView
     name = "quality_outbox"
     url_prefix = "quality/outbox"
@@ -451,6 +495,7 @@ class BirthdayEditView(generic.EditView):
 class BirthdayViewSet(ModelViewSet):
     model = Birthday
     index_view_class = BirthdayIndexView
+    history_view_class = BirthdayHistoryView
     edit_view_class = BirthdayEditView
     name = "quality_birthdays"
     url_prefix = "quality/birthdays"
@@ -619,7 +664,8 @@ class QualityPanel(Component):
 
     def get_context_data(self, parent_context):
         today = timezone.localdate()
-        overdue = CarePlan.objects.filter(status=CarePlan.Status.OPEN, due_on__lt=today)
+        plans = quality_policy.care_plans_for(parent_context["request"].user)
+        overdue = plans.filter(status=CarePlan.Status.OPEN, due_on__lt=today)
         return {
             "overdue_plans": overdue.select_related("household", "owner")[:10],
             "overdue_count": overdue.count(),

@@ -1,5 +1,6 @@
 """Each operation through HTTP with the scopes it needs, asking the same policies as the admin."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,31 @@ def test_the_call_centre_links_a_complaint_to_the_callers_household_without_a_re
     assert Case.objects.get(pk=response.json()["id"]).household == household
     assert "张伟" not in response.text and "13812345678" not in response.text
     assert not AccessRecord.objects.filter(household=household).exists()
+
+
+def as_text(response):
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_cases_with_a_household_name_no_owner_in_lists_filters_pages_or_errors(
+    register, tree, staff, other_staff, token_for, call
+):
+    """A case linked to a household carries its address, never what the archive says."""
+    created = register(household_id=tree["household"].pk).json()
+    bodies = [
+        as_text(call("get", "/api/cases/", register.key)),
+        as_text(call("get", f"/api/cases/?number={created['number']}&limit=1&offset=0",
+                     register.key)),
+        as_text(call("get", f"/api/cases/{created['id']}", register.key)),
+    ]
+    assert all("翠湖花园 3栋 2单元 1201室" in body for body in bodies)
+    outsider = token_for(other_staff, "cases:read", "archives")
+    refusals = [
+        call("get", f"/api/cases/{created['id']}", outsider),
+        call("get", f"/api/archives/households/{tree['household'].pk}", outsider),
+    ]
+    assert [r.status_code for r in refusals] == [404, 403]
+    for body in bodies + [as_text(r) for r in refusals]:
+        assert "张伟" not in body and "13812345678" not in body and "110101" not in body
+    assert not AccessRecord.objects.exists()

@@ -106,3 +106,25 @@ def test_staff_reach_the_owners_link_from_the_case_page(client, complaint, staff
     without_phone = complaint(reporter_phone="")
     page = client.get(f"/admin/cases/{without_phone.pk}/").content.decode()
     assert "/owner-link/" not in page
+
+
+@pytest.mark.django_db
+def test_the_link_carries_no_digit_of_the_owners_phone(replied):
+    token = owner_link(replied).url.rstrip("/").rsplit("/", 1)[1]
+    carried = [str(value) for value in signing.loads(token, salt=SALT).values()]
+    phone_digits = "13912345678"
+    assert not any(value.isdigit() and len(value) >= 4 and value in phone_digits
+                   for value in carried), carried
+
+
+@pytest.mark.django_db
+def test_a_link_sent_before_the_fingerprint_still_opens_until_it_expires(client, replied):
+    earlier = signing.dumps({"case": replied.pk, "tel": "5678"}, salt=SALT)
+    assert replied.number in client.get(f"/track/{earlier}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_link_stops_opening_once_the_cases_phone_is_corrected(client, replied):
+    link = path_of(owner_link(replied))
+    Case.objects.filter(pk=replied.pk).update(reporter_phone="13700009999")
+    assert client.get(link).status_code == 404

@@ -58,7 +58,11 @@ def test_a_care_plan_added_in_the_admin_is_owned_by_who_added_it(staff, househol
     assert CarePlan.objects.get().owner == staff
 
 
-def test_a_finished_care_plan_keeps_its_result(staff, households):
+def test_a_finished_care_plan_keeps_its_result(staff, manager, households, buildings):
+    from cms.archives.actions import approve_access, request_access
+
+    # The edit form shows the plan's actions: only a reader of the archive opens it.
+    approve_access(request_access(staff, "核对关怀计划", 1, building=buildings[0]), manager)
     plan = actions.create_care_plan(households[0], staff, "上门回访", date(2026, 12, 20))
     actions.complete_care_plan(plan, staff, "业主表示满意")
     response = signed_in(staff).post(

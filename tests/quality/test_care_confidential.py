@@ -156,3 +156,96 @@ def test_family_birthdays_name_nobody_to_a_manager_without_a_grant(manager, hous
     grant(manager, buildings[0])
     assert "李小宝" in client.get(reverse("quality_birthdays:index")).content.decode()
     assert AccessRecord.objects.filter(user=manager, household=household, via="care").count() == 1
+
+
+@pytest.fixture
+def care_plan(household, supervisor):
+    from quality.models import CarePlan
+
+    return CarePlan.objects.create(household=household, score=3.5, owner=supervisor,
+                                   actions="春节前上门问候李梅并送春联", due_on=date(2027, 1, 20))
+
+
+def care_plan_pages(user, plan):
+    client = Client()
+    client.force_login(user)
+    pages = [client.get(reverse("quality_care_plans:index")),
+             client.get(reverse("quality_care_plans:edit", args=[plan.pk])),
+             client.get(reverse("quality_care_plans:done", args=[plan.pk]))]
+    return "".join(page.content.decode() for page in pages if page.status_code == 200)
+
+
+@pytest.mark.django_db
+def test_care_plans_show_no_score_or_actions_to_staff_without_a_grant(butler, care_plan):
+    shown = care_plan_pages(butler, care_plan)
+    assert "1201室" in shown
+    assert "李梅" not in shown and "送春联" not in shown and "3.50" not in shown
+    assert not AccessRecord.objects.filter(household=care_plan.household).exists()
+
+
+@pytest.mark.django_db
+def test_care_plans_list_no_household_outside_a_staff_members_buildings(staff, care_plan):
+    shown = care_plan_pages(staff, care_plan)
+    assert "1201室" not in shown and "送春联" not in shown
+
+
+@pytest.mark.django_db
+def test_with_a_grant_a_care_plan_is_read_and_registered(butler, care_plan, buildings):
+    grant(butler, buildings[0])
+    client = Client()
+    client.force_login(butler)
+    listing = client.get(reverse("quality_care_plans:index")).content.decode()
+    assert "送春联" in listing and "3.50" in listing
+    assert AccessRecord.objects.filter(user=butler, household=care_plan.household,
+                                       via="care").count() == 1
+    done = client.get(reverse("quality_care_plans:done", args=[care_plan.pk])).content.decode()
+    assert "送春联" in done
+    assert AccessRecord.objects.filter(user=butler, via="care").count() == 2
+
+
+def logged_with_names(instance, title, by):
+    """A log entry as written before titles stopped carrying names."""
+    from wagtail.log_actions import log
+
+    return log(instance, "wagtail.edit", user=by, title=title)
+
+
+@pytest.mark.django_db
+def test_a_birthdays_history_names_nobody_to_a_manager_without_a_grant(manager, household,
+                                                                      supervisor):
+    birthday = Birthday.objects.get(household=household)
+    logged_with_names(birthday, "子女 李小宝 2015-01-01", supervisor)
+    client = Client()
+    client.force_login(manager)
+    history = client.get(reverse("quality_birthdays:history", args=[birthday.pk]))
+    assert history.status_code in (200, 404)
+    assert "李小宝" not in history.content.decode()
+
+
+@pytest.mark.django_db
+def test_history_opens_no_record_of_a_household_the_user_may_not_list(staff, household,
+                                                                      supervisor, care_plan):
+    from quality.messaging import send_message
+
+    birthday = Birthday.objects.get(household=household)
+    message = send_message(household, "{称呼}您好，生日快乐。", by=supervisor)[0]
+    client = Client()
+    client.force_login(staff)
+    for name, row in (("quality_birthdays", birthday), ("quality_outbox", message),
+                      ("quality_care_plans", care_plan)):
+        history = client.get(reverse(f"{name}:history", args=[row.pk]))
+        assert history.status_code in (302, 403, 404), name
+        assert "1201室" not in history.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_lists_no_overdue_plan_of_a_household_the_user_may_not_list(
+    staff, care_plan
+):
+    from quality.models import CarePlan
+
+    CarePlan.objects.filter(pk=care_plan.pk).update(due_on=date(2020, 1, 1))
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "逾期的关怀计划（0）" in page and 'id="overdue-care-plans"' not in page
