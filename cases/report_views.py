@@ -29,6 +29,8 @@ def _month(request):
             raise ValueError
     except ValueError:
         year, month = today.year, today.month
+        if request.GET.get("month", "").strip():
+            messages.warning(request, f"月份应写作 {today:%Y-%m} 这样的年-月，已显示本月。")
     return year, month
 
 

@@ -161,6 +161,13 @@ class TestReports:
         new_case(kind=Case.Kind.DISPUTE, topic=CaseTopic.objects.get(name="宠物"))
         return now
 
+    @pytest.mark.parametrize("typed", ["十一月", "2026-13", "2026/11"])
+    def test_a_month_typed_wrong_is_told_and_this_month_shown(self, client, manager, typed):
+        client.force_login(manager)
+        body = client.get("/admin/case-reports/monthly/", {"month": typed}).content.decode()
+        this_month = timezone.localdate().strftime("%Y-%m")
+        assert f"月份应写作 {this_month} 这样的年-月，已显示本月。" in body
+
     def test_monthly_report_counts_merged_cases_once_and_exports_charts(
         self, client, manager, month_of_cases
     ):
