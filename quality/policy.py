@@ -9,7 +9,15 @@
 
 from django.core.exceptions import PermissionDenied
 
-from cms.archives.policy import listable_households, reads_everything
+from cms.archives.masking import MASKED_NAME, mask_phone
+from cms.archives.models import AccessRecord, HouseholdArchive
+from cms.archives.policy import (
+    listable_households,
+    readable_households,
+    reads_everything,
+    record_access,
+    record_accesses,
+)
 
 
 def can_view_audits(user):
@@ -31,8 +39,6 @@ def require_audit_writer(user, audit, rectification=False):
 
 def care_households(user):
     """Households whose care entries ``user`` may see (address and salutation only)."""
-    from cms.archives.models import HouseholdArchive
-
     if user.has_perm("quality.view_care_lists") or reads_everything(user):
         return HouseholdArchive.objects.all()
     return listable_households(user)
@@ -48,12 +54,25 @@ def outbox_messages(user):
 
 def shown_outbox(user, rows, request=None):
     """A message names the owner (王先生) and carries the phone: the name and the text only
-    for a reader of the archive, each household so shown registered as read; the phone is
-    masked for everyone, as outside the archive's edit view."""
-    from cms.archives.masking import MASKED_NAME, mask_phone
-    from cms.archives.models import AccessRecord
-    from cms.archives.policy import readable_households, record_accesses
+    for a reader of the archive; the phone is masked for everyone, as outside the
+    archive's edit view."""
 
+    def reveal(row):
+        row.shown_phone = mask_phone(row.phone)
+        row.shown_recipient, row.shown_text = row.recipient, row.text
+
+    def conceal(row):
+        row.shown_phone = mask_phone(row.phone)
+        row.shown_recipient = MASKED_NAME
+        row.shown_text = row.text.replace(row.recipient, MASKED_NAME) if row.recipient else ""
+
+    return _shown_to_readers(user, rows, reveal, conceal, request)
+
+
+def _shown_to_readers(user, rows, reveal, conceal, request):
+    """Care entries carry archive content: ``reveal`` it on the rows of households whose
+    archive ``user`` may read, each household so shown registered as read (关怀名单);
+    ``conceal`` it on the others."""
     rows = list(rows)
     readable = set(
         readable_households(user)
@@ -61,12 +80,7 @@ def shown_outbox(user, rows, request=None):
         .values_list("pk", flat=True)
     )
     for row in rows:
-        row.shown_phone = mask_phone(row.phone)
-        if row.household_id in readable:
-            row.shown_recipient, row.shown_text = row.recipient, row.text
-        else:
-            row.shown_recipient = MASKED_NAME
-            row.shown_text = row.text.replace(row.recipient, MASKED_NAME) if row.recipient else ""
+        (reveal if row.household_id in readable else conceal)(row)
     shown = {row.household_id: row.household for row in rows if row.household_id in readable}
     if shown:
         record_accesses(user, list(shown.values()), AccessRecord.Via.CARE, request=request)
@@ -82,30 +96,19 @@ def birthdays_for(user):
 
 
 def shown_birthdays(user, rows, request=None):
-    """A family member's name is archive content (业主资料卡): shown to readers of the
-    archive only, each household so shown registered as read."""
-    from cms.archives.masking import MASKED_NAME
-    from cms.archives.models import AccessRecord
-    from cms.archives.policy import readable_households, record_accesses
+    """A family member's name is archive content (业主资料卡): shown to readers only."""
 
-    rows = list(rows)
-    readable = set(
-        readable_households(user)
-        .filter(pk__in={row.household_id for row in rows})
-        .values_list("pk", flat=True)
-    )
-    for row in rows:
-        row.shown_name = row.name if row.household_id in readable else MASKED_NAME
-    shown = {row.household_id: row.household for row in rows if row.household_id in readable}
-    if shown:
-        record_accesses(user, list(shown.values()), AccessRecord.Via.CARE, request=request)
-    return rows
+    def reveal(row):
+        row.shown_name = row.name
+
+    def conceal(row):
+        row.shown_name = MASKED_NAME
+
+    return _shown_to_readers(user, rows, reveal, conceal, request)
 
 
 def editable_birthdays(user):
     """Only a reader of the archive edits a birthday: the form shows the name."""
-    from cms.archives.policy import readable_households
-
     return birthdays_for(user).filter(household__in=readable_households(user).values("pk"))
 
 
@@ -124,37 +127,22 @@ def care_plans_for(user):
 
 def readable_care_plans(user):
     """Only a reader of the archive opens a plan's form or result page: both show its actions."""
-    from cms.archives.policy import readable_households
-
     return care_plans_for(user).filter(household__in=readable_households(user).values("pk"))
 
 
 def shown_care_plans(user, rows, request=None):
-    """Score, actions and result for readers of the archive, each household so shown
-    registered as read; the address and the due date for everyone else."""
-    from cms.archives.models import AccessRecord
-    from cms.archives.policy import readable_households, record_accesses
+    """Score, actions and result for readers of the archive; the address and the due date
+    for everyone else."""
 
-    rows = list(rows)
-    readable = set(
-        readable_households(user)
-        .filter(pk__in={row.household_id for row in rows})
-        .values_list("pk", flat=True)
-    )
-    for row in rows:
-        if row.household_id in readable:
-            row.shown_score, row.shown_actions = row.score, row.actions
-            row.shown_result = row.result[:20] or "登记结果"
-        else:
-            row.shown_score = row.shown_actions = row.shown_result = CARE_PLAN_HIDDEN
-    shown = {row.household_id: row.household for row in rows if row.household_id in readable}
-    if shown:
-        record_accesses(user, list(shown.values()), AccessRecord.Via.CARE, request=request)
-    return rows
+    def reveal(row):
+        row.shown_score, row.shown_actions = row.score, row.actions
+        row.shown_result = row.result[:20] or "登记结果"
+
+    def conceal(row):
+        row.shown_score = row.shown_actions = row.shown_result = CARE_PLAN_HIDDEN
+
+    return _shown_to_readers(user, rows, reveal, conceal, request)
 
 
 def record_care_plan_reading(user, plan, request=None):
-    from cms.archives.models import AccessRecord
-    from cms.archives.policy import record_access
-
     record_access(user, plan.household, AccessRecord.Via.CARE, request=request)
