@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from cases import actions, report_views
+from cases.dashboard import case_list_url
 from cases.filters import CaseFilterSet
 from cases.forms import CaseForm
 from cases.models import (
@@ -441,6 +442,19 @@ def register_reports_menu_item():
     return report_views.menu_item()
 
 
+# The dashboard lists the earliest cases of each clock; the whole list is the case list's.
+DASHBOARD_ROWS = 20
+
+
+def _first_of(cases, work_list):
+    return {
+        "cases": cases[:DASHBOARD_ROWS],
+        "count": cases.count(),
+        "limit": DASHBOARD_ROWS,
+        "url": case_list_url(work_list),
+    }
+
+
 class DeadlinePanel(UserPanel):
     """Dashboard: cases falling due today, overdue cases and complaints past a working
     day without a named handler, for the signed-in user."""
@@ -452,12 +466,11 @@ class DeadlinePanel(UserPanel):
     def get_context_data(self, parent_context):
         cases = visible_cases(self.user).select_related("topic")
         return {
-            "overdue": cases.overdue().order_by("response_due_at")[:20],
-            "overdue_count": cases.overdue().count(),
-            "due_today": cases.due_today().order_by("response_due_at")[:20],
-            "due_today_count": cases.due_today().count(),
-            "needs_handler": cases.needs_named_handler().order_by("received_at")[:20],
-            "needs_handler_count": cases.needs_named_handler().count(),
+            "overdue": _first_of(cases.overdue().order_by("response_due_at"), "overdue"),
+            "due_today": _first_of(cases.due_today().order_by("response_due_at"), "due_today"),
+            "needs_handler": _first_of(
+                cases.needs_named_handler().order_by("received_at"), "needs_handler"
+            ),
             "notices": ManagerNotice.objects.filter(
                 user=self.user, read_at__isnull=True
             ).select_related("case")[:10],

@@ -666,12 +666,23 @@ class QualityPanel(Component):
         today = timezone.localdate()
         plans = quality_policy.care_plans_for(parent_context["request"].user)
         overdue = plans.filter(status=CarePlan.Status.OPEN, due_on__lt=today)
+        rectifications = reports.open_rectifications()
         return {
-            "overdue_plans": overdue.select_related("household", "owner")[:10],
+            "overdue_plans": overdue.select_related("household", "owner")[:DASHBOARD_ROWS],
             "overdue_count": overdue.count(),
+            "overdue_listed": _listed(overdue.count(), reverse("quality_care_plans:index")),
             "analyses_due": reports.analyses_due(today),
-            "open_rectifications": reports.open_rectifications()[:10],
+            "open_rectifications": rectifications[:DASHBOARD_ROWS],
+            "rectifications_listed": _listed(len(rectifications), reverse("quality_audit_report")),
         }
+
+
+# The panel lists the first few; the whole list is its own screen's.
+DASHBOARD_ROWS = 10
+
+
+def _listed(count, url):
+    return {"count": count, "limit": DASHBOARD_ROWS, "url": url}
 
 
 @hooks.register("construct_homepage_panels")

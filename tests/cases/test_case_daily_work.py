@@ -189,3 +189,19 @@ def test_manager_first_screen_names_the_requested_household_with_estate_and_buil
     assert count_of(body, "access_requests") == 1
     assert "翠湖花园 5栋 1单元 302室（核对预留电话以便回访）" in body
     assert count_of(body, "scripts_to_approve") == 0
+
+
+def test_a_long_overdue_list_on_the_dashboard_says_it_shows_the_first_only_and_links_to_all(
+    client, supervisor, new_case
+):
+    cases = [new_case() for _ in range(21)]
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        response_due_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    client.force_login(supervisor)
+    panel = client.get("/admin/").content.decode().split('id="case-deadlines"', 1)[1]
+    overdue = panel.split("已超时", 1)[1].split("</ul>", 1)[0]
+    assert overdue.count("<li>") == 20
+    after = panel.split("已超时", 1)[1].split("<h3>", 1)[0]
+    assert "只列出前 20 条，共 21 条" in after
+    assert 'href="/admin/cases/?work=overdue"' in after

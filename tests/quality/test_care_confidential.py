@@ -249,3 +249,22 @@ def test_the_dashboard_lists_no_overdue_plan_of_a_household_the_user_may_not_lis
     client.force_login(staff)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "逾期的关怀计划（0）" in page and 'id="overdue-care-plans"' not in page
+
+
+@pytest.mark.django_db
+def test_a_long_overdue_care_list_on_the_dashboard_says_it_shows_the_first_only(
+    household, supervisor
+):
+    from quality.models import CarePlan
+
+    CarePlan.objects.bulk_create(
+        CarePlan(household=household, score=3, owner=supervisor, actions="上门回访",
+                 due_on=date(2020, 1, day))
+        for day in range(1, 12)
+    )
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    panel = page.split('id="quality-panel"', 1)[1]
+    assert "只列出前 10 条，共 11 条" in panel
+    assert f'href="{reverse("quality_care_plans:index")}"' in panel
