@@ -45,8 +45,18 @@ def workers(worker_env, tmp_path):
 
 
 @pytest.fixture
-def wait_for():
-    return wait_until
+def wait_for(tmp_path):
+    """``wait_until`` that, when the worker never gets there, says what the worker printed."""
+
+    def wait(condition, timeout, interval=0.5):
+        try:
+            return wait_until(condition, timeout, interval)
+        except AssertionError as error:
+            log = tmp_path / "worker.log"
+            printed = log.read_text(errors="replace")[-4000:] if log.exists() else "(no log)"
+            raise AssertionError(f"{error}; the worker printed:\n{printed}") from None
+
+    return wait
 
 
 SIGNING_PASSPHRASE = "task-test-passphrase"
