@@ -168,15 +168,18 @@ def test_the_login_page_is_in_chinese(db):
     assert english_pieces(page) == []
 
 
-def test_english_left_on_a_page_is_found_in_text_not_in_markup():
+def test_english_left_on_a_page_is_found_in_what_is_read_not_in_markup():
     html = """<html><head><title>物业</title><script>gettext("Save")</script></head><body>
         <button title="Save changes" class="button">保存</button>
         <p>There is no site record for this location.</p><input placeholder="Search all pages…">
         <div hidden>None</div><span>导出 Excel</span><kbd>Ctrl</kbd> + <kbd>s</kbd>
-        <code>NOTICE_SIGNING_P12</code> c572c81802627cff4ffae4ea624d308d</body></html>"""
+        <code>NOTICE_SIGNING_P12</code> c572c81802627cff4ffae4ea624d308d
+        <nav aria-label="Actions" class="w-flex"></nav></body></html>"""
     assert english_pieces(html) == [
+        "Save changes",
         "There is no site record for this location.",
         "Search all pages…",
+        "Actions",
     ]
 
 

@@ -1,13 +1,15 @@
 """What a user reads on a rendered admin page, and the English words left in it.
 
-Visible text only: text nodes and input placeholders, not attributes, scripts, styles or
-elements marked ``hidden``. The allow-list is short on purpose: brand and file-format
+What a user reads or hears: text nodes, input placeholders, and the tooltips and labels a
+screen reader speaks (``title``, ``aria-label``, ``alt``); not other attributes, scripts,
+styles or elements marked ``hidden``. The allow-list is short on purpose: brand and file-format
 names, keyboard keys, and technical identifiers an administrator has to type."""
 
 import re
 from html.parser import HTMLParser
 
 SKIPPED_TAGS = {"script", "style", "noscript", "svg"}
+READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 VOID_TAGS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
@@ -36,12 +38,11 @@ class VisibleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag in VOID_TAGS:
-            if not self.skipping and attributes.get("placeholder"):
-                self.pieces.append(attributes["placeholder"])
-            return
         if self.skipping or tag in SKIPPED_TAGS or "hidden" in attributes:
-            self.skipping.append(tag)
+            if tag not in VOID_TAGS:
+                self.skipping.append(tag)
+            return
+        self.pieces.extend(attributes[name] for name in READ_ATTRIBUTES if attributes.get(name))
 
     def handle_endtag(self, tag):
         if self.skipping and self.skipping[-1] == tag:
