@@ -100,8 +100,19 @@ def publish_checklist(checklist, by):
     return checklist
 
 
-def _next_version(model, **same):
-    return model.objects.filter(**same).aggregate(v=Max("version"))["v"] + 1
+def _new_draft_version(original, *, named_by, kept, rows_under):
+    """The next draft of a versioned document (检查标准, 调查问卷): same name, the next version
+    number, the ``kept`` fields and, copied under it, the rows of each related manager named in
+    ``rows_under`` (related name → the rows' link to the document)."""
+    model = type(original)
+    name = {named_by: getattr(original, named_by)}
+    latest = model.objects.filter(**name).aggregate(v=Max("version"))["v"]
+    copy = model.objects.create(
+        **name, version=latest + 1, **{field: getattr(original, field) for field in kept}
+    )
+    for related, link in rows_under.items():
+        _copy_rows(getattr(original, related).all(), **{link: copy})
+    return copy
 
 
 def _copy_rows(rows, **parent):
@@ -122,14 +133,10 @@ def _copy_rows(rows, **parent):
 def new_checklist_version(checklist, by):
     """A new draft copied from ``checklist``; audits made on earlier versions keep theirs."""
     _require(by, "quality.add_checklist", "您无权修改检查标准。")
-    copy = Checklist.objects.create(
-        name=checklist.name,
-        version=_next_version(Checklist, name=checklist.name),
-        note=checklist.note,
+    return _new_draft_version(
+        checklist, named_by="name", kept=["note"],
+        rows_under={"indicators": "checklist", "items": "checklist"},
     )
-    _copy_rows(checklist.indicators.all(), checklist=copy)
-    _copy_rows(checklist.items.all(), checklist=copy)
-    return copy
 
 
 @transaction.atomic
@@ -153,13 +160,10 @@ def publish_questionnaire(questionnaire, by):
 @transaction.atomic
 def new_questionnaire_version(questionnaire, by):
     _require(by, "quality.add_questionnaire", "您无权修改调查问卷。")
-    copy = Questionnaire.objects.create(
-        title=questionnaire.title,
-        version=_next_version(Questionnaire, title=questionnaire.title),
-        intro=questionnaire.intro,
+    return _new_draft_version(
+        questionnaire, named_by="title", kept=["intro"],
+        rows_under={"questions": "questionnaire"},
     )
-    _copy_rows(questionnaire.questions.all(), questionnaire=copy)
-    return copy
 
 
 # Audits ------------------------------------------------------------------------

@@ -336,18 +336,27 @@ class BirthdayHistoryView(CareHistoryView):
     visible_rows = staticmethod(quality_policy.birthdays_for)
 
 
-class CarePlanIndexView(generic.IndexView):
-    """关怀计划: the care lists' households; score and actions for readers of the archive."""
+class CareListIndexView(generic.IndexView):
+    """A care list: the policy picks the households, and only readers of the archive see the
+    names on the page shown (each name shown is a registered reading)."""
+
+    visible_rows = None
+    shown_rows = None
 
     def get_base_queryset(self):
-        return quality_policy.care_plans_for(self.request.user)
+        return self.visible_rows(self.request.user)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = quality_policy.shown_care_plans(
-            self.request.user, rows, self.request
-        )
+        page.object_list = rows = self.shown_rows(self.request.user, rows, self.request)
         return paginator, page, rows, paginated
+
+
+class CarePlanIndexView(CareListIndexView):
+    """关怀计划: score and actions for readers of the archive."""
+
+    visible_rows = staticmethod(quality_policy.care_plans_for)
+    shown_rows = staticmethod(quality_policy.shown_care_plans)
 
 
 class CarePlanEditView(ActionRefusalsMixin, generic.EditView):
@@ -394,18 +403,11 @@ class CarePlanViewSet(QualityViewSet):
     ]
 
 
-class OutboxIndexView(generic.IndexView):
-    """发件箱: the care lists' households only, names for readers of the archive alone."""
+class OutboxIndexView(CareListIndexView):
+    """发件箱."""
 
-    def get_base_queryset(self):
-        return quality_policy.outbox_messages(self.request.user)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = quality_policy.shown_outbox(
-            self.request.user, rows, self.request
-        )
-        return paginator, page, rows, paginated
+    visible_rows = staticmethod(quality_policy.outbox_messages)
+    shown_rows = staticmethod(quality_policy.shown_outbox)
 
 
 class OutboxInspectView(generic.InspectView):
@@ -473,18 +475,11 @@ class CareInfoViewSet(ModelViewSet):
                     "warranty_ends_on"]
 
 
-class BirthdayIndexView(generic.IndexView):
-    """家庭成员生日: the care lists' households, names for readers of the archive alone."""
+class BirthdayIndexView(CareListIndexView):
+    """家庭成员生日."""
 
-    def get_base_queryset(self):
-        return quality_policy.birthdays_for(self.request.user)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = quality_policy.shown_birthdays(
-            self.request.user, rows, self.request
-        )
-        return paginator, page, rows, paginated
+    visible_rows = staticmethod(quality_policy.birthdays_for)
+    shown_rows = staticmethod(quality_policy.shown_birthdays)
 
 
 class BirthdayEditView(generic.EditView):

@@ -124,15 +124,16 @@ def interview_quota(year, month):
         .annotate(households=Count("household", distinct=True))
     )
     # The quota is set per post (经理 2, 客服助理 10), not by what a person may do: the role decides.
+    people = get_user_model().objects.filter(is_active=True)
+    managers = set(people.filter(groups__name=ROLE_NAMES[MANAGER]).values_list("pk", flat=True))
     staff = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[ROLE_NAMES[MANAGER], ROLE_NAMES[STAFF]])
+        people.filter(groups__name__in=[ROLE_NAMES[MANAGER], ROLE_NAMES[STAFF]])
         .distinct()
         .order_by("username")
     )
     rows = []
     for user in staff:
-        is_manager = user.groups.filter(name=ROLE_NAMES[MANAGER]).exists()
+        is_manager = user.pk in managers
         required = INTERVIEW_QUOTA["manager" if is_manager else "assistant"]
         done = counts.get(user.pk, 0)
         rows.append(
