@@ -57,6 +57,22 @@ def test_staff_records_a_complaint_and_handles_it_on_the_case_page(client, staff
     assert "受理登记" in history and "回复客户" in history and "已更换灯管" in history
 
 
+def test_a_refused_closing_says_why_once_and_keeps_the_reason(client, staff, new_case):
+    case = new_case(reporter_phone="13800001111", description="楼上夜里装修")
+    actions.start_handling(case, staff, "", handler=staff)
+    actions.reply(case, staff, "已联系施工方停工")
+    client.force_login(staff)
+    response = client.post(
+        f"/admin/cases/{case.pk}/",
+        {"action": "close", "close-reason": "处理完毕", "close-confirm": "on"},
+    )
+    page = response.content.decode()
+    assert page.count("须有满意的回访") == 1
+    assert 'value="处理完毕"' in page
+    case.refresh_from_db()
+    assert case.status == Case.Status.AWAITING_VISIT
+
+
 def test_the_second_admin_save_is_refused_and_keeps_the_input(client, staff, supervisor, new_case):
     case = new_case(handler=staff)
     url = f"/admin/cases/edit/{case.pk}/"

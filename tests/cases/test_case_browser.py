@@ -4,7 +4,7 @@ working hours, the handler resolves it, a visit closes it, the history shows it 
 import datetime as dt
 
 import pytest
-from browser_login import sign_in
+from browser_login import screenshot, sign_in
 from django.utils import timezone
 from staff_accounts import PASSWORD
 
@@ -62,6 +62,15 @@ def test_a_web_complaint_from_intake_to_closure(page, staff, manager):
     act(page, "start", {"note": "已安排电梯维保单位上门"})
     act(page, "reply", {"result": "维保单位更换了按钮面板，已在论坛回帖告知"})
     assert page.locator("#case-status").inner_text() == "待回访"
+    # Closing before a satisfied visit is refused in its dialog: said once, the reason kept.
+    act(page, "close", {"reason": "按钮已修好"}, confirm=True)
+    dialog = page.locator("#action-close")
+    dialog.wait_for(state="visible")
+    assert dialog.inner_text().count("须有满意的回访") == 1
+    assert dialog.locator("[name='close-reason']").input_value() == "按钮已修好"
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    screenshot(page, "case-close-refused")
+    page.keyboard.press("Escape")
     act(page, "visit", {"quality": "及时"}, {"method": "web", "satisfaction": "5"})
     assert page.locator("#case-status").inner_text() == "已关闭"
 
