@@ -24,6 +24,9 @@ from search.registry import get_kind, kinds
 
 FACETS = {"kind": "类别", "topic": "主题", "status": "状态"}
 UNAVAILABLE_MESSAGE = "检索暂不可用，请稍后再试；已保存的内容不受影响。"
+NOT_INDEXED_MESSAGE = (
+    "检索索引尚未建立，暂时搜不到任何内容；请系统管理员运行 manage.py search_reindex 建立索引。"
+)
 
 # Weights of the tiers, tuned on the development half of search/data/relevance only.
 STRICT_BOOST = 6.0
@@ -56,10 +59,13 @@ class SearchResult:
     total: int = 0
     facets: dict = field(default_factory=dict)
     unavailable: bool = False
+    not_indexed: bool = False
     suggestions: dict = field(default_factory=dict)
 
     @property
     def message(self):
+        if self.not_indexed:
+            return NOT_INDEXED_MESSAGE
         return UNAVAILABLE_MESSAGE if self.unavailable else ""
 
 
@@ -359,9 +365,13 @@ def search(user, text, kinds=None, filters=None, size=10, log_misses=True, prefe
     except ELASTICSEARCH_ERRORS:
         result.unavailable = True
         return result
+    # No index behind any alias answers with no shards: "nothing found" would be untrue.
+    if not response["_shards"]["total"]:
+        result.unavailable = result.not_indexed = True
+        return result
     result.total = response["hits"]["total"]["value"]
     result.hits = [_hit(hit["_source"], query) for hit in response["hits"]["hits"]]
-    # Before anything is indexed no index exists; Elasticsearch then answers without aggregations.
+    # A kind not indexed yet beside indexed ones adds no aggregations.
     aggregations = response.body.get("aggregations", {})
     result.facets = {
         name: [

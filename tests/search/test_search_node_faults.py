@@ -63,3 +63,20 @@ def test_saving_while_the_node_hangs_queues_the_change_and_a_task_replays_it(
     result = replay_index_operations.enqueue()
     assert result.return_value == {"replayed": 1, "pending": 0}
     assert search(staff_user, "井盖松动").hits[0]["title"] == "井盖松动有人差点摔倒"
+
+
+def test_before_any_index_is_built_the_search_page_says_so_and_not_that_nothing_matches(
+    db, staff_user, client, search_prefix
+):
+    """A fresh installation whose index was never built: staff are told to have it built,
+    not that 电梯困人 has no script (and the 未命中 report is not filled with such searches)."""
+    from search.models import MissedQuery
+
+    client.force_login(staff_user)
+    page = client.get("/admin/quick-search/", {"q": "电梯困人"}).content.decode()
+    assert "检索索引尚未建立" in page
+    assert "search_reindex" in page
+    response = client.get("/search/query.json", {"q": "电梯困人"})
+    assert response.status_code == 503
+    assert "检索索引尚未建立" in response.json()["message"]
+    assert not MissedQuery.objects.exists()
