@@ -535,6 +535,8 @@ def _apply_satisfaction(response, score, by):
 @transaction.atomic
 def create_care_plan(household, by, actions, due_on, owner=None):
     _require(by, "quality.add_careplan", "您无权制定关怀计划。")
+    if not policy.care_households(by).filter(pk=household.pk).exists():
+        raise PermissionDenied("您只能为本人负责楼栋的业户制定关怀计划。")
     plan = CarePlan(household=household, actions=actions, due_on=due_on, owner=owner or by)
     plan.full_clean(exclude=["response", "score"])
     plan.save()

@@ -4,10 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cms.archives.models import Estate
+from cms.archives.models import Estate, attach_parents
 from core.people import display_name
+from quality import policy
 from quality.models import (
     ActionProgress,
+    CarePlan,
     Checklist,
     InterviewPlan,
     Questionnaire,
@@ -117,6 +119,34 @@ class InterviewPlanForm(WagtailAdminModelForm):
         model = InterviewPlan
         fields = ["estate", "kind", "year", "month", "scope", "content", "preparation",
                   "proportion"]
+
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    """Households by their whole address: every building has a 502室."""
+
+    addresses = {}
+
+    def label_from_instance(self, obj):
+        return self.addresses.get(obj.pk, str(obj))
+
+
+class CarePlanForm(WagtailAdminModelForm):
+    """A plan is made for a household of the care lists its maker sees, not for any
+    address of the company; its 负责人 is one of the staff."""
+
+    household = HouseholdChoiceField(queryset=None, label="业户")
+    owner = UserChoiceField(queryset=staff_users(), label="负责人", required=False)
+
+    class Meta:
+        model = CarePlan
+        fields = ["household", "actions", "owner", "due_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        households = policy.care_households(self.for_user).order_by("path")
+        field = self.fields["household"]
+        field.queryset = households
+        field.addresses = {household.pk: household.address for household in attach_parents(households)}
 
 
 class DecisionForm(forms.Form):

@@ -20,7 +20,7 @@ from core.policies import NoDeletePolicy, ReadOnlyPolicy
 from core.spreadsheets import TitledIndexView
 from quality import actions, reports, views
 from quality import policy as quality_policy
-from quality.forms import AuditForm, InterviewPlanForm, SurveyForm
+from quality.forms import AuditForm, CarePlanForm, InterviewPlanForm, SurveyForm
 from quality.models import (
     Audit,
     Birthday,
@@ -385,7 +385,10 @@ class CarePlanViewSet(QualityViewSet):
     add_view_class = CarePlanCreateView
     edit_view_class = CarePlanEditView
     list_filter = ["status", "due_on"]
-    form_fields = ["household", "actions", "owner", "due_on"]
+    edit_handler = ObjectList(
+        [FieldPanel("household"), FieldPanel("actions"), FieldPanel("owner"), FieldPanel("due_on")],
+        base_form_class=CarePlanForm,
+    )
     list_display = [
         Column("household", label="业户", accessor=lambda p: p.household.title),
         Column("score", label="满意度", accessor="shown_score"),

@@ -48,7 +48,14 @@ def test_an_approved_interview_plan_cannot_be_rewritten_in_the_edit_screen(
     assert response.status_code == 200 and "已批准，不能再修改" in response.content.decode()
 
 
-def test_a_care_plan_added_in_the_admin_is_owned_by_who_added_it(staff, households):
+def test_a_care_plan_added_in_the_admin_is_owned_by_who_added_it(staff, households, buildings):
+    from django.contrib.auth.models import Group
+
+    # The butler of the building: care plans are made for households of one's own buildings.
+    butlers = Group.objects.create(name="1栋管家组")
+    buildings[0].butler_groups.add(butlers)
+    buildings[0].save()
+    staff.groups.add(butlers)
     response = signed_in(staff).post(
         "/admin/quality/care-plans/new/",
         {"household": households[0].pk, "actions": "电话回访，了解维修满意情况",

@@ -268,3 +268,33 @@ def test_a_long_overdue_care_list_on_the_dashboard_says_it_shows_the_first_only(
     panel = page.split('id="quality-panel"', 1)[1]
     assert "只列出前 10 条，共 11 条" in panel
     assert f'href="{reverse("quality_care_plans:index")}"' in panel
+
+
+@pytest.mark.django_db
+def test_a_butler_makes_care_plans_only_for_households_of_their_buildings(
+    butler, household, buildings
+):
+    from quality_helpers import add_household
+
+    from quality.models import CarePlan
+
+    elsewhere = add_household(buildings[1], "502")
+    client = Client()
+    client.force_login(butler)
+    form = client.get(reverse("quality_care_plans:add")).content.decode()
+    assert f'value="{household.pk}"' in form
+    assert f'value="{elsewhere.pk}"' not in form and "502室" not in form
+    response = client.post(
+        reverse("quality_care_plans:add"),
+        {"household": elsewhere.pk, "actions": "上门问候", "owner": butler.pk,
+         "due_on": "2027-01-20"},
+    )
+    assert response.status_code == 200
+    assert not CarePlan.objects.exists()
+    response = client.post(
+        reverse("quality_care_plans:add"),
+        {"household": household.pk, "actions": "上门问候", "owner": butler.pk,
+         "due_on": "2027-01-20"},
+    )
+    assert response.status_code == 302
+    assert CarePlan.objects.get().household == household
