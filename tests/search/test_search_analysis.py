@@ -86,3 +86,14 @@ def test_prefix_suggestions_in_chinese_pinyin_and_initials(corpus):
     assert "装修押金什么时候退" in suggest("zhuangxiuya")
     assert "电梯困人怎么办" in suggest("dtkr")
     assert suggest("電梯困") == suggest("电梯困") != []
+
+
+ABOUT_LEAKS = "楼上漏水到我家怎么处理"
+
+
+def test_water_coming_down_from_upstairs_finds_the_leak_script_not_the_neighbours(corpus, reader):
+    # 楼上 also reads as 楼上邻居, a longer synonym that must not outweigh the word said.
+    for said in ("楼上的水滴到我家了", "楼上的水漏到我家了", "楼上水滴下来了", "楼上滴水到我家"):
+        assert first(reader, said) == ABOUT_LEAKS, said
+    assert first(reader, "楼上鸽子") == "楼上邻居养鸽子影响卫生"
+    assert first(reader, "楼上邻居太吵") == "楼上邻居晚上噪音太大怎么办"
