@@ -72,6 +72,13 @@ def tasks_run_inline(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every staff account a test makes has a password; the production hasher takes a
+    third of a second a password, the weak one a millisecond, and the tests only log in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def demo_credentials_file(tmp_path, monkeypatch):
     """Demo users made by tests keep their passwords out of var/demo-credentials.txt,
     which scripts/run.sh prints for the real demo users."""

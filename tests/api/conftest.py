@@ -1,31 +1,16 @@
 """Fixtures for the API tests: demo roles, an archive tree, tokens per scope, a client."""
 
 import pytest
-from staff_accounts import make_user
+from staff_accounts import role_account
 from wagtail.models import Page
 
 from api.tokens import create_token
 from core.roles import ARCHIVIST, MANAGER, STAFF
 
-
-@pytest.fixture
-def staff(role_groups):
-    return make_user(role_groups, STAFF, "kefu-api", "陈", "佳怡")
-
-
-@pytest.fixture
-def other_staff(role_groups):
-    return make_user(role_groups, STAFF, "kefu-api-2", "周", "敏")
-
-
-@pytest.fixture
-def manager(role_groups):
-    return make_user(role_groups, MANAGER, "jingli-api", "王", "立新")
-
-
-@pytest.fixture
-def archivist(role_groups):
-    return make_user(role_groups, ARCHIVIST, "dangan-api", "李", "静")
+staff = role_account(STAFF, "kefu-api", "陈", "佳怡")
+other_staff = role_account(STAFF, "kefu-api-2", "周", "敏")
+manager = role_account(MANAGER, "jingli-api", "王", "立新")
+archivist = role_account(ARCHIVIST, "dangan-api", "李", "静")
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Builders shared by the owner-archive tests."""
 
-from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
 from cms.archives.models import HouseholdArchive, Owner
@@ -21,17 +20,6 @@ def add_owner(household, name="张伟", id_number=VALID_ID, phone="13812345678",
     owner.full_clean(exclude=["household"])
     owner.save()
     return owner
-
-
-def make_user(username, groups=(), password=None, **fields):
-    """Without a password the user can only be logged in by force_login, which saves
-    the slow password hashing in every test."""
-    user = get_user_model().objects.create_user(
-        username=username, password=password, is_staff=True, **fields
-    )
-    for group in groups:
-        user.groups.add(group)
-    return user
 
 
 def import_sheet(path, headers, rows):

@@ -3,8 +3,9 @@
 from datetime import date
 
 import pytest
-from archive_helpers import VALID_ID_2, add_household, add_owner, make_user
+from archive_helpers import VALID_ID_2, add_household, add_owner
 from django.contrib.auth import get_user_model
+from staff_accounts import make_user
 from wagtail.models import Site
 
 from cms.archives.models import ArchiveRoot, Building, Estate
@@ -42,9 +43,9 @@ def archive_tree(db):
 @pytest.fixture
 def users(archive_tree, role_groups):
     return {
-        "archivist": make_user("dangan1", [role_groups[ARCHIVIST]]),
-        "staff": make_user("kefu1", [role_groups[STAFF]]),
-        "supervisor": make_user("zhuguan1", [role_groups[SUPERVISOR]]),
-        "manager": make_user("jingli1", [role_groups[MANAGER]]),
+        "archivist": make_user("dangan1", role_groups[ARCHIVIST]),
+        "staff": make_user("kefu1", role_groups[STAFF]),
+        "supervisor": make_user("zhuguan1", role_groups[SUPERVISOR]),
+        "manager": make_user("jingli1", role_groups[MANAGER]),
         "superuser": get_user_model().objects.create_superuser("root1", password=None),
     }

@@ -3,14 +3,13 @@
 import re
 
 import pytest
-from archive_helpers import VALID_ID, make_user
+from archive_helpers import VALID_ID
 from browser_login import sign_in
+from staff_accounts import PASSWORD, make_user
 from wagtail.models import Page
 
 from cms.archives.models import AccessRecord, ArchiveRoot, Building, Estate, HouseholdArchive
 from core.roles import ARCHIVIST, MANAGER, STAFF, sync_roles
-
-PASSWORD = "Archive-browser-2026"
 
 
 def log_in(page, username):
@@ -26,9 +25,9 @@ def test_archivist_files_staff_asks_manager_approves_staff_reads_register_shows(
     )
     estate = root.add_child(instance=Estate(title="翠湖花园", slug="cuihu"))
     building = estate.add_child(instance=Building(title="3栋", slug="b3"))
-    make_user("dangan_b", [groups[ARCHIVIST]], password=PASSWORD)
-    make_user("kefu_b", [groups[STAFF]], password=PASSWORD, last_name="陈", first_name="佳怡")
-    make_user("jingli_b", [groups[MANAGER]], password=PASSWORD)
+    make_user("dangan_b", groups[ARCHIVIST])
+    make_user("kefu_b", groups[STAFF], last_name="陈", first_name="佳怡")
+    make_user("jingli_b", groups[MANAGER])
 
     # The archivist files a household with its owner card.
     log_in(page, "dangan_b")

@@ -3,8 +3,9 @@ by hand: same page fields, tree, revision, audit log and admin search entry, and
 database still refuses to delete it."""
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
 from django.db import connection, transaction
+from staff_accounts import role_account
 from wagtail.models import Page, PageLogEntry
 from wagtail.search.models import IndexEntry
 
@@ -36,9 +37,7 @@ PER_ROOM = {
 }
 
 
-@pytest.fixture
-def archivist(role_groups):
-    return make_user("dangan-bulk", [role_groups[ARCHIVIST]])
+archivist = role_account(ARCHIVIST, "dangan-bulk")
 
 
 def sheet(path, rows):

@@ -4,13 +4,14 @@ import io
 from datetime import timedelta
 
 import pytest
-from archive_helpers import VALID_ID, make_user
+from archive_helpers import VALID_ID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from staff_accounts import make_user
 from wagtail.models import GroupPagePermission
 
 from cms.archives import actions, policy
@@ -75,7 +76,7 @@ class TestAdminReadingPaths:
         self, client, users, archive_tree, role_groups
     ):
         """Page permissions alone (e.g. a misconfigured group) never open an archive."""
-        editor = make_user("bianji", [role_groups["supervisor"]])
+        editor = make_user("bianji", role_groups["supervisor"])
         GroupPagePermission.objects.create(
             group=role_groups["supervisor"], page=archive_tree["root"], permission_type="change"
         )
@@ -277,7 +278,7 @@ class TestPerBuilding:
         building = archive_tree["building_a"]
         building.butler_groups.add(group)
         building.save()
-        return make_user("guanjia3", [group])
+        return make_user("guanjia3", group)
 
     def test_butler_sees_only_the_buildings_of_the_group(self, butler, archive_tree):
         visible = set(policy.listable_households(butler))

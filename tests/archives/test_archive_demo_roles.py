@@ -42,11 +42,11 @@ def test_managers_approve_and_keep_the_register_staff_do_neither(role_groups):
 
 
 def test_demo_butler_group_sees_its_building_only(role_groups):
-    from archive_helpers import make_user
     from django.contrib.auth.models import Group
+    from staff_accounts import make_user
 
     demo.load(role_groups, StringIO())
-    butler = make_user("guanjia", [Group.objects.get(name=demo.BUTLER_GROUP)])
+    butler = make_user("guanjia", Group.objects.get(name=demo.BUTLER_GROUP))
     visible = policy.listable_households(butler)
     assert visible.count() == 6
     assert {h.building.title for h in visible} == {"1栋"}

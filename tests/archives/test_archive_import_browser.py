@@ -7,16 +7,16 @@ import io
 import uuid
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
 from browser_login import assert_chinese, screenshot, sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+from staff_accounts import PASSWORD, make_user
 from wagtail.models import Page
 
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive
 from core.roles import ARCHIVIST, sync_roles
 
-PASSWORD = "Import-browser-2026"
 HEADERS = [
     "小区",
     "楼栋",
@@ -64,9 +64,7 @@ def archivist(settings, tmp_path, test_index_prefix, elasticsearch_node):
     )
     estate = root.add_child(instance=Estate(title="桂语江南", slug="guiyu"))
     estate.add_child(instance=Building(title="1栋", slug="b1"))
-    return make_user(
-        "dangan_import", [groups[ARCHIVIST]], password=PASSWORD, last_name="何", first_name="静"
-    )
+    return make_user("dangan_import", groups[ARCHIVIST], last_name="何", first_name="静")
 
 
 def test_an_archivist_imports_a_sheet_in_the_admin_and_finds_the_owners(page, archivist, tmp_path):

@@ -6,11 +6,12 @@ nothing with a Chinese message."""
 import json
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from staff_accounts import role_account
 from wagtail.models import Page
 
 from cms.archives.importer import Importer, ImportFailed
@@ -22,9 +23,7 @@ pytestmark = pytest.mark.django_db
 HEADERS = ["小区", "楼栋", "单元", "楼层", "房号", "业主姓名", "证件号码", "共有人姓名"]
 
 
-@pytest.fixture
-def archivist(role_groups):
-    return make_user("dangan-bulk-import", [role_groups[ARCHIVIST]])
+archivist = role_account(ARCHIVIST, "dangan-bulk-import")
 
 
 def sheet(path, rows):

@@ -6,9 +6,10 @@ import uuid
 from io import StringIO
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from staff_accounts import make_user, role_account
 
 from cms.archives.importer import Importer
 from cms.archives.models import ArchiveChange, HouseholdArchive
@@ -40,9 +41,7 @@ def own_index(settings, test_index_prefix, elasticsearch_node):
     settings.ELASTICSEARCH_INDEX_PREFIX = f"{test_index_prefix}-{uuid.uuid4().hex[:6]}"
 
 
-@pytest.fixture
-def archivist(role_groups):
-    return make_user("dangan-import", [role_groups[ARCHIVIST]])
+archivist = role_account(ARCHIVIST, "dangan-import")
 
 
 def imported_room():
@@ -224,7 +223,7 @@ def test_a_held_household_is_not_changed_by_a_reimport(
     from core.roles import MANAGER
 
     Importer(by=archivist).run(workbook(tmp_path / "first.xlsx", [[*ROOM, "钱多多", VALID_ID_2]]))
-    manager = make_user("jingli-hold", [role_groups[MANAGER]])
+    manager = make_user("jingli-hold", role_groups[MANAGER])
     holds.place_hold(imported_room(), manager, "业主诉讼，法院调取档案")
     before = card(imported_room())
 

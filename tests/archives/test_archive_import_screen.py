@@ -8,11 +8,12 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, add_household, make_user
+from archive_helpers import VALID_ID, VALID_ID_2, add_household
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from staff_accounts import make_user
 
 from cms.archives.importer import COLUMNS
 from cms.archives.models import ArchiveChange, HouseholdArchive
@@ -52,7 +53,7 @@ def own_index(settings, test_index_prefix, elasticsearch_node):
 
 @pytest.fixture
 def archivist(archive_tree, role_groups):
-    return make_user("dangan-upload", [role_groups[ARCHIVIST]], last_name="何", first_name="静")
+    return make_user("dangan-upload", role_groups[ARCHIVIST], last_name="何", first_name="静")
 
 
 @pytest.fixture
@@ -198,7 +199,7 @@ def test_the_screen_and_its_menu_entry_are_for_those_the_policy_lets_import(
     assert f'"{SCREEN}"' in client.get("/admin/").content.decode()
     assert "下载导入模板" in client.get(SCREEN).content.decode()
     for role in (STAFF, MANAGER):
-        user = make_user(f"no-import-{role}", [role_groups[role]])
+        user = make_user(f"no-import-{role}", role_groups[role])
         client.force_login(user)
         assert f'"{SCREEN}"' not in client.get("/admin/").content.decode()
         assert refused(client.get(SCREEN)) and refused(client.get(TEMPLATE))
@@ -213,8 +214,8 @@ def test_nobody_else_downloads_an_archivists_import_result(client, upload, archi
     job = BackgroundJob.objects.get(task_name="archive_import")
     assert job.result_file
     for other in (
-        make_user("dangan-other", [role_groups[ARCHIVIST]]),
-        make_user("jingli-jobs", [role_groups[MANAGER]]),
+        make_user("dangan-other", role_groups[ARCHIVIST]),
+        make_user("jingli-jobs", role_groups[MANAGER]),
     ):
         client.force_login(other)
         assert client.get(reverse("jobs_file", args=[job.pk])).status_code == 404
@@ -222,7 +223,7 @@ def test_nobody_else_downloads_an_archivists_import_result(client, upload, archi
 
 @pytest.mark.django_db
 def test_the_import_command_asks_the_same_policy(tmp_path, archivist, role_groups):
-    staff = make_user("kefu-import", [role_groups[STAFF]])
+    staff = make_user("kefu-import", role_groups[STAFF])
     path = tmp_path / "业户.xlsx"
     path.write_bytes(sheet(GOOD_ROWS).read())
     with pytest.raises(CommandError, match="无权导入业户档案"):

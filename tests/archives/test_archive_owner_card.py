@@ -3,9 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
-from archive_helpers import VALID_ID, add_household, add_owner, make_user
+from archive_helpers import VALID_ID, add_household, add_owner
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from staff_accounts import make_user
 
 from cms.archives import actions, reports
 from cms.archives.models import (

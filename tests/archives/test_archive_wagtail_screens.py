@@ -6,8 +6,8 @@ and leaves one register line naming the way of reading.
 """
 
 import pytest
-from archive_helpers import make_user
 from django.urls import reverse
+from staff_accounts import make_user
 from wagtail.models import GroupPagePermission
 
 from cms.archives import actions
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(role_groups, archive_tree):
-    editor = make_user("bianji", [role_groups["supervisor"]])
+    editor = make_user("bianji", role_groups["supervisor"])
     for permission_type in ("change", "publish"):
         GroupPagePermission.objects.create(
             group=role_groups["supervisor"],

@@ -4,9 +4,9 @@ see; every page type that can live under the archive root is covered, found from
 model registry so that a new type cannot leak by default."""
 
 import pytest
-from archive_helpers import make_user
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from staff_accounts import make_user
 from wagtail.models import get_page_models
 
 from cms.archives import actions, policy
@@ -35,7 +35,7 @@ def butler(archive_tree, role_groups):
     building = archive_tree["building_a"]
     building.butler_groups.add(group)
     building.save()
-    return make_user("guanjia3", [group, role_groups[STAFF]])
+    return make_user("guanjia3", group, role_groups[STAFF])
 
 
 def chooser_html(client, parent):

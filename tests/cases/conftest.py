@@ -1,24 +1,13 @@
 import pytest
 from complaints import register_complaint
-from staff_accounts import make_user
+from staff_accounts import role_account
 
 from cases.models import CaseTopic
 from core.roles import MANAGER, STAFF, SUPERVISOR
 
-
-@pytest.fixture
-def staff(role_groups):
-    return make_user(role_groups, STAFF, "kefu1")
-
-
-@pytest.fixture
-def supervisor(role_groups):
-    return make_user(role_groups, SUPERVISOR, "zhuguan1")
-
-
-@pytest.fixture
-def manager(role_groups):
-    return make_user(role_groups, MANAGER, "jingli1")
+staff = role_account(STAFF, "kefu1")
+supervisor = role_account(SUPERVISOR, "zhuguan1")
+manager = role_account(MANAGER, "jingli1")
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_archivist_is_told_of_a_caller_phone_not_on_the_owner_card(
     household = add_household("302")
     owner = Owner.objects.create(household=household, name="刘洋", phone="13811112222")
     new_case(household=household, reporter_name="刘洋", reporter_phone="13811112222")
-    archivist = make_user(role_groups, ARCHIVIST, "dangan1")
+    archivist = make_user("dangan1", role_groups[ARCHIVIST])
     client.force_login(archivist)
     assert count_of(counts(client), "contact_changes") == 0
     case = new_case(household=household, reporter_name="刘洋", reporter_phone="13933334444")

@@ -295,8 +295,7 @@ def test_area_butlers_see_the_cases_of_their_buildings(
     butlers = Group.objects.create(name="5栋片区管家")
     building.butler_groups.add(butlers)
     building.save()
-    butler = make_user(role_groups, "staff", "guanjia1")
-    butler.groups.add(butlers)
+    butler = make_user("guanjia1", role_groups["staff"], butlers)
     in_building = new_case(household=add_household("801"), reporter_name="")
     elsewhere = new_case()
     assert list(visible_cases(butler)) == [in_building]

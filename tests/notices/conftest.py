@@ -2,7 +2,8 @@
 tree, a manager and a staff member, and cases to issue notices from."""
 
 import pytest
-from notice_helpers import add_household, grant_reading, make_user
+from notice_helpers import add_household, grant_reading
+from staff_accounts import make_user, role_account
 from wagtail.models import Page
 
 from core.roles import MANAGER, STAFF
@@ -47,9 +48,7 @@ def manager(role_groups, tree):
     return user
 
 
-@pytest.fixture
-def staff(role_groups):
-    return make_user("kefu-n", role_groups[STAFF], last_name="陈", first_name="佳怡")
+staff = role_account(STAFF, "kefu-n", "陈", "佳怡")
 
 
 def _topic(name):

@@ -6,6 +6,7 @@ from pathlib import Path
 from browser_login import sign_in
 from django.contrib.auth import get_user_model
 from docx import Document
+from staff_accounts import PASSWORD, make_user
 
 from cms.archives.models import HouseholdArchive, Owner
 
@@ -17,22 +18,6 @@ def add_household(building, unit="2", floor=12, room="1201", owner="张伟"):
     if owner:
         Owner.objects.create(household=household, name=owner)
     return household
-
-
-PASSWORD = "pw-12345-notices"
-
-
-def make_user(username, group=None, last_name="", first_name=""):
-    user = get_user_model().objects.create_user(
-        username=username,
-        password=PASSWORD,
-        is_staff=True,
-        last_name=last_name,
-        first_name=first_name,
-    )
-    if group is not None:
-        user.groups.add(group)
-    return user
 
 
 def docx(data):

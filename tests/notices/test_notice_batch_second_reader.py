@@ -10,7 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from notice_helpers import all_text, docx, grant_reading, make_user
+from notice_helpers import all_text, docx, grant_reading
+from staff_accounts import role_account
 
 from cms.archives.models import AccessGrant, AccessRecord
 from core.roles import MANAGER
@@ -58,9 +59,7 @@ def batch(client, manager, tree, batches_run_now, named_reminders):
     return NoticeBatch.objects.get()
 
 
-@pytest.fixture
-def second_manager(role_groups):
-    return make_user("jingli-second", role_groups[MANAGER], last_name="赵", first_name="强")
+second_manager = role_account(MANAGER, "jingli-second", "赵", "强")
 
 
 def batch_as_built(batch):

@@ -1,7 +1,7 @@
 """The case page leads to the case's notices (通知文书)."""
 
 import pytest
-from notice_helpers import make_user
+from staff_accounts import make_user
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ def test_the_list_filters_by_kind(client, manager, issued):
 
 @pytest.mark.django_db
 def test_staff_list_only_the_notices_of_their_cases(client, role_groups, issued):
-    from notice_helpers import make_user
+    from staff_accounts import make_user
 
     from core.roles import STAFF
 
@@ -183,7 +183,7 @@ def test_the_batch_list_opens_each_batch_and_filters_by_status(
 def test_a_notices_history_lists_issuing_delivery_and_correction_for_those_who_see_it(
     client, manager, staff, role_groups, issued
 ):
-    from notice_helpers import make_user
+    from staff_accounts import make_user
 
     from core.roles import STAFF
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from notice_helpers import add_household, grant_reading, make_user
+from notice_helpers import add_household, grant_reading
 from pypdf import PdfReader
+from staff_accounts import make_user
 from wagtail.models import Page
 
 from core.roles import MANAGER, STAFF, sync_roles

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
-from notice_helpers import all_text, docx, grant_reading, make_user
+from notice_helpers import all_text, docx, grant_reading
+from staff_accounts import make_user
 
 from cms.archives.models import AccessRecord
 from core.roles import STAFF, SUPERVISOR
@@ -189,8 +190,7 @@ def test_a_butler_is_offered_addressees_of_the_own_buildings_only(
     butlers = Group.objects.create(name="3栋管家组")
     tree["building"].butler_groups.add(butlers)
     tree["building"].save()  # a parental many-to-many is written when the page is saved
-    butler = make_user("guanjia-3", role_groups[STAFF])
-    butler.groups.add(butlers)
+    butler = make_user("guanjia-3", role_groups[STAFF], butlers)
     case = make_case(
         kind="complaint", topic="噪音", household=tree["neighbour"], reporter_name="李娜"
     )

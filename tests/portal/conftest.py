@@ -1,14 +1,11 @@
 import pytest
 from complaints import register_complaint
-from staff_accounts import make_user
+from staff_accounts import role_account
 
 from cases import actions
 from core.roles import STAFF
 
-
-@pytest.fixture
-def staff(role_groups):
-    return make_user(role_groups, STAFF, "kefu-portal", "陈", "佳怡")
+staff = role_account(STAFF, "kefu-portal", "陈", "佳怡")
 
 
 @pytest.fixture

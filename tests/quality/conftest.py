@@ -1,23 +1,12 @@
 import pytest
 from quality_helpers import add_household, make_building, make_estate
-from staff_accounts import make_user
+from staff_accounts import role_account
 
 from core.roles import MANAGER, STAFF, SUPERVISOR
 
-
-@pytest.fixture
-def staff(role_groups):
-    return make_user(role_groups, STAFF, "kefu-q", "陈", "佳怡")
-
-
-@pytest.fixture
-def supervisor(role_groups):
-    return make_user(role_groups, SUPERVISOR, "zhuguan-q", "周", "建国")
-
-
-@pytest.fixture
-def manager(role_groups):
-    return make_user(role_groups, MANAGER, "jingli-q", "王", "立新")
+staff = role_account(STAFF, "kefu-q", "陈", "佳怡")
+supervisor = role_account(SUPERVISOR, "zhuguan-q", "周", "建国")
+manager = role_account(MANAGER, "jingli-q", "王", "立新")
 
 
 @pytest.fixture

@@ -159,7 +159,7 @@ def test_staff_entry_needs_the_permission(supervisor, questionnaire, estate, hou
     from core.roles import ARCHIVIST
 
     made = survey(supervisor, questionnaire, estate, sampling="chosen", chosen=households[:1])
-    archivist = make_user(role_groups, ARCHIVIST, "dangan-q")
+    archivist = make_user("dangan-q", role_groups[ARCHIVIST])
     with pytest.raises(PermissionDenied):
         actions.submit_response(made.invitations.get(), answers(questionnaire), channel="phone",
                                 by=archivist)

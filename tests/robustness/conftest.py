@@ -5,19 +5,12 @@ import threading
 
 import pytest
 from complaints import register_complaint
-from staff_accounts import make_user
+from staff_accounts import role_account
 
 from core.roles import STAFF, SUPERVISOR
 
-
-@pytest.fixture
-def staff(role_groups):
-    return make_user(role_groups, STAFF, "kefu-r")
-
-
-@pytest.fixture
-def supervisor(role_groups):
-    return make_user(role_groups, SUPERVISOR, "zhuguan-r")
+staff = role_account(STAFF, "kefu-r")
+supervisor = role_account(SUPERVISOR, "zhuguan-r")
 
 
 @pytest.fixture

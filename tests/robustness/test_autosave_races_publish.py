@@ -58,7 +58,7 @@ def race(first, second, table):
 
 def user_client(role_groups, username, role):
     client = Client(raise_request_exception=False)
-    client.force_login(make_user(role_groups, role, username))
+    client.force_login(make_user(username, role_groups[role]))
     return client
 
 

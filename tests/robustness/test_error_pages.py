@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from staff_accounts import make_user
+from staff_accounts import role_account
 
 from cms.archives import demo as archive_demo
 from cms.archives.models import ArchivePaper, HouseholdArchive, PaperKind
@@ -15,9 +15,7 @@ from core.roles import STAFF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_user(role_groups):
-    return make_user(role_groups, STAFF, "kefu-e")
+staff_user = role_account(STAFF, "kefu-e")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
-from staff_accounts import make_user
+from staff_accounts import role_account
 
 from core.roles import MANAGER, STAFF
 
@@ -25,14 +25,8 @@ def search_prefix(settings, test_index_prefix, elasticsearch_node):
     return settings.ELASTICSEARCH_INDEX_PREFIX
 
 
-@pytest.fixture
-def manager(role_groups):
-    return make_user(role_groups, MANAGER, "jingli_t")
-
-
-@pytest.fixture
-def staff_user(role_groups):
-    return make_user(role_groups, STAFF, "kefu_t")
+manager = role_account(MANAGER, "jingli_t")
+staff_user = role_account(STAFF, "kefu_t")
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Hits follow the owning areas' policies: archive grants and case visibility."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from staff_accounts import make_user
 from wagtail.models import Site
 
 from cases import actions as case_actions
@@ -12,12 +12,6 @@ from core.roles import ARCHIVIST, MANAGER, STAFF, SUPERVISOR
 from search.indexing import reindex
 from search.query import search
 from search.registry import get_kind
-
-
-def make_user(username, group):
-    user = get_user_model().objects.create_user(username, is_staff=True)
-    user.groups.add(group)
-    return user
 
 
 def add_household(building, room, owner):
