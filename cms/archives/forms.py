@@ -19,7 +19,7 @@ class AccessRequestForm(forms.Form):
 
     scope = forms.ChoiceField(label="查阅范围", choices=SCOPES, widget=forms.RadioSelect)
     household = forms.ModelChoiceField(
-        queryset=HouseholdArchive.objects.all(), required=False, widget=forms.HiddenInput
+        label="业户", queryset=HouseholdArchive.objects.all(), required=False, widget=forms.HiddenInput
     )
     building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.all(), required=False)
     unit = forms.CharField(label="单元", max_length=10, required=False)
