@@ -91,48 +91,37 @@ def profiled(enabled, lines=25):
 def write_import_file(path, households, buildings):
     from openpyxl import Workbook
 
-    from cms.archives.validators import with_check_digit
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet("业户")
-    sheet.append(
-        [
-            "小区",
-            "楼栋",
-            "单元",
-            "楼层",
-            "房号",
-            "面积",
-            "收楼时间",
-            "业主姓名",
-            "证件号码",
-            "联系电话",
-        ]
-    )
     per_building = households // buildings
-    for index in range(households):
-        building, position = divmod(index, per_building)
-        unit, rest = divmod(position, per_building // 2)
-        floor, door = divmod(rest, 4)
-        room = f"{floor + 1}{door + 1:02d}"
-        id_number = with_check_digit(
-            f"4403051980{(index % 12) + 1:02d}{(index % 28) + 1:02d}{index % 1000:03d}"
-        )
-        sheet.append(
-            [
-                "万景花园",
-                f"{building + 1}栋",
-                str(unit + 1),
-                floor + 1,
-                room,
-                80 + index % 60,
-                "2024-03-01",
-                f"业主{index:05d}",
-                id_number,
-                f"139{index:08d}",
-            ]
-        )
+    rows = [household_row(index, per_building) for index in range(households)]
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
     book.save(path)
+
+
+def household_row(index, per_building):
+    """One room of the sheet, keyed by the column titles an archivist types."""
+    from cms.archives.validators import with_check_digit
+
+    building, position = divmod(index, per_building)
+    unit, rest = divmod(position, per_building // 2)
+    floor, door = divmod(rest, 4)
+    return {
+        "小区": "万景花园",
+        "楼栋": f"{building + 1}栋",
+        "单元": str(unit + 1),
+        "楼层": floor + 1,
+        "房号": f"{floor + 1}{door + 1:02d}",
+        "面积": 80 + index % 60,
+        "收楼时间": "2024-03-01",
+        "业主姓名": f"业主{index:05d}",
+        "证件号码": with_check_digit(
+            f"4403051980{(index % 12) + 1:02d}{(index % 28) + 1:02d}{index % 1000:03d}"
+        ),
+        "联系电话": f"139{index:08d}",
+    }
 
 
 def stop_search_sync():

@@ -84,6 +84,7 @@ from tqdm import tqdm  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
 from cms.replies.actions import topic_from_path  # noqa: E402
+from cms.replies.demo import demo_script  # noqa: E402
 from cms.replies.demo_data import SCRIPTS, SYNONYMS, TOPICS  # noqa: E402
 from cms.replies.models import ReplyScript  # noqa: E402
 from search.analysis import warm_up  # noqa: E402
@@ -229,16 +230,7 @@ def build_corpus(total):
     topics = {child: topic_from_path(f"{parents[child]}/{child}") for child in parents}
     now, rng = timezone.now(), random.Random(11)
     rows = [
-        ReplyScript(
-            question=q,
-            answer=f"<p>{a}</p>",
-            spoken=s,
-            topic=topics[t],
-            keywords=k,
-            live=True,
-            last_published_at=now,
-        )
-        for t, q, a, s, k, *_ in SCRIPTS
+        demo_script(entry, topics[entry[0]], live=True, last_published_at=now) for entry in SCRIPTS
     ]
     taken = {row.question for row in rows}
     for script in load_scripts():

@@ -8,13 +8,14 @@ from visible_text import english_lines
 SCREENS = settings.VAR_DIR / "screens"
 
 
-def sign_in(page, username, password):
+def sign_in(page, username, password, landing="/admin/"):
+    """Sign in from the login form; ``landing`` is the screen the login sends on to."""
     page.context.clear_cookies()
-    page.goto("/admin/login/")
+    page.goto(f"/admin/login/?next={landing}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    page.wait_for_url(f"**{landing}")
 
 
 def screenshot(page, name):

@@ -6,6 +6,8 @@ from cms.archives.models import HouseholdArchive, Owner
 
 VALID_ID = "11010519491231002X"
 VALID_ID_2 = "440301199001011234"
+# Every import sheet opens with the address of the room, in the order archivists write it.
+ADDRESS_HEADERS = ["小区", "楼栋", "单元", "楼层", "房号"]
 
 
 def add_household(building, unit="2", floor=12, room="1201", **fields):

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from archive_helpers import VALID_ID_2, add_household, add_owner
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from staff_accounts import make_user
 from wagtail.models import Site
 
@@ -49,3 +50,13 @@ def users(archive_tree, role_groups):
         "manager": make_user("jingli1", role_groups[MANAGER]),
         "superuser": get_user_model().objects.create_superuser("root1", password=None),
     }
+
+
+@pytest.fixture
+def butler(archive_tree, role_groups):
+    """The area butler (片区管家) of building 3: service staff whose group looks after it."""
+    group = Group.objects.create(name="3栋片区管家")
+    building = archive_tree["building_a"]
+    building.butler_groups.add(group)
+    building.save()
+    return make_user("guanjia3", group, role_groups[STAFF])

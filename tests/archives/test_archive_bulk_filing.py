@@ -3,7 +3,7 @@ by hand: same page fields, tree, revision, audit log and admin search entry, and
 database still refuses to delete it."""
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
+from archive_helpers import ADDRESS_HEADERS, VALID_ID, VALID_ID_2, import_sheet
 from django.db import connection, transaction
 from staff_accounts import role_account
 from wagtail.models import Page, PageLogEntry
@@ -16,7 +16,7 @@ from core.roles import ARCHIVIST
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["小区", "楼栋", "单元", "楼层", "房号", "面积", "收楼时间", "业主姓名", "证件号码"]
+HEADERS = [*ADDRESS_HEADERS, "面积", "收楼时间", "业主姓名", "证件号码"]
 # Fields that differ between any two rooms, whoever files them.
 PER_ROOM = {
     "id",

@@ -270,16 +270,6 @@ class TestGrants:
 
 
 class TestPerBuilding:
-    @pytest.fixture
-    def butler(self, archive_tree):
-        from django.contrib.auth.models import Group
-
-        group = Group.objects.create(name="3栋片区管家")
-        building = archive_tree["building_a"]
-        building.butler_groups.add(group)
-        building.save()
-        return make_user("guanjia3", group)
-
     def test_butler_sees_only_the_buildings_of_the_group(self, butler, archive_tree):
         visible = set(policy.listable_households(butler))
         assert visible == {archive_tree["household"]}

@@ -7,7 +7,7 @@ import io
 import uuid
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
+from archive_helpers import ADDRESS_HEADERS, VALID_ID, VALID_ID_2, import_sheet
 from browser_login import assert_chinese, screenshot, sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -17,18 +17,7 @@ from wagtail.models import Page
 from cms.archives.models import ArchiveRoot, Building, Estate, HouseholdArchive
 from core.roles import ARCHIVIST, sync_roles
 
-HEADERS = [
-    "小区",
-    "楼栋",
-    "单元",
-    "楼层",
-    "房号",
-    "面积",
-    "收楼时间",
-    "业主姓名",
-    "证件号码",
-    "联系电话",
-]
+HEADERS = [*ADDRESS_HEADERS, "面积", "收楼时间", "业主姓名", "证件号码", "联系电话"]
 GOOD = [
     ["桂语江南", "1栋", "1", 3, "301", 89.5, "2025-03-08", "欧阳明月", VALID_ID, "13922334455"],
     ["桂语江南", "1栋", "1", 3, "302", 76, "2025-03-08", "司马青云", VALID_ID_2, "0755-83001234"],

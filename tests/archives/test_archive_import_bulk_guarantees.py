@@ -6,7 +6,7 @@ nothing with a Chinese message."""
 import json
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
+from archive_helpers import ADDRESS_HEADERS, VALID_ID, VALID_ID_2, import_sheet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +20,7 @@ from core.roles import ARCHIVIST
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["小区", "楼栋", "单元", "楼层", "房号", "业主姓名", "证件号码", "共有人姓名"]
+HEADERS = [*ADDRESS_HEADERS, "业主姓名", "证件号码", "共有人姓名"]
 
 
 archivist = role_account(ARCHIVIST, "dangan-bulk-import")

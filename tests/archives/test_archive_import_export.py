@@ -5,7 +5,7 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from archive_helpers import VALID_ID, import_sheet
+from archive_helpers import ADDRESS_HEADERS, VALID_ID, import_sheet
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
@@ -16,19 +16,7 @@ from core.roles import ARCHIVIST, sync_roles
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = [
-    "小区",
-    "楼栋",
-    "单元",
-    "楼层",
-    "房号",
-    "面积",
-    "物业类型",
-    "收楼时间",
-    "业主姓名",
-    "证件号码",
-    "联系电话",
-]
+HEADERS = [*ADDRESS_HEADERS, "面积", "物业类型", "收楼时间", "业主姓名", "证件号码", "联系电话"]
 GOOD_ROWS = [
     [
         "翠湖花园",

@@ -6,7 +6,7 @@ import uuid
 from io import StringIO
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, import_sheet
+from archive_helpers import ADDRESS_HEADERS, VALID_ID, VALID_ID_2, import_sheet
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from staff_accounts import make_user, role_account
@@ -16,17 +16,7 @@ from cms.archives.models import ArchiveChange, HouseholdArchive
 from core.roles import ARCHIVIST
 from search.query import search
 
-HEADERS = [
-    "小区",
-    "楼栋",
-    "单元",
-    "楼层",
-    "房号",
-    "业主姓名",
-    "证件号码",
-    "共有人姓名",
-    "共有人证件号码",
-]
+HEADERS = [*ADDRESS_HEADERS, "业主姓名", "证件号码", "共有人姓名", "共有人证件号码"]
 # A second valid mainland number (check digit computed).
 NEW_OWNER_ID = "440305198506151233"
 ROOM = ["翠湖花园", "3栋", "1", 7, "701", "孙丽", VALID_ID]

@@ -8,7 +8,7 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
-from archive_helpers import VALID_ID, VALID_ID_2, add_household
+from archive_helpers import ADDRESS_HEADERS, VALID_ID, VALID_ID_2, add_household
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -24,7 +24,7 @@ from search.query import search
 
 SCREEN = "/admin/archives/import/"
 TEMPLATE = "/admin/archives/import/template/"
-HEADERS = ["小区", "楼栋", "单元", "楼层", "房号", "面积", "业主姓名", "证件号码", "联系电话"]
+HEADERS = [*ADDRESS_HEADERS, "面积", "业主姓名", "证件号码", "联系电话"]
 GOOD_ROWS = [
     ["翠湖花园", "3栋", "1", 9, "901", 96.5, "欧阳明月", VALID_ID, "13922334455"],
     ["翠湖花园", "5栋", "2", 4, "402", "", "司马青云", VALID_ID_2, ""],

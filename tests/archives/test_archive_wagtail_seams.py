@@ -4,9 +4,7 @@ see; every page type that can live under the archive root is covered, found from
 model registry so that a new type cannot leak by default."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
-from staff_accounts import make_user
 from wagtail.models import get_page_models
 
 from cms.archives import actions, policy
@@ -25,17 +23,6 @@ def archive_page_types():
         found.add(model)
         todo.extend(model.allowed_subpage_models())
     return found
-
-
-@pytest.fixture
-def butler(archive_tree, role_groups):
-    from core.roles import STAFF
-
-    group = Group.objects.create(name="3栋片区管家")
-    building = archive_tree["building_a"]
-    building.butler_groups.add(group)
-    building.save()
-    return make_user("guanjia3", group, role_groups[STAFF])
 
 
 def chooser_html(client, parent):

@@ -42,8 +42,9 @@ def demo_scripts(role_groups, manager, search_prefix, django_capture_on_commit_c
 
 def demo_script_objects():
     """The demo scripts as unsaved, approved objects: enough to build their documents."""
+    from cms.replies.demo import demo_script
     from cms.replies.demo_data import SCRIPTS, TOPICS
-    from cms.replies.models import ReplyScript, ReplyTopic
+    from cms.replies.models import ReplyTopic
 
     parents = {name: ReplyTopic(name=name) for name in TOPICS}
     topics = {
@@ -52,19 +53,10 @@ def demo_script_objects():
         for child in children
     }
     now = timezone.now()
+    approved = {"live": True, "last_published_at": now, "effective_from": timezone.localdate()}
     return [
-        ReplyScript(
-            pk=number,
-            question=question,
-            answer=f"<p>{answer}</p>",
-            spoken=spoken,
-            topic=topics[topic],
-            keywords=keywords,
-            live=True,
-            last_published_at=now,
-            effective_from=timezone.localdate(),
-        )
-        for number, (topic, question, answer, spoken, keywords, *_rest) in enumerate(SCRIPTS, 1)
+        demo_script(entry, topics[entry[0]], pk=number, **approved)
+        for number, entry in enumerate(SCRIPTS, 1)
     ]
 
 

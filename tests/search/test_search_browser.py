@@ -1,7 +1,8 @@
 """The staff search page in a real browser: results as you type, keyboard selection, one-key copy."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from browser_login import sign_in
+from staff_accounts import PASSWORD, make_user
 
 from core.roles import STAFF
 
@@ -9,14 +10,9 @@ from core.roles import STAFF
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_finds_and_copies_an_answer_with_the_keyboard(page, live_server, corpus, role_groups):
-    user = get_user_model().objects.create_user("kefu_b", password="kefu-pass-1", is_staff=True)
-    user.groups.add(role_groups[STAFF])
+    make_user("kefu_b", role_groups[STAFF])
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto("/admin/login/?next=/admin/quick-search/")
-    page.fill("input[name=username]", "kefu_b")
-    page.fill("input[name=password]", "kefu-pass-1")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/quick-search/")
+    sign_in(page, "kefu_b", PASSWORD, "/admin/quick-search/")
 
     page.keyboard.type("gkpw")
     first = page.locator(".qs-hit").first
@@ -40,13 +36,8 @@ def test_a_hit_opened_from_the_search_page_counts_for_the_suggestions(
 ):
     from search.models import OpenedHit
 
-    user = get_user_model().objects.create_user("kefu_c", password="kefu-pass-1", is_staff=True)
-    user.groups.add(role_groups[STAFF])
-    page.goto("/admin/login/?next=/admin/quick-search/")
-    page.fill("input[name=username]", "kefu_c")
-    page.fill("input[name=password]", "kefu-pass-1")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/quick-search/")
+    make_user("kefu_c", role_groups[STAFF])
+    sign_in(page, "kefu_c", PASSWORD, "/admin/quick-search/")
 
     page.keyboard.type("电梯")
     link = page.locator(".qs-hit h3 a", has_text="电梯困人怎么办")

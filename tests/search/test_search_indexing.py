@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -23,6 +24,18 @@ from search.query import UNAVAILABLE_MESSAGE, build_query, search
 from search.registry import get_kind
 
 DEAD_NODE = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def restore_node(settings, search_prefix):
+    """The node is unreachable for this test's own indices until the test calls restore_node()."""
+    live_url = settings.ELASTICSEARCH_URL
+    settings.ELASTICSEARCH_URL = DEAD_NODE
+
+    def restore():
+        settings.ELASTICSEARCH_URL = live_url
+
+    return restore
 
 
 def new_script(question, answer, **fields):
@@ -80,15 +93,8 @@ def test_expired_and_unpublished_scripts_leave_the_results(
 
 
 def test_saving_while_elasticsearch_is_down_queues_and_replays(
-    db,
-    role_groups,
-    manager,
-    staff_user,
-    search_prefix,
-    settings,
-    django_capture_on_commit_callbacks,
+    db, role_groups, manager, staff_user, restore_node, django_capture_on_commit_callbacks
 ):
-    settings.ELASTICSEARCH_URL = DEAD_NODE
     with django_capture_on_commit_callbacks(execute=True):
         publish_script(new_script("小区停电了什么时候来电", "已联系供电局抢修"), manager)
     assert ReplyScript.objects.filter(question="小区停电了什么时候来电", live=True).exists()
@@ -96,7 +102,7 @@ def test_saving_while_elasticsearch_is_down_queues_and_replays(
     result = search(staff_user, "停电")
     assert result.unavailable and result.message == UNAVAILABLE_MESSAGE
 
-    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9200"
+    restore_node()
     out = StringIO()
     call_command("search_replay", stdout=out)
     assert "已重放 1 条，仍待同步 0 条" in out.getvalue()
@@ -104,18 +110,11 @@ def test_saving_while_elasticsearch_is_down_queues_and_replays(
 
 
 def test_the_next_successful_save_replays_what_waited(
-    db,
-    role_groups,
-    manager,
-    staff_user,
-    search_prefix,
-    settings,
-    django_capture_on_commit_callbacks,
+    db, role_groups, manager, staff_user, restore_node, django_capture_on_commit_callbacks
 ):
-    settings.ELASTICSEARCH_URL = DEAD_NODE
     with django_capture_on_commit_callbacks(execute=True):
         publish_script(new_script("燃气泄漏怎么办", "立即开窗并撤离"), manager)
-    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9200"
+    restore_node()
     with django_capture_on_commit_callbacks(execute=True):
         publish_script(new_script("垃圾清运时间", "每日早晚各一次"), manager)
     assert PendingIndexOperation.objects.count() == 0
